@@ -1,0 +1,65 @@
+package charter
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. They are few on purpose: each maps to one HTTP status and one
+// exit status in a single place (internal/cli and internal/server).
+const (
+	EINVALID   = "invalid"   // the input is wrong; the message says how
+	ENOTFOUND  = "not_found" // the thing asked for does not exist
+	EFORBIDDEN = "forbidden" // the caller may not do this
+	ECONFLICT  = "conflict"  // the change clashes with what is stored
+	EINTERNAL  = "internal"  // a fault of ours; the message is generic
+)
+
+// Error is a domain error: a code for programs and a message safe to show users.
+// The cause, if any, is kept for logs and never shown.
+type Error struct {
+	Code    string
+	Message string
+	Err     error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.Message + ": " + e.Err.Error()
+	}
+	return e.Message
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns an *Error with a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for
+// any other error and "" for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &e):
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the user-safe message of err: the message of its
+// *Error, or a generic text for internal faults.
+func ErrorMessage(err error) string {
+	var e *Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &e):
+		return e.Message
+	}
+	return "internal error"
+}
