@@ -298,3 +298,17 @@ func ValidForceID(id string) bool {
 	}
 	return true
 }
+
+// StopFilter selects stops. Zero fields do not filter.
+type StopFilter struct {
+	Force string
+	From  Month // first month, inclusive
+	To    Month // last month, inclusive
+}
+
+// PoliceCSVColumns are the columns of a data.police.uk stop-and-search
+// archive CSV, in the published order.
+var PoliceCSVColumns = []string{"Type", "Date", "Part of a policing operation", "Policing operation",
+	"Latitude", "Longitude", "Gender", "Age range", "Self-defined ethnicity", "Officer-defined ethnicity",
+	"Legislation", "Object of search", "Outcome", "Outcome linked to object of search",
+	"Removal of more than just outer clothing"}

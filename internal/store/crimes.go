@@ -1,0 +1,106 @@
+package store
+
+import (
+	"github.com/stopsearch/charter"
+)
+
+// AddStreetCrime stores a validated street-level crime.
+func (x *ImportTx) AddStreetCrime(c *charter.StreetCrime) error {
+	if x.streets == nil {
+		x.streets = x.t.bulk("street_crimes", "import_id", "source_row", "crime_ref", "month", "reported_by", "falls_within",
+			"latitude", "longitude", "location", "lsoa_code", "lsoa_name", "category", "last_outcome", "context",
+			"borough_id", "ward_id", "msoa_id", "lsoa_id")
+	}
+	var lat, lng any
+	loc := ""
+	if c.Location != nil {
+		lat, lng, loc = c.Location.Latitude, c.Location.Longitude, c.Location.StreetName
+	}
+	x.imp.Rows++
+	return x.streets.add(x.imp.ID, int64(c.SourceRow), c.CrimeID, int64(c.Month.YYYYMM()), c.ReportedBy, c.FallsWithin,
+		lat, lng, loc, c.LSOACode, c.LSOAName, c.Category, c.LastOutcome, c.Context,
+		areaID(c.Areas[charter.LevelBorough]), areaID(c.Areas[charter.LevelWard]),
+		areaID(c.Areas[charter.LevelMSOA]), areaID(c.Areas[charter.LevelLSOA]))
+}
+
+// SetCrimeCountFile declares the level and month columns of a crime-count
+// file before its counts are added. The MPS publishes rolling 24-month
+// downloads and revises recent months in later ones, so for each month the
+// store keeps the download with the latest final month (its vintage): months
+// already held from a later download are skipped, others are replaced whole.
+// It returns the months this file will provide.
+func (x *ImportTx) SetCrimeCountFile(level charter.Level, months []charter.Month) ([]charter.Month, error) {
+	x.taken = map[charter.Month]bool{}
+	if len(months) == 0 {
+		return nil, nil
+	}
+	last := months[0]
+	for _, m := range months {
+		if m > last {
+			last = m
+		}
+	}
+	x.vintage = last.YYYYMM()
+	var took []charter.Month
+	for _, m := range months {
+		var have int64
+		if err := x.t.queryRow(`SELECT COALESCE(MAX(vintage), 0) FROM crime_counts WHERE level = $1 AND month = $2`,
+			level.String(), int64(m.YYYYMM())).Scan(&have); err != nil {
+			return nil, err
+		}
+		if int(have) > x.vintage {
+			continue
+		}
+		if _, err := x.t.exec(`DELETE FROM crime_counts WHERE level = $1 AND month = $2`, level.String(), int64(m.YYYYMM())); err != nil {
+			return nil, err
+		}
+		x.taken[m] = true
+		took = append(took, m)
+	}
+	return took, nil
+}
+
+// AddCrimeCount stores a count if its month was taken by SetCrimeCountFile,
+// and records the ward or borough it names.
+func (x *ImportTx) AddCrimeCount(c *charter.CrimeCount) error {
+	if !x.taken[c.Month] {
+		return nil
+	}
+	if x.counts == nil {
+		x.counts = x.t.bulk("crime_counts", "level", "area_code", "area_name", "unit", "month", "major", "minor", "major_key", "count", "vintage", "import_id")
+		x.popSeen = map[string]bool{}
+	}
+	if k := c.Level.String() + c.AreaCode; !x.popSeen[k] {
+		x.popSeen[k] = true
+		parent := ""
+		if c.Level == charter.LevelWard {
+			parent, _ = charter.LondonBoroughCode(c.Unit)
+		}
+		if err := x.ensureArea(c.Level, c.AreaCode, c.AreaName, parent); err != nil {
+			return err
+		}
+	}
+	x.imp.Rows++
+	return x.counts.add(c.Level.String(), c.AreaCode, c.AreaName, c.Unit, int64(c.Month.YYYYMM()), c.Major, c.Minor,
+		c.MajorKey(), int64(c.Count), int64(x.vintage), x.imp.ID)
+}
+
+// AddPopulation stores a census count. The first count of an area in an
+// import replaces everything held for that area, so a newer or finer table
+// for an area supersedes the old one instead of adding to it.
+func (x *ImportTx) AddPopulation(p *charter.Population) error {
+	if x.pop == nil {
+		x.pop = x.t.bulk("population", "level", "area_code", "area_name", "category", "ethnic_group", "count", "census", "import_id")
+	}
+	if k := p.Level.String() + p.AreaCode; !x.popSeen[k] {
+		x.popSeen[k] = true
+		if _, err := x.t.exec(`DELETE FROM population WHERE level = $1 AND area_code = $2`, p.Level.String(), p.AreaCode); err != nil {
+			return err
+		}
+		if err := x.ensureArea(p.Level, p.AreaCode, p.AreaName, ""); err != nil {
+			return err
+		}
+	}
+	x.imp.Rows++
+	return x.pop.add(p.Level.String(), p.AreaCode, p.AreaName, p.Category, int64(p.Group), int64(p.Count), int64(p.Census), x.imp.ID)
+}

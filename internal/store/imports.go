@@ -1,0 +1,305 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/stopsearch/charter"
+)
+
+// ImportTx is the open transaction of one source file. Nothing it adds is
+// visible until Commit; Rollback (or an interrupted process) leaves the store
+// exactly as it was before the file.
+type ImportTx struct {
+	s   *Store
+	t   *tx
+	imp *charter.Import
+
+	newVocab []vocabEntry
+	pending  map[vocabKey]int64
+
+	stops   *bulk
+	batches map[batchKey]int
+	streets *bulk
+	counts  *bulk
+	taken   map[charter.Month]bool
+	vintage int
+	pop     *bulk
+	popSeen map[string]bool
+	levels  map[charter.Level]bool
+}
+
+type batchKey struct {
+	force string
+	month charter.Month
+}
+
+// ImportedAs returns the import already holding a source with this kind and
+// checksum, or nil. Importers skip such sources: re-import adds nothing.
+func (s *Store) ImportedAs(ctx context.Context, kind charter.ImportKind, checksum string) (*charter.Import, error) {
+	var imp charter.Import
+	var started, finished int64
+	err := s.db.QueryRowContext(ctx, `SELECT id, kind, source, checksum, format, coverage, rows, rejects, started_at, finished_at
+		FROM imports WHERE kind = $1 AND checksum = $2`, string(kind), checksum).
+		Scan(&imp.ID, &imp.Kind, &imp.Source, &imp.Checksum, &imp.Format, &imp.Coverage, &imp.Rows, &imp.Rejects, &started, &finished)
+	if err != nil {
+		if isNoRows(err) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	imp.StartedAt, imp.FinishedAt = time.Unix(started, 0).UTC(), time.Unix(finished, 0).UTC()
+	return &imp, nil
+}
+
+// BeginImport opens the transaction for one source and records the import.
+// imp.ID is set. If the same source (kind and checksum) is already stored,
+// it fails with ECONFLICT.
+func (s *Store) BeginImport(ctx context.Context, imp *charter.Import) (*ImportTx, error) {
+	t, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var n int
+	if err := t.queryRow(`SELECT count(*) FROM imports WHERE kind = $1 AND checksum = $2`, string(imp.Kind), imp.Checksum).Scan(&n); err != nil {
+		t.rollback()
+		return nil, err
+	}
+	if n > 0 {
+		t.rollback()
+		return nil, charter.Errorf(charter.ECONFLICT, "%s is already imported", imp.Source)
+	}
+	if imp.StartedAt.IsZero() {
+		imp.StartedAt = time.Now()
+	}
+	err = t.queryRow(`INSERT INTO imports (kind, source, checksum, format, coverage, started_at, finished_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
+		string(imp.Kind), imp.Source, imp.Checksum, imp.Format, string(imp.Coverage), imp.StartedAt.Unix()).Scan(&imp.ID)
+	if err != nil {
+		t.rollback()
+		return nil, fmt.Errorf("record import: %w", err)
+	}
+	return &ImportTx{s: s, t: t, imp: imp, pending: map[vocabKey]int64{}, batches: map[batchKey]int{},
+		popSeen: map[string]bool{}, levels: map[charter.Level]bool{}}, nil
+}
+
+// Import is the import this transaction records.
+func (x *ImportTx) Import() *charter.Import { return x.imp }
+
+// vocabID returns the id of a label, adding it inside this transaction if new.
+func (x *ImportTx) vocabID(field, label, code string) (any, error) {
+	if label == "" {
+		return nil, nil
+	}
+	if id, ok := x.s.vocab.lookup(field, label); ok {
+		return id, nil
+	}
+	k := vocabKey{field, label}
+	if id, ok := x.pending[k]; ok {
+		return id, nil
+	}
+	var id int64
+	if err := x.t.queryRow(`INSERT INTO vocab (field, label, code) VALUES ($1, $2, $3) RETURNING id`, field, label, code).Scan(&id); err != nil {
+		return nil, fmt.Errorf("add %s %q: %w", field, label, err)
+	}
+	x.pending[k] = id
+	x.newVocab = append(x.newVocab, vocabEntry{id, field, label, code})
+	return id, nil
+}
+
+var stopColumns = []string{"import_id", "source_row", "force", "month", "active", "occurred_at", "local_minute",
+	"type_id", "operation", "operation_name", "latitude", "longitude", "street_id", "street_name",
+	"gender_id", "age_id", "self_eth_id", "officer_eth_id", "legislation_id", "object_id", "outcome_id",
+	"self_group", "officer_group", "outcome_linked", "removal", "involved_person",
+	"borough_id", "ward_id", "msoa_id", "lsoa_id"}
+
+// AddStop stores a validated stop (with its areas already assigned).
+func (x *ImportTx) AddStop(st *charter.Stop) error {
+	if x.stops == nil {
+		x.stops = x.t.bulk("stops", stopColumns...)
+	}
+	var ids [8]any
+	for i, f := range [...]struct{ field, label, code string }{
+		{fType, st.Type, ""}, {fGender, st.Gender, ""}, {fAge, st.AgeRange, ""},
+		{fSelfEth, st.SelfDefinedEthnicity, selfCode(st.SelfDefinedEthnicity)},
+		{fOfficerEth, st.OfficerDefinedEthnicity, ""}, {fLegislation, st.Legislation, ""},
+		{fObject, st.ObjectOfSearch, ""}, {fOutcome, st.Outcome, st.OutcomeID},
+	} {
+		id, err := x.vocabID(f.field, f.label, f.code)
+		if err != nil {
+			return err
+		}
+		ids[i] = id
+	}
+	var lat, lng, streetID, streetName any
+	if l := st.Location; l != nil {
+		lat, lng = l.Latitude, l.Longitude
+		if l.StreetID != 0 {
+			streetID = l.StreetID
+		}
+		if l.StreetName != "" {
+			streetName = l.StreetName
+		}
+	}
+	var opName any
+	if st.OperationName != "" {
+		opName = st.OperationName
+	}
+	local := st.Datetime.In(charter.London)
+	x.batches[batchKey{st.Force, st.Month}]++
+	x.imp.Rows++
+	return x.stops.add(x.imp.ID, int64(st.SourceRow), st.Force, int64(st.Month.YYYYMM()), int64(1),
+		st.Datetime.Unix(), int64(local.Hour()*60+local.Minute()),
+		ids[0], tri(st.Operation), opName, lat, lng, streetID, streetName,
+		ids[1], ids[2], ids[3], ids[4], ids[5], ids[6], ids[7],
+		int64(st.SelfGroup()), int64(st.OfficerGroup()), tri(st.OutcomeLinked), tri(st.Removal), tri(st.InvolvedPerson),
+		areaID(st.Areas[charter.LevelBorough]), areaID(st.Areas[charter.LevelWard]),
+		areaID(st.Areas[charter.LevelMSOA]), areaID(st.Areas[charter.LevelLSOA]))
+}
+
+func selfCode(label string) string {
+	e, _ := charter.LookupSelfDefined(label)
+	return e.Code
+}
+
+func tri(t charter.Tristate) any {
+	switch t {
+	case charter.True:
+		return int64(1)
+	case charter.False:
+		return int64(0)
+	}
+	return nil
+}
+
+func areaID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// Commit writes what is buffered, settles which source counts for each
+// force-month touched, and commits.
+func (x *ImportTx) Commit() error {
+	defer x.t.rollback()
+	for _, b := range []*bulk{x.stops, x.streets, x.counts, x.pop} {
+		if b != nil {
+			if err := b.flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := x.settleBatches(); err != nil {
+		return err
+	}
+	x.imp.FinishedAt = time.Now()
+	if _, err := x.t.exec(`UPDATE imports SET rows = $1, rejects = $2, finished_at = $3 WHERE id = $4`,
+		int64(x.imp.Rows), int64(x.imp.Rejects), x.imp.FinishedAt.Unix(), x.imp.ID); err != nil {
+		return err
+	}
+	if err := x.t.commit(); err != nil {
+		return fmt.Errorf("commit %s: %w", x.imp.Source, err)
+	}
+	x.s.vocab.merge(x.newVocab)
+	if len(x.levels) > 0 {
+		x.s.areasChanged()
+	}
+	return nil
+}
+
+// Rollback abandons the import. It is safe to call after Commit.
+func (x *ImportTx) Rollback() { x.t.rollback() }
+
+// settleBatches records this import's force-months and, where another source
+// already covers one, decides which counts (see chooseBatches).
+func (x *ImportTx) settleBatches() error {
+	keys := make([]batchKey, 0, len(x.batches))
+	for k := range x.batches {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].force != keys[j].force {
+			return keys[i].force < keys[j].force
+		}
+		return keys[i].month < keys[j].month
+	})
+	for _, k := range keys {
+		if _, err := x.t.exec(`INSERT INTO stop_batches (import_id, force, month, coverage, rows, active) VALUES ($1, $2, $3, $4, $5, 1)`,
+			x.imp.ID, k.force, int64(k.month.YYYYMM()), string(x.imp.Coverage), int64(x.batches[k])); err != nil {
+			return err
+		}
+		var bs []batch
+		err := x.t.query(`SELECT import_id, coverage, rows, active FROM stop_batches WHERE force = $1 AND month = $2`, func(r scanner) error {
+			var b batch
+			var active int64
+			if err := r.Scan(&b.importID, &b.coverage, &b.rows, &active); err != nil {
+				return err
+			}
+			b.active = active == 1
+			bs = append(bs, b)
+			return nil
+		}, k.force, int64(k.month.YYYYMM()))
+		if err != nil {
+			return err
+		}
+		if len(bs) < 2 {
+			continue
+		}
+		win := chooseBatches(bs)
+		for _, b := range bs {
+			want := win[b.importID]
+			if want == b.active {
+				continue
+			}
+			a := int64(0)
+			if want {
+				a = 1
+			}
+			if _, err := x.t.exec(`UPDATE stop_batches SET active = $1 WHERE import_id = $2 AND force = $3 AND month = $4`, a, b.importID, k.force, int64(k.month.YYYYMM())); err != nil {
+				return err
+			}
+			if _, err := x.t.exec(`UPDATE stops SET active = $1 WHERE force = $2 AND month = $3 AND import_id = $4`, a, k.force, int64(k.month.YYYYMM()), b.importID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+type batch struct {
+	importID int64
+	coverage string
+	rows     int
+	active   bool
+}
+
+// chooseBatches decides which sources count for one force-month, so that no
+// search is counted twice when two sources hold it: a source holding all
+// stops (archive CSV, stops-force) beats partial ones, and among equals the
+// one with more records (the more complete download) wins, the later import
+// on a tie. Without a complete source, the best located-only and the best
+// unlocated-only sources count together, as stops-street plus
+// stops-no-location make up stops-force.
+func chooseBatches(bs []batch) map[int64]bool {
+	best := map[string]batch{}
+	for _, b := range bs {
+		cur, ok := best[b.coverage]
+		if !ok || b.rows > cur.rows || b.rows == cur.rows && b.importID > cur.importID {
+			best[b.coverage] = b
+		}
+	}
+	win := map[int64]bool{}
+	if b, ok := best[string(charter.CoverAll)]; ok {
+		win[b.importID] = true
+		return win
+	}
+	for _, c := range []charter.Coverage{charter.CoverLocated, charter.CoverUnlocated} {
+		if b, ok := best[string(c)]; ok {
+			win[b.importID] = true
+		}
+	}
+	return win
+}

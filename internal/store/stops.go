@@ -1,0 +1,177 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stopsearch/charter"
+)
+
+// whereStops builds the filter of counted stops (active sources only).
+func whereStops(f charter.StopFilter) (string, []any) {
+	conds := []string{"active = 1"}
+	var args []any
+	if f.Force != "" {
+		args = append(args, f.Force)
+		conds = append(conds, "force = $"+strconv.Itoa(len(args)))
+	}
+	if f.From != 0 {
+		args = append(args, int64(f.From.YYYYMM()))
+		conds = append(conds, "month >= $"+strconv.Itoa(len(args)))
+	}
+	if f.To != 0 {
+		args = append(args, int64(f.To.YYYYMM()))
+		conds = append(conds, "month <= $"+strconv.Itoa(len(args)))
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// FindStops calls fn for every counted stop matching f, in source order
+// (month, then import, then row), which is the order export writes.
+func (s *Store) FindStops(ctx context.Context, f charter.StopFilter, fn func(*charter.Stop) error) error {
+	where, args := whereStops(f)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, import_id, source_row, force, month, occurred_at,
+		type_id, operation, operation_name, latitude, longitude, street_id, street_name,
+		gender_id, age_id, self_eth_id, officer_eth_id, legislation_id, object_id, outcome_id,
+		outcome_linked, removal, involved_person, borough_id, ward_id, msoa_id, lsoa_id
+		FROM stops`+where+` ORDER BY force, month, import_id, source_row`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var st charter.Stop
+	for rows.Next() {
+		var month, at int64
+		var op, linked, removal, involved, streetID, bor, ward, msoa, lsoa sql.NullInt64
+		var opName, streetName sql.NullString
+		var lat, lng sql.NullFloat64
+		var ids [8]sql.NullInt64
+		if err := rows.Scan(&st.ID, &st.ImportID, &st.SourceRow, &st.Force, &month, &at,
+			&ids[0], &op, &opName, &lat, &lng, &streetID, &streetName,
+			&ids[1], &ids[2], &ids[3], &ids[4], &ids[5], &ids[6], &ids[7],
+			&linked, &removal, &involved, &bor, &ward, &msoa, &lsoa); err != nil {
+			return err
+		}
+		st.Month = charter.MonthFromYYYYMM(int(month))
+		st.Datetime = time.Unix(at, 0).UTC()
+		st.Operation, st.OutcomeLinked, st.Removal, st.InvolvedPerson = triOf(op), triOf(linked), triOf(removal), triOf(involved)
+		st.OperationName = opName.String
+		st.Location = nil
+		if lat.Valid && lng.Valid {
+			st.Location = &charter.Location{Latitude: lat.Float64, Longitude: lng.Float64, StreetID: streetID.Int64, StreetName: streetName.String}
+		}
+		labels := [8]*string{&st.Type, &st.Gender, &st.AgeRange, &st.SelfDefinedEthnicity, &st.OfficerDefinedEthnicity,
+			&st.Legislation, &st.ObjectOfSearch, &st.Outcome}
+		for i, id := range ids {
+			*labels[i] = ""
+			if id.Valid {
+				*labels[i] = s.vocab.entry(id.Int64).label
+			}
+		}
+		st.OutcomeID = ""
+		if ids[7].Valid {
+			st.OutcomeID = s.vocab.entry(ids[7].Int64).code
+		}
+		st.Areas = charter.AreaIDs{0, bor.Int64, ward.Int64, msoa.Int64, lsoa.Int64}
+		if err := fn(&st); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func triOf(v sql.NullInt64) charter.Tristate {
+	if !v.Valid {
+		return charter.Unknown
+	}
+	return charter.TristateOf(v.Int64 == 1)
+}
+
+// CountStops counts the counted stops matching f.
+func (s *Store) CountStops(ctx context.Context, f charter.StopFilter) (int, error) {
+	where, args := whereStops(f)
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM stops`+where, args...).Scan(&n)
+	return n, err
+}
+
+// MonthCounts returns, per force and month, what the data-quality rules need.
+func (s *Store) MonthCounts(ctx context.Context) ([]charter.MonthCounts, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT force, month, count(*), count(latitude),
+		SUM(CASE WHEN self_group IN (0, 6) THEN 1 ELSE 0 END),
+		SUM(CASE WHEN local_minute = 0 THEN 1 ELSE 0 END),
+		SUM(CASE WHEN operation = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN operation = 0 THEN 1 ELSE 0 END),
+		SUM(CASE WHEN outcome_linked = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN outcome_linked = 0 THEN 1 ELSE 0 END),
+		SUM(CASE WHEN removal = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN removal = 0 THEN 1 ELSE 0 END)
+		FROM stops WHERE active = 1 GROUP BY force, month ORDER BY force, month`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	type key struct {
+		force string
+		month int64
+	}
+	var out []charter.MonthCounts
+	index := map[key]int{}
+	for rows.Next() {
+		var c charter.MonthCounts
+		var month int64
+		var opT, opF, lT, lF, rT, rF int
+		if err := rows.Scan(&c.Force, &month, &c.Count, &c.Located, &c.NotStated, &c.Midnight, &opT, &opF, &lT, &lF, &rT, &rF); err != nil {
+			return nil, err
+		}
+		c.Month = charter.MonthFromYYYYMM(int(month))
+		c.Tristates = map[string]charter.TristateCounts{
+			charter.FieldOperation:     {True: opT, False: opF, Unknown: c.Count - opT - opF},
+			charter.FieldOutcomeLinked: {True: lT, False: lF, Unknown: c.Count - lT - lF},
+			charter.FieldRemoval:       {True: rT, False: rF, Unknown: c.Count - rT - rF},
+		}
+		index[key{c.Force, month}] = len(out)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	// The sources counted for each force-month, and what they cover.
+	srows, err := s.db.QueryContext(ctx, `SELECT b.force, b.month, b.coverage, i.source
+		FROM stop_batches b JOIN imports i ON i.id = b.import_id WHERE b.active = 1 ORDER BY b.force, b.month, i.id`)
+	if err != nil {
+		return nil, err
+	}
+	defer srows.Close()
+	covers := map[key]map[string]bool{}
+	for srows.Next() {
+		var k key
+		var cov, src string
+		if err := srows.Scan(&k.force, &k.month, &cov, &src); err != nil {
+			return nil, err
+		}
+		i, ok := index[k]
+		if !ok {
+			continue
+		}
+		out[i].Sources = append(out[i].Sources, src)
+		if covers[k] == nil {
+			covers[k] = map[string]bool{}
+		}
+		covers[k][cov] = true
+	}
+	for k, cs := range covers {
+		c := &out[index[k]]
+		switch {
+		case cs[string(charter.CoverAll)] || cs[string(charter.CoverLocated)] && cs[string(charter.CoverUnlocated)]:
+			c.Coverage = charter.CoverAll
+		case cs[string(charter.CoverLocated)]:
+			c.Coverage = charter.CoverLocated
+		default:
+			c.Coverage = charter.CoverUnlocated
+		}
+	}
+	return out, srows.Err()
+}
+

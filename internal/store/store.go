@@ -1,0 +1,142 @@
+// Package store keeps Charter's single truth in SQL: embedded SQLite by
+// default, PostgreSQL when a deployment outgrows one machine. Both run the same
+// SQL text wherever the dialects agree ($1 placeholders, ON CONFLICT,
+// RETURNING); bulk loads use multi-row INSERT on SQLite and COPY on PostgreSQL.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync/atomic"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/stopsearch/charter"
+)
+
+// Dialect names the SQL engine behind a Store.
+type Dialect string
+
+// The supported engines.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Store is the SQL store. It is safe for concurrent use; writes are
+// serialised (SQLite allows one writer; imports take a transaction each).
+type Store struct {
+	dialect Dialect
+	// db reads. On SQLite it is a pool of read connections; on PostgreSQL
+	// it is the only pool and also writes.
+	db *sql.DB
+	// w writes. On SQLite it is a single connection, so writers queue in Go
+	// instead of failing with SQLITE_BUSY.
+	w *sql.DB
+	// pool is the pgx pool behind db on PostgreSQL (nil on SQLite).
+	pool  *pgxpool.Pool
+	vocab *vocab
+	dsn   string
+
+	areaVersion atomic.Int64
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens the store named by dsn (a SQLite file path, or a postgres:// URL)
+// and brings its schema up to date.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	s := &Store{dsn: dsn}
+	var err error
+	if IsPostgres(dsn) {
+		s.dialect = Postgres
+		cfg, err := pgxpool.ParseConfig(dsn)
+		if err != nil {
+			return nil, charter.Errorf(charter.EINVALID, "bad database URL %s: %v", redact(dsn), err)
+		}
+		if s.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		// One pool serves database/sql readers and pgx writers (COPY).
+		s.db = stdlib.OpenDBFromPool(s.pool)
+		s.w = s.db
+	} else {
+		s.dialect = SQLite
+		if err := s.openSQLite(dsn); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.db.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, &charter.Error{Code: charter.EINVALID, Message: "cannot open database " + redact(dsn), Err: err}
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.vocab, err = loadVocab(ctx, s.db); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) openSQLite(path string) error {
+	// WAL lets readers run beside the one writer; busy_timeout makes a second
+	// process wait rather than fail; synchronous=NORMAL is durable in WAL mode
+	// except for the last transactions on power loss, the usual trade-off.
+	q := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=cache_size(-65536)&_txlock=immediate"
+	var err error
+	if s.w, err = sql.Open("sqlite", "file:"+path+q); err != nil {
+		return fmt.Errorf("open sqlite: %w", err)
+	}
+	s.w.SetMaxOpenConns(1)
+	if s.db, err = sql.Open("sqlite", "file:"+path+q+"&mode=ro"); err != nil {
+		return fmt.Errorf("open sqlite: %w", err)
+	}
+	s.db.SetMaxOpenConns(4)
+	// The read pool opens read-only, so the file must exist first; the writer
+	// creates it.
+	return s.w.Ping()
+}
+
+// Dialect reports the engine.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// DB returns the read pool, for tests that compare with direct SQL.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Close releases the connections.
+func (s *Store) Close() error {
+	if s.db != nil && s.db != s.w {
+		s.db.Close()
+	}
+	var err error
+	if s.w != nil {
+		err = s.w.Close()
+	}
+	if s.pool != nil {
+		s.pool.Close()
+	}
+	return err
+}
+
+// redact hides a password in a database URL before it is shown.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}

@@ -1,0 +1,198 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// tx is one write transaction on either engine. Imports run through it so the
+// same code writes SQLite (database/sql) and PostgreSQL (pgx, for COPY).
+type tx struct {
+	ctx    context.Context
+	sqlTx  *sql.Tx
+	pgTx   pgx.Tx
+	stmts  map[string]*sql.Stmt
+	closed bool
+}
+
+func (s *Store) begin(ctx context.Context) (*tx, error) {
+	t := &tx{ctx: ctx, stmts: map[string]*sql.Stmt{}}
+	var err error
+	if s.pool != nil {
+		t.pgTx, err = s.pool.Begin(ctx)
+	} else {
+		t.sqlTx, err = s.w.BeginTx(ctx, nil)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return t, nil
+}
+
+func (t *tx) exec(q string, args ...any) (int64, error) {
+	if t.pgTx != nil {
+		tag, err := t.pgTx.Exec(t.ctx, q, args...)
+		return tag.RowsAffected(), err
+	}
+	st, err := t.prepare(q)
+	if err != nil {
+		return 0, err
+	}
+	res, err := st.ExecContext(t.ctx, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+func (t *tx) prepare(q string) (*sql.Stmt, error) {
+	if st, ok := t.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := t.sqlTx.PrepareContext(t.ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	t.stmts[q] = st
+	return st, nil
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func (t *tx) queryRow(q string, args ...any) scanner {
+	if t.pgTx != nil {
+		return t.pgTx.QueryRow(t.ctx, q, args...)
+	}
+	return t.sqlTx.QueryRowContext(t.ctx, q, args...)
+}
+
+// query calls fn for each row.
+func (t *tx) query(q string, fn func(scanner) error, args ...any) error {
+	if t.pgTx != nil {
+		rows, err := t.pgTx.Query(t.ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := fn(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+	rows, err := t.sqlTx.QueryContext(t.ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func (t *tx) commit() error {
+	t.closed = true
+	for _, st := range t.stmts {
+		st.Close()
+	}
+	if t.pgTx != nil {
+		return t.pgTx.Commit(t.ctx)
+	}
+	return t.sqlTx.Commit()
+}
+
+func (t *tx) rollback() {
+	if t.closed {
+		return
+	}
+	t.closed = true
+	for _, st := range t.stmts {
+		st.Close()
+	}
+	// The caller's context may be cancelled (an interrupted import): roll back anyway.
+	if t.pgTx != nil {
+		t.pgTx.Rollback(context.WithoutCancel(t.ctx))
+		return
+	}
+	t.sqlTx.Rollback()
+}
+
+// bulk appends rows to one table: COPY on PostgreSQL, multi-row INSERT
+// statements of up to bulkRows rows on SQLite (one statement per row costs
+// several times more in the SQLite driver).
+type bulk struct {
+	t     *tx
+	table string
+	cols  []string
+	buf   []any
+	n     int
+}
+
+const bulkRows = 256
+
+func (t *tx) bulk(table string, cols ...string) *bulk {
+	return &bulk{t: t, table: table, cols: cols, buf: make([]any, 0, bulkRows*len(cols))}
+}
+
+func (b *bulk) add(vals ...any) error {
+	b.buf = append(b.buf, vals...)
+	b.n++
+	if b.t.pgTx == nil && b.n == bulkRows {
+		return b.flush()
+	}
+	if b.t.pgTx != nil && b.n == 8192 {
+		return b.flush()
+	}
+	return nil
+}
+
+func (b *bulk) flush() error {
+	if b.n == 0 {
+		return nil
+	}
+	defer func() { b.buf, b.n = b.buf[:0], 0 }()
+	if b.t.pgTx != nil {
+		w := len(b.cols)
+		rows := make([][]any, b.n)
+		for i := range rows {
+			rows[i] = b.buf[i*w : (i+1)*w : (i+1)*w]
+		}
+		_, err := b.t.pgTx.CopyFrom(b.t.ctx, pgx.Identifier{b.table}, b.cols, pgx.CopyFromRows(rows))
+		if err != nil {
+			return fmt.Errorf("copy into %s: %w", b.table, err)
+		}
+		// CopyFromRows keeps no reference after it returns, but the slices
+		// alias buf, which is reused; give the next batch its own.
+		b.buf = make([]any, 0, cap(b.buf))
+		return nil
+	}
+	st, err := b.t.prepare(insertSQL(b.table, b.cols, b.n))
+	if err != nil {
+		return err
+	}
+	if _, err := st.ExecContext(b.t.ctx, b.buf...); err != nil {
+		return fmt.Errorf("insert into %s: %w", b.table, err)
+	}
+	return nil
+}
+
+func insertSQL(table string, cols []string, rows int) string {
+	var sb strings.Builder
+	sb.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+	row := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
+	for i := 0; i < rows; i++ {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString(row)
+	}
+	return sb.String()
+}
