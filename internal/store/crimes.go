@@ -44,14 +44,20 @@ func (x *ImportTx) SetCrimeCountFile(level charter.Level, months []charter.Month
 	var took []charter.Month
 	for _, m := range months {
 		var have int64
-		if err := x.t.queryRow(`SELECT COALESCE(MAX(vintage), 0) FROM crime_counts WHERE level = $1 AND month = $2`,
-			level.String(), int64(m.YYYYMM())).Scan(&have); err != nil {
+		err := x.t.queryRow(`SELECT vintage FROM crime_count_months WHERE level = $1 AND month = $2`,
+			level.String(), int64(m.YYYYMM())).Scan(&have)
+		if err != nil && !isNoRows(err) {
 			return nil, err
 		}
 		if int(have) > x.vintage {
 			continue
 		}
 		if _, err := x.t.exec(`DELETE FROM crime_counts WHERE level = $1 AND month = $2`, level.String(), int64(m.YYYYMM())); err != nil {
+			return nil, err
+		}
+		if _, err := x.t.exec(`INSERT INTO crime_count_months (level, month, vintage, import_id) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (level, month) DO UPDATE SET vintage = excluded.vintage, import_id = excluded.import_id`,
+			level.String(), int64(m.YYYYMM()), int64(x.vintage), x.imp.ID); err != nil {
 			return nil, err
 		}
 		x.taken[m] = true
@@ -61,7 +67,8 @@ func (x *ImportTx) SetCrimeCountFile(level charter.Level, months []charter.Month
 }
 
 // AddCrimeCount stores a count if its month was taken by SetCrimeCountFile,
-// and records the ward or borough it names.
+// and records the ward or borough it names. Zero counts are not stored (see
+// crime_count_months).
 func (x *ImportTx) AddCrimeCount(c *charter.CrimeCount) error {
 	if !x.taken[c.Month] {
 		return nil
@@ -79,6 +86,9 @@ func (x *ImportTx) AddCrimeCount(c *charter.CrimeCount) error {
 		if err := x.ensureArea(c.Level, c.AreaCode, c.AreaName, parent); err != nil {
 			return err
 		}
+	}
+	if c.Count == 0 {
+		return nil // stored sparsely: a covered month without a row is zero
 	}
 	x.imp.Rows++
 	return x.counts.add(c.Level.String(), c.AreaCode, c.AreaName, c.Unit, int64(c.Month.YYYYMM()), c.Major, c.Minor,

@@ -109,6 +109,17 @@ CREATE TABLE street_crimes (
 );
 CREATE INDEX street_crimes_month ON street_crimes (month, category);
 
+-- Which download each level-month of crime counts comes from. Counts are
+-- stored sparsely: a ward with no offences of a category in a covered month
+-- has no row (most cells of the MPS files are 0).
+CREATE TABLE crime_count_months (
+    level     TEXT    NOT NULL,
+    month     BIGINT NOT NULL,
+    vintage   BIGINT NOT NULL,
+    import_id BIGINT NOT NULL,
+    PRIMARY KEY (level, month)
+);
+
 CREATE TABLE crime_counts (
     level     TEXT    NOT NULL,
     area_code TEXT    NOT NULL,
