@@ -46,14 +46,11 @@ func MonthFromYYYYMM(v int) Month { return NewMonth(v/100, time.Month(v%100)) }
 func ParseMonth(s string) (Month, error) {
 	var y, mo int
 	switch {
-	case len(s) == 7 && s[4] == '-':
+	case len(s) == 7 && s[4] == '-' && allDigits(s[:4]) && allDigits(s[5:]):
 		y, _ = strconv.Atoi(s[:4])
 		mo, _ = strconv.Atoi(s[5:])
-	case len(s) == 6:
-		v, err := strconv.Atoi(s)
-		if err != nil {
-			return 0, Errorf(EINVALID, "month %q is not YYYY-MM", s)
-		}
+	case len(s) == 6 && allDigits(s):
+		v, _ := strconv.Atoi(s)
 		y, mo = v/100, v%100
 	default:
 		return 0, Errorf(EINVALID, "month %q is not YYYY-MM", s)
@@ -74,4 +71,13 @@ func mustLoadLocation(name string) *time.Location {
 		panic(err) // cmd/charter imports time/tzdata, so this cannot happen in the binary
 	}
 	return loc
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }

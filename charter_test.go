@@ -12,7 +12,7 @@ func TestMonth(t *testing.T) {
 			t.Errorf("ParseMonth(%q) = %v, %v", s, m, err)
 		}
 	}
-	for _, s := range []string{"2021-13", "21-06", "", "2021/06", "abcdef"} {
+	for _, s := range []string{"2021-13", "21-06", "", "2021/06", "abcdef", "2023-+1", "+20106"} {
 		if _, err := ParseMonth(s); ErrorCode(err) != EINVALID {
 			t.Errorf("ParseMonth(%q) err = %v, want invalid", s, err)
 		}

@@ -174,4 +174,3 @@ func (s *Store) MonthCounts(ctx context.Context) ([]charter.MonthCounts, error) 
 	}
 	return out, srows.Err()
 }
-

@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/store"
+)
+
+func init() {
+	register(command{"status", "data quality: per force and month counts, located and not-stated shares, flags; boundary and population coverage", runStatus})
+}
+
+// Status is the JSON document of `charter status --json`.
+type Status struct {
+	Months   []charter.MonthQuality `json:"months"`
+	Areas    []store.LevelCoverage  `json:"areas"`
+	Imports  []store.ImportCount    `json:"imports"`
+	Database string                 `json:"database"`
+}
+
+func runStatus(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("status", "[--json]")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	st, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	counts, err := st.MonthCounts(ctx)
+	if err != nil {
+		return err
+	}
+	s := Status{Months: charter.AssessQuality(counts), Database: string(st.Dialect())}
+	if s.Months == nil {
+		s.Months = []charter.MonthQuality{}
+	}
+	if s.Areas, err = st.Coverage(ctx); err != nil {
+		return err
+	}
+	if s.Imports, err = st.ImportCounts(ctx); err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(s)
+	}
+	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "force\tmonth\tstops\tlocated\tnot stated\t\tflags")
+	for _, m := range s.Months {
+		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t\t%s\n", m.Force, m.Month, m.Count, pct(m.LocatedShare, m.Count), pct(m.NotStatedShare, m.Count), strings.Join(m.Flags, " "))
+	}
+	w.Flush()
+	fmt.Fprintln(e.stdout)
+	w = tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "level\tareas\twith boundary\tboundary years\twith population\tlocated stops placed\t")
+	for _, a := range s.Areas {
+		years := strings.Trim(strings.Join(strings.Fields(fmt.Sprint(a.BoundaryYears)), ","), "[]")
+		fmt.Fprintf(w, "%s\t%d\t%d\t%s\t%d\t%s\t\n", a.Level, a.Areas, a.WithBoundary, years, a.WithPopulation, pct(a.AssignedShare, a.LocatedStops))
+	}
+	w.Flush()
+	fmt.Fprintln(e.stdout)
+	for _, i := range s.Imports {
+		fmt.Fprintf(e.stdout, "%-13s %s, %s, %d rejected\n", i.Kind, plural(i.Sources, "source", "sources"), plural(i.Rows, "record", "records"), i.Rejects)
+	}
+	return nil
+}
+
+func pct(share float64, n int) string {
+	if n == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f%%", 100*share)
+}

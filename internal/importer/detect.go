@@ -1,0 +1,105 @@
+package importer
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strings"
+
+	"github.com/stopsearch/charter"
+)
+
+// format is what a source holds, detected from its first bytes.
+type format string
+
+const (
+	fmtPoliceCSV   format = "police-csv"   // data.police.uk stop-and-search archive
+	fmtPoliceJSON  format = "police-json"  // data.police.uk API stops response
+	fmtFlatCSV     format = "flat-csv"     // flattened API extraction (ExtractSS)
+	fmtStreetCSV   format = "street-csv"   // data.police.uk street-level crime
+	fmtCrimeCounts format = "crime-counts" // MPS ward/borough crime counts
+	fmtPopulation  format = "census-csv"   // census population by ethnic group
+	fmtGeoJSON     format = "geojson"      // boundaries
+)
+
+func (f format) kind() charter.ImportKind {
+	switch f {
+	case fmtStreetCSV:
+		return charter.KindStreetCrime
+	case fmtCrimeCounts:
+		return charter.KindCrimeCounts
+	case fmtPopulation:
+		return charter.KindPopulation
+	case fmtGeoJSON:
+		return charter.KindBoundaries
+	}
+	return charter.KindStops
+}
+
+// detect decides the format of a source from the start of its content, so
+// that users need not say what each file is. It names what it expected when
+// it cannot tell.
+func detect(name string, head []byte) (format, []string, error) {
+	t := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\ufeff")), " \t\r\n")
+	if len(t) == 0 {
+		return "", nil, charter.Errorf(charter.EINVALID, "%s: not a readable file: it is empty", name)
+	}
+	switch t[0] {
+	case '[':
+		return fmtPoliceJSON, nil, nil
+	case '{':
+		if bytes.Contains(head, []byte(`"FeatureCollection"`)) || bytes.Contains(head, []byte(`"Feature"`)) {
+			return fmtGeoJSON, nil, nil
+		}
+		return "", nil, charter.Errorf(charter.EINVALID, "%s: not a readable file: JSON, but neither a GeoJSON FeatureCollection nor a data.police.uk API array", name)
+	}
+	line := t
+	if i := bytes.IndexByte(t, '\n'); i >= 0 {
+		line = t[:i]
+	}
+	if bytes.IndexByte(line, 0) >= 0 || !isText(line) {
+		return "", nil, charter.Errorf(charter.EINVALID, "%s: not a readable file: binary content, not CSV or JSON", name)
+	}
+	header, err := csv.NewReader(bytes.NewReader(bytes.TrimRight(line, "\r"))).Read()
+	if err != nil {
+		return "", nil, charter.Errorf(charter.EINVALID, "%s: not a readable CSV file: %v", name, err)
+	}
+	has := map[string]bool{}
+	for _, h := range header {
+		has[strings.ToLower(strings.TrimSpace(h))] = true
+	}
+	switch {
+	case has["legislation"] && has["object of search"] || has["self-defined ethnicity"] || has["outcome linked to object of search"]:
+		return fmtPoliceCSV, header, nil
+	case has["self_defined_ethnicity"] || has["location.latitude"] || has["object_of_search"]:
+		return fmtFlatCSV, header, nil
+	case has["crime type"] || has["crime id"] && has["falls within"]:
+		return fmtStreetCSV, header, nil
+	case has["majortext"]:
+		return fmtCrimeCounts, header, nil
+	case has["observation"] || has["all usual residents"] || has["lad_code"] || has["ethnic group (20 categories)"]:
+		return fmtPopulation, header, nil
+	}
+	if has["type"] && has["date"] {
+		// Looks like a stop-and-search archive with columns missing: let its
+		// reader name them.
+		return fmtPoliceCSV, header, nil
+	}
+	return "", nil, charter.Errorf(charter.EINVALID, "%s: not a readable file: the header %q is none of: data.police.uk stop-and-search or street-crime CSV, API JSON, MPS crime counts, census population, GeoJSON", name, clip(string(line)))
+}
+
+func isText(b []byte) bool {
+	bad := 0
+	for _, c := range b {
+		if c < 0x09 || c > 0x0d && c < 0x20 {
+			bad++
+		}
+	}
+	return bad == 0
+}
+
+func clip(s string) string {
+	if len(s) > 120 {
+		return s[:120] + "…"
+	}
+	return s
+}

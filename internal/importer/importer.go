@@ -1,0 +1,325 @@
+// Package importer takes open data into the store: data.police.uk archive
+// CSVs, zips and API JSON, flattened API extractions, street-level crime,
+// MPS crime counts, census populations and GeoJSON boundaries. Every source
+// file is read as a stream, validated row by row, assigned to areas and
+// written in one transaction, so a file is either stored whole (less its
+// rejected rows) or not at all.
+package importer
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/geo"
+	"github.com/stopsearch/charter/internal/store"
+)
+
+// Importer imports source files into a store.
+type Importer struct {
+	Store *store.Store
+	// Force overrides the force of stop files (otherwise taken from the file
+	// name, or from each row of an extraction).
+	Force string
+	// Coverage overrides which stops a stop file holds (see charter.Coverage).
+	Coverage charter.Coverage
+	// Boundary options for GeoJSON files (level, property names, year).
+	Boundary geo.Options
+	// Reject receives every rejected row; nil discards them (they are counted).
+	Reject func(charter.Reject)
+	// Progress receives one line per source as it finishes; nil is silent.
+	Progress func(Result)
+	// Now is the clock (tests fix it).
+	Now func() time.Time
+
+	locator    *geo.Locator
+	locVersion int64
+}
+
+// Result is what happened to one source.
+type Result struct {
+	Source   string
+	Kind     charter.ImportKind
+	Rows     int           // records stored
+	Rejects  int           // rows refused
+	Skipped  bool          // already imported: nothing added
+	Err      error         // the file was refused whole
+	Duration time.Duration // wall time
+}
+
+// Summary totals a run.
+type Summary struct {
+	Sources, Imported, Skipped, Refused int
+	Rows, Rejects                       int
+}
+
+// Summarise totals results.
+func Summarise(rs []Result) Summary {
+	var s Summary
+	for _, r := range rs {
+		s.Sources++
+		switch {
+		case r.Err != nil:
+			s.Refused++
+		case r.Skipped:
+			s.Skipped++
+		default:
+			s.Imported++
+		}
+		s.Rows += r.Rows
+		s.Rejects += r.Rejects
+	}
+	return s
+}
+
+// source is one file to import: a plain file, a member of a zip, or an
+// embedded file; gzip is undone by open.
+type source struct {
+	name string
+	open func() (io.ReadCloser, error)
+}
+
+// Import imports files, folders (recursively, in name order) and zip archives.
+// It carries on past a refused file, so one bad file does not block the rest;
+// each file's fate is in its Result. The error is only for a failure of the
+// store or a cancelled context.
+func (im *Importer) Import(ctx context.Context, paths ...string) ([]Result, error) {
+	var srcs []source
+	var results []Result
+	for _, p := range paths {
+		ss, refused := expand(p)
+		for _, r := range refused {
+			results = append(results, r)
+			im.progress(r)
+		}
+		srcs = append(srcs, ss...)
+	}
+	rs, err := im.importSources(ctx, srcs)
+	return append(results, rs...), err
+}
+
+// ImportFS imports named files of fsys (the bundled dataset), zips included.
+func (im *Importer) ImportFS(ctx context.Context, fsys fs.FS, names []string) ([]Result, error) {
+	var srcs []source
+	var results []Result
+	for _, n := range names {
+		n := n
+		if strings.HasSuffix(strings.ToLower(n), ".zip") {
+			data, err := fs.ReadFile(fsys, n)
+			if err != nil {
+				return nil, err
+			}
+			ss, err := zipSources(n, bytes.NewReader(data), int64(len(data)))
+			if err != nil {
+				results = append(results, Result{Source: n, Err: err})
+				continue
+			}
+			srcs = append(srcs, ss...)
+			continue
+		}
+		srcs = append(srcs, source{name: n, open: func() (io.ReadCloser, error) { return fsys.Open(n) }})
+	}
+	rs, err := im.importSources(ctx, srcs)
+	return append(results, rs...), err
+}
+
+func (im *Importer) importSources(ctx context.Context, srcs []source) ([]Result, error) {
+	var results []Result
+	for _, s := range srcs {
+		if err := ctx.Err(); err != nil {
+			return results, err
+		}
+		start := time.Now()
+		r, err := im.importOne(ctx, s)
+		r.Duration = time.Since(start)
+		if err != nil {
+			// The store failed (or the context ended): stop here. The file's
+			// transaction has been rolled back.
+			r.Err = err
+			results = append(results, r)
+			im.progress(r)
+			return results, err
+		}
+		results = append(results, r)
+		im.progress(r)
+	}
+	return results, nil
+}
+
+func (im *Importer) progress(r Result) {
+	if im.Progress != nil {
+		im.Progress(r)
+	}
+}
+
+// expand turns a path into sources; paths that cannot be read (a missing
+// file, a corrupt zip) come back as refused results, so one bad file in a
+// folder does not stop the rest.
+func expand(p string) ([]source, []Result) {
+	refuse := func(err error) ([]source, []Result) { return nil, []Result{{Source: p, Err: err}} }
+	fi, err := os.Stat(p)
+	if err != nil {
+		return refuse(charter.Errorf(charter.EINVALID, "%s: cannot be opened: %v", p, errors.Unwrap(err)))
+	}
+	if fi.IsDir() {
+		var files []string
+		err := filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && !strings.HasPrefix(d.Name(), ".") {
+				files = append(files, q)
+			}
+			return nil
+		})
+		if err != nil {
+			return refuse(charter.Errorf(charter.EINVALID, "%s: %v", p, err))
+		}
+		sort.Strings(files)
+		var out []source
+		var refused []Result
+		for _, f := range files {
+			ss, rs := expand(f)
+			out = append(out, ss...)
+			refused = append(refused, rs...)
+		}
+		return out, refused
+	}
+	if strings.HasSuffix(strings.ToLower(p), ".zip") {
+		f, err := os.Open(p)
+		if err != nil {
+			return refuse(charter.Errorf(charter.EINVALID, "%s: cannot be opened: %v", p, err))
+		}
+		// The zip is read through ReaderAt; it stays open for the run (the
+		// process is short-lived).
+		ss, err := zipSources(p, f, fi.Size())
+		if err != nil {
+			f.Close()
+			return refuse(err)
+		}
+		return ss, nil
+	}
+	return []source{{name: p, open: func() (io.ReadCloser, error) { return os.Open(p) }}}, nil
+}
+
+// zipSources lists the data files inside a zip archive as sources named
+// archive.zip!member. A truncated or corrupt archive is refused whole.
+func zipSources(name string, r io.ReaderAt, size int64) ([]source, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, charter.Errorf(charter.EINVALID, "%s: not a readable zip archive (truncated or corrupt): %v", name, err)
+	}
+	var out []source
+	files := append([]*zip.File(nil), zr.File...)
+	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	for _, f := range files {
+		f := f
+		base := path.Base(f.Name)
+		if f.FileInfo().IsDir() || strings.HasPrefix(base, ".") || strings.HasPrefix(f.Name, "__MACOSX") {
+			continue
+		}
+		out = append(out, source{name: name + "!" + f.Name, open: func() (io.ReadCloser, error) { return f.Open() }})
+	}
+	return out, nil
+}
+
+// opened is a source opened for reading, with gzip undone.
+type opened struct {
+	io.Reader
+	closers []io.Closer
+}
+
+func (o *opened) Close() error {
+	for i := len(o.closers) - 1; i >= 0; i-- {
+		o.closers[i].Close()
+	}
+	return nil
+}
+
+func (s source) reader() (*opened, error) {
+	rc, err := s.open()
+	if err != nil {
+		return nil, charter.Errorf(charter.EINVALID, "%s: cannot be opened: %v", s.name, err)
+	}
+	o := &opened{Reader: rc, closers: []io.Closer{rc}}
+	br := bufio.NewReaderSize(rc, 1<<16)
+	o.Reader = br
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			o.Close()
+			return nil, charter.Errorf(charter.EINVALID, "%s: not a readable gzip file: %v", s.name, err)
+		}
+		o.closers = append(o.closers, zr)
+		o.Reader = bufio.NewReaderSize(zr, 1<<16)
+	}
+	return o, nil
+}
+
+// checksum hashes the decompressed bytes of a source. It is a separate pass
+// so that a source already imported costs one read and no parsing.
+func (s source) checksum() (string, []byte, error) {
+	o, err := s.reader()
+	if err != nil {
+		return "", nil, err
+	}
+	defer o.Close()
+	h := sha256.New()
+	head := make([]byte, 8192)
+	n, err := io.ReadFull(o, head)
+	head = head[:n]
+	h.Write(head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return "", nil, charter.Errorf(charter.EINVALID, "%s: cannot be read to the end: %v", s.name, err)
+	}
+	if err == nil {
+		if _, err := io.Copy(h, o); err != nil {
+			return "", nil, charter.Errorf(charter.EINVALID, "%s: cannot be read to the end (truncated?): %v", s.name, err)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), head, nil
+}
+
+var (
+	monthInName = regexp.MustCompile(`(?:^|[^0-9])((?:19|20)[0-9]{2})-(0[1-9]|1[0-2])(?:[^0-9]|$)`)
+)
+
+// forceInName finds a data.police.uk force id in a file name, the longest
+// that matches ("city-of-london" rather than a shorter id inside it).
+func forceInName(name string) string {
+	base := strings.ToLower(path.Base(filepath.ToSlash(name)))
+	best := ""
+	for _, f := range charter.Forces {
+		if strings.Contains(base, f.ID) && len(f.ID) > len(best) {
+			best = f.ID
+		}
+	}
+	return best
+}
+
+func monthFromName(name string) charter.Month {
+	m := monthInName.FindStringSubmatch(path.Base(filepath.ToSlash(name)))
+	if m == nil {
+		return 0
+	}
+	mo, err := charter.ParseMonth(m[1] + "-" + m[2])
+	if err != nil {
+		return 0
+	}
+	return mo
+}

@@ -1,0 +1,329 @@
+package importer
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/geo"
+	"github.com/stopsearch/charter/internal/store"
+)
+
+func (im *Importer) now() time.Time {
+	if im.Now != nil {
+		return im.Now()
+	}
+	return time.Now()
+}
+
+// importOne imports one source. A refused file comes back in Result.Err with
+// a nil error; the error is for failures that must stop the run.
+func (im *Importer) importOne(ctx context.Context, s source) (Result, error) {
+	r := Result{Source: s.name}
+	sum, head, err := s.checksum()
+	if err != nil {
+		r.Err = err
+		return r, nil
+	}
+	f, header, err := detect(s.name, head)
+	if err != nil {
+		r.Err = err
+		return r, nil
+	}
+	r.Kind = f.kind()
+	if prev, err := im.Store.ImportedAs(ctx, r.Kind, sum); err != nil {
+		return r, err
+	} else if prev != nil {
+		r.Skipped = true
+		return r, nil
+	}
+	imp := &charter.Import{Kind: r.Kind, Source: s.name, Checksum: sum, Format: string(f), StartedAt: im.now()}
+	src := StopSource{Force: im.Force}
+	if r.Kind == charter.KindStops {
+		imp.Coverage = coverageOf(f, s.name)
+		if im.Coverage != "" {
+			imp.Coverage = im.Coverage
+		}
+		if src.Force == "" && f != fmtFlatCSV {
+			if src.Force = forceInName(s.name); src.Force == "" {
+				r.Err = charter.Errorf(charter.EINVALID, "%s: the force is not in the file name; name it with --force", s.name)
+				return r, nil
+			}
+		}
+		if f != fmtFlatCSV {
+			src.Month = monthFromName(s.name)
+		}
+	}
+	if r.Kind == charter.KindStops || r.Kind == charter.KindStreetCrime {
+		if err := im.ensureLocator(ctx); err != nil {
+			return r, err
+		}
+	}
+	x, err := im.Store.BeginImport(ctx, imp)
+	if err != nil {
+		if charter.ErrorCode(err) == charter.ECONFLICT {
+			r.Skipped = true
+			return r, nil
+		}
+		return r, err
+	}
+	defer x.Rollback()
+	o, err := s.reader()
+	if err != nil {
+		r.Err = err
+		return r, nil
+	}
+	defer o.Close()
+
+	// Rejects wait until the file commits: a refused file reports only why.
+	var rejects []charter.Reject
+	reject := func(rj charter.Reject) { rejects = append(rejects, rj) }
+	switch f {
+	case fmtPoliceCSV, fmtPoliceJSON, fmtFlatCSV:
+		read := map[format]func(io.Reader, string, StopSource, func(*charter.Stop) error, func(charter.Reject)) error{
+			fmtPoliceCSV: ReadPoliceCSV, fmtPoliceJSON: ReadPoliceJSON, fmtFlatCSV: ReadFlatCSV}[f]
+		err = pipeStops(func(emit func(*charter.Stop) error) error {
+			return read(o, s.name, src, emit, reject)
+		}, func(st *charter.Stop) {
+			if st.Location != nil {
+				im.locator.Assign(st.Location.Longitude, st.Location.Latitude, &st.Areas)
+			}
+		}, x.AddStop)
+	case fmtStreetCSV:
+		var rjs []charter.Reject
+		rjs, err = ReadStreetCrimes(o, s.name, func(c *charter.StreetCrime) error {
+			if c.Location != nil {
+				im.locator.Assign(c.Location.Longitude, c.Location.Latitude, &c.Areas)
+			}
+			return x.AddStreetCrime(c)
+		})
+		rejects = append(rejects, rjs...)
+	case fmtCrimeCounts:
+		level, months := crimeCountHeader(header)
+		if _, err = x.SetCrimeCountFile(level, months); err == nil {
+			var rjs []charter.Reject
+			_, rjs, err = ReadCrimeCounts(o, s.name, x.AddCrimeCount)
+			rejects = append(rejects, rjs...)
+		}
+	case fmtPopulation:
+		var rjs []charter.Reject
+		rjs, err = ReadPopulation(o, s.name, x.AddPopulation)
+		rejects = append(rejects, rjs...)
+	case fmtGeoJSON:
+		err = im.importBoundaries(ctx, x, o, s.name)
+	}
+	if err != nil {
+		if charter.ErrorCode(err) == charter.EINVALID {
+			r.Err = err
+			return r, nil
+		}
+		return r, fmt.Errorf("%s: %w", s.name, err)
+	}
+	imp.Rejects = len(rejects)
+	if err := x.Commit(); err != nil {
+		return r, err
+	}
+	r.Rows, r.Rejects = imp.Rows, imp.Rejects
+	if im.Reject != nil {
+		for _, rj := range rejects {
+			im.Reject(rj)
+		}
+	}
+	return r, nil
+}
+
+func coverageOf(f format, name string) charter.Coverage {
+	n := strings.ToLower(name)
+	switch {
+	case f == fmtFlatCSV:
+		return charter.CoverLocated
+	case f == fmtPoliceJSON && strings.Contains(n, "no-location"):
+		return charter.CoverUnlocated
+	case f == fmtPoliceJSON && (strings.Contains(n, "stops-street") || strings.Contains(n, "at-location")):
+		return charter.CoverLocated
+	}
+	return charter.CoverAll
+}
+
+var yyyymm = regexp.MustCompile(`^[0-9]{6}$`)
+
+// crimeCountHeader reads the level and month columns of an MPS count file.
+func crimeCountHeader(header []string) (charter.Level, []charter.Month) {
+	level := charter.LevelBorough
+	var months []charter.Month
+	for _, h := range header {
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		if strings.EqualFold(h, "WardCode") {
+			level = charter.LevelWard
+		}
+		if yyyymm.MatchString(h) {
+			if m, err := charter.ParseMonth(h); err == nil {
+				months = append(months, m)
+			}
+		}
+	}
+	return level, months
+}
+
+// ensureLocator (re)builds the spatial index when boundaries have changed.
+func (im *Importer) ensureLocator(ctx context.Context) error {
+	v := im.Store.AreaVersion()
+	if im.locator != nil && im.locVersion == v {
+		return nil
+	}
+	areas, err := im.Store.Areas(ctx, true)
+	if err != nil {
+		return err
+	}
+	layers, err := buildLayers(areas, nil)
+	if err != nil {
+		return err
+	}
+	im.locator, im.locVersion = geo.NewLocator(layers), v
+	return nil
+}
+
+// buildLayers groups areas with boundaries into one layer per level and
+// boundary year. Only levels in keep are built, unless keep is nil.
+func buildLayers(areas []charter.Area, keep map[charter.Level]bool) ([]geo.Layer, error) {
+	type lk struct {
+		level charter.Level
+		year  int
+	}
+	groups := map[lk]*geo.Layer{}
+	polys := map[lk][]orb.MultiPolygon{}
+	for _, a := range areas {
+		if len(a.Boundary) == 0 || a.Level == charter.LevelForce || keep != nil && !keep[a.Level] {
+			continue
+		}
+		mp, err := parseGeometry(a.Boundary)
+		if err != nil {
+			return nil, fmt.Errorf("boundary of %s %s: %w", a.Level, a.Code, err)
+		}
+		k := lk{a.Level, a.BoundaryYear}
+		if groups[k] == nil {
+			groups[k] = &geo.Layer{Level: a.Level, Year: a.BoundaryYear}
+		}
+		groups[k].IDs = append(groups[k].IDs, a.ID)
+		polys[k] = append(polys[k], mp)
+	}
+	keys := make([]lk, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].level != keys[j].level {
+			return keys[i].level < keys[j].level
+		}
+		return keys[i].year < keys[j].year
+	})
+	var out []geo.Layer
+	for _, k := range keys {
+		l := groups[k]
+		l.Index = geo.NewIndex(polys[k])
+		out = append(out, *l)
+	}
+	return out, nil
+}
+
+// parseGeometry reads a stored boundary (a GeoJSON Polygon or MultiPolygon).
+func parseGeometry(b []byte) (orb.MultiPolygon, error) {
+	var g struct {
+		Type        string          `json:"type"`
+		Coordinates json.RawMessage `json:"coordinates"`
+	}
+	if err := json.Unmarshal(b, &g); err != nil {
+		return nil, err
+	}
+	toPolygon := func(rings [][][2]float64) orb.Polygon {
+		p := make(orb.Polygon, len(rings))
+		for i, r := range rings {
+			p[i] = make(orb.Ring, len(r))
+			for j, pt := range r {
+				p[i][j] = orb.Point(pt)
+			}
+		}
+		return p
+	}
+	switch g.Type {
+	case "Polygon":
+		var rings [][][2]float64
+		if err := json.Unmarshal(g.Coordinates, &rings); err != nil {
+			return nil, err
+		}
+		return orb.MultiPolygon{toPolygon(rings)}, nil
+	case "MultiPolygon":
+		var polys [][][][2]float64
+		if err := json.Unmarshal(g.Coordinates, &polys); err != nil {
+			return nil, err
+		}
+		mp := make(orb.MultiPolygon, len(polys))
+		for i, rings := range polys {
+			mp[i] = toPolygon(rings)
+		}
+		return mp, nil
+	}
+	return nil, fmt.Errorf("not a polygon but %q", g.Type)
+}
+
+// importBoundaries stores the areas of a GeoJSON file and re-assigns every
+// located record at the levels it touches, inside the file's transaction.
+func (im *Importer) importBoundaries(ctx context.Context, x *store.ImportTx, r io.Reader, name string) error {
+	bs, err := geo.ReadBoundaries(r, name, im.Boundary)
+	if err != nil {
+		return err
+	}
+	levels := map[charter.Level]bool{}
+	fresh := map[string]charter.Area{}
+	for _, b := range bs {
+		a := charter.Area{Code: b.Code, Name: b.Name, Level: b.Level, ParentCode: b.ParentCode, BoundaryYear: b.Year, Boundary: b.GeoJSON}
+		if err := x.AddArea(&a); err != nil {
+			return err
+		}
+		levels[a.Level] = true
+		fresh[a.Level.String()+"/"+a.Code] = a
+	}
+	// The committed areas are not visible inside this transaction's writes on
+	// every engine, so merge: stored areas, replaced by this file's.
+	stored, err := im.Store.Areas(ctx, true)
+	if err != nil {
+		return err
+	}
+	all := make([]charter.Area, 0, len(stored)+len(fresh))
+	for _, a := range stored {
+		if _, ok := fresh[a.Level.String()+"/"+a.Code]; !ok {
+			all = append(all, a)
+		}
+	}
+	for _, a := range fresh {
+		all = append(all, a)
+	}
+	layers, err := buildLayers(all, levels)
+	if err != nil {
+		return err
+	}
+	loc := geo.NewLocator(layers)
+	for l := range levels {
+		if l == charter.LevelForce {
+			continue
+		}
+		level := l
+		err := x.Reassign(level, func(lon, lat float64) int64 {
+			var ids charter.AreaIDs
+			loc.Assign(lon, lat, &ids)
+			return ids[level]
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
