@@ -1,6 +1,7 @@
 package charter
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -255,10 +256,10 @@ func (s *Stop) Validate() *FieldError {
 	}
 	if l := s.Location; l != nil {
 		if !(l.Latitude >= minLat && l.Latitude <= maxLat) {
-			return &FieldError{Field: "Latitude", Reason: "latitude out of range (the United Kingdom lies between 49 and 61.5)"}
+			return &FieldError{Field: "Latitude", Value: strconv.FormatFloat(l.Latitude, 'f', -1, 64), Reason: "latitude out of range (the United Kingdom lies between 49 and 61.5)"}
 		}
 		if !(l.Longitude >= minLng && l.Longitude <= maxLng) {
-			return &FieldError{Field: "Longitude", Reason: "longitude out of range (the United Kingdom lies between -9 and 2.5)"}
+			return &FieldError{Field: "Longitude", Value: strconv.FormatFloat(l.Longitude, 'f', -1, 64), Reason: "longitude out of range (the United Kingdom lies between -9 and 2.5)"}
 		}
 	}
 	if e := oneOf("Gender", s.Gender, Genders); e != nil {

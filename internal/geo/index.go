@@ -136,6 +136,7 @@ func NewIndex(polys []orb.MultiPolygon) *Index {
 	ex, ey := cw*1e-6, ch*1e-6
 	var touched []bool
 	var rows [][]edge
+	var xs []float64
 	for _, pt := range parts {
 		c0, r0 := ix.cellOf(pt.bound.Min[0]-ex, pt.bound.Min[1]-ey)
 		c1, r1 := ix.cellOf(pt.bound.Max[0]+ex, pt.bound.Max[1]+ey)
@@ -158,14 +159,18 @@ func NewIndex(polys []orb.MultiPolygon) *Index {
 				e := edge{a[0], a[1], b[0], b[1]}
 				lx, hx := min(e.ax, e.bx), max(e.ax, e.bx)
 				ly, hy := min(e.ay, e.by), max(e.ay, e.by)
-				ec0, er0 := ix.cellOf(lx-ex, ly-ey)
-				ec1, er1 := ix.cellOf(hx+ex, hy+ey)
+				_, er0 := ix.cellOf(lx-ex, ly-ey)
+				_, er1 := ix.cellOf(hx+ex, hy+ey)
 				for row := er0; row <= er1; row++ {
+					// Only the cells under the piece of the edge inside this
+					// row's band: a long diagonal edge costs its length in
+					// cells, not the area of its bounding box.
 					y0 := ix.minY + float64(row)*ch - ey
-					y1 := y0 + ch + 2*ey
-					for col := ec0; col <= ec1; col++ {
-						x0 := ix.minX + float64(col)*cw - ex
-						if segmentHitsBox(e, x0, y0, x0+cw+2*ex, y1) {
+					bx0, bx1 := bandSpan(e, y0, y0+ch+2*ey)
+					if bx0 <= bx1 {
+						ec0, _ := ix.cellOf(bx0-ex, 0)
+						ec1, _ := ix.cellOf(bx1+ex, 0)
+						for col := max(ec0, c0); col <= min(ec1, c1); col++ {
 							touched[(row-r0)*w+col-c0] = true
 						}
 					}
@@ -194,7 +199,15 @@ func NewIndex(polys []orb.MultiPolygon) *Index {
 			row := r0 + rr
 			cy := ix.minY + (float64(row)+0.5)*ch
 			// Neighbouring untouched cells share a side no edge crosses, so
-			// they are all inside or all outside: one ray test per run.
+			// they are all inside or all outside: one ray test per run, read
+			// off the sorted crossings of the row's centre line.
+			xs = xs[:0]
+			for i := range list {
+				if e := &list[i]; (e.ay > cy) != (e.by > cy) {
+					xs = append(xs, e.ax+(cy-e.ay)*(e.bx-e.ax)/(e.by-e.ay)) // as in edge.crosses
+				}
+			}
+			slices.Sort(xs)
 			runInside, inRun := false, false
 			for col := c0; col <= c1; col++ {
 				cell := row*ix.nx + col
@@ -212,7 +225,12 @@ func NewIndex(polys []orb.MultiPolygon) *Index {
 				}
 				if !inRun {
 					cx := ix.minX + (float64(col)+0.5)*cw
-					runInside = rayParity(list, cx, cy)
+					// crossings right of the centre: those with cx < x
+					k, found := slices.BinarySearch(xs, cx)
+					for found && k < len(xs) && xs[k] == cx {
+						k++
+					}
+					runInside = (len(xs)-k)%2 == 1
 					inRun = true
 				}
 				if runInside && ix.cells[cell].interior < 0 {
@@ -306,33 +324,24 @@ func (ix *Index) cellOf(x, y float64) (int, int) {
 	return min(c, ix.nx-1), min(r, ix.ny-1)
 }
 
-// segmentHitsBox reports whether segment e meets the closed box, by clipping
-// the segment's parameter range to each slab (Liang–Barsky).
-func segmentHitsBox(e edge, x0, y0, x1, y1 float64) bool {
-	t0, t1 := 0.0, 1.0
-	dx, dy := e.bx-e.ax, e.by-e.ay
-	for _, s := range [4][2]float64{{-dx, e.ax - x0}, {dx, x1 - e.ax}, {-dy, e.ay - y0}, {dy, y1 - e.ay}} {
-		p, q := s[0], s[1]
-		if p == 0 {
-			if q < 0 {
-				return false
-			}
-			continue
+// bandSpan returns the x-range of the part of segment e with y in [y0, y1]
+// (x0 > x1 when there is none).
+func bandSpan(e edge, y0, y1 float64) (x0, x1 float64) {
+	if e.ay == e.by {
+		if e.ay < y0 || e.ay > y1 {
+			return 1, 0
 		}
-		t := q / p
-		if p < 0 {
-			if t > t1 {
-				return false
-			}
-			t0 = max(t0, t)
-		} else {
-			if t < t0 {
-				return false
-			}
-			t1 = min(t1, t)
-		}
+		return min(e.ax, e.bx), max(e.ax, e.bx)
 	}
-	return t0 <= t1
+	// Parameters where the segment's line meets the band's edges, clipped
+	// to the segment.
+	ta, tb := (y0-e.ay)/(e.by-e.ay), (y1-e.ay)/(e.by-e.ay)
+	ta, tb = max(0, min(ta, tb)), min(1, max(ta, tb))
+	if ta > tb {
+		return 1, 0
+	}
+	xa, xb := e.ax+ta*(e.bx-e.ax), e.ax+tb*(e.bx-e.ax)
+	return min(xa, xb), max(xa, xb)
 }
 
 // rayParity is the even-odd test over edges sorted by descending right end.

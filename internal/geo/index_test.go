@@ -1,9 +1,11 @@
 package geo
 
 import (
+	"math"
 	"math/rand/v2"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -278,6 +280,41 @@ func TestLocateSynthetic(t *testing.T) {
 	}
 	if NewIndex(nil).Locate(0, 0) != -1 {
 		t.Error("empty index found a polygon")
+	}
+}
+
+// TestLocateSpiky uses shapes unlike real boundaries: long edges crossing
+// the whole grid (a star with 4,000 spikes) and many overlapping polygons.
+// The build must stay fast and the answers must still match brute force.
+func TestLocateSpiky(t *testing.T) {
+	const spikes = 2000
+	star := orb.Ring{}
+	for i := range 2 * spikes {
+		a := 2 * math.Pi * float64(i) / (2 * spikes)
+		rx, ry := 170.0, 80.0
+		if i%2 == 1 {
+			rx, ry = 1, 1
+		}
+		star = append(star, orb.Point{rx * math.Cos(a), ry * math.Sin(a)})
+	}
+	star = append(star, star[0])
+	polys := []orb.MultiPolygon{{{star}}}
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 300 { // random overlapping boxes
+		x, y := r.Float64()*300-150, r.Float64()*140-70
+		polys = append(polys, orb.MultiPolygon{{{{x, y}, {x + 20, y}, {x + 20, y + 10}, {x, y + 10}, {x, y}}}})
+	}
+	t0 := time.Now()
+	ix := NewIndex(polys)
+	if d := time.Since(t0); d > 5*time.Second {
+		t.Errorf("NewIndex took %v", d)
+	}
+	bf := newBruteForce(polys)
+	for range 20_000 {
+		x, y := r.Float64()*360-180, r.Float64()*180-90
+		if got, want := ix.Locate(x, y), bf.first(x, y); got != want {
+			t.Fatalf("Locate(%v, %v) = %d, brute force %d", x, y, got, want)
+		}
 	}
 }
 

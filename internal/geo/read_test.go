@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/stopsearch/charter"
@@ -342,6 +343,12 @@ func FuzzReadBoundaries(f *testing.F) {
 	f.Add(`{"type":"Feature"}`)
 	f.Add(`not json`)
 	f.Fuzz(func(t *testing.T, in string) {
+		t0 := time.Now()
+		defer func() {
+			if d := time.Since(t0); d > 2*time.Second {
+				t.Fatalf("slow: %v", d)
+			}
+		}()
 		bs, err := ReadBoundaries(strings.NewReader(in), "fuzz.geojson", Options{})
 		if err != nil {
 			var ce *charter.Error

@@ -32,3 +32,24 @@ func BenchmarkImportMet(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// BenchmarkImportMetNoAreas is BenchmarkImportMet without boundaries: the
+// cost of parsing, validating and storing alone.
+func BenchmarkImportMetNoAreas(b *testing.B) {
+	ctx := context.Background()
+	var rows int
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		s, err := store.Open(ctx, openDSN(b))
+		if err != nil {
+			b.Fatal(err)
+		}
+		im, _ := newImporter(b, s)
+		b.StartTimer()
+		rs := mustImport(b, im, metZip)
+		b.StopTimer()
+		rows = Summarise(rs).Rows
+		s.Close()
+	}
+	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
