@@ -134,7 +134,7 @@ type Stop struct {
 	OutcomeID               string // data.police.uk outcome_object.id, e.g. "bu-arrest"
 	OutcomeLinked           Tristate
 	Removal                 Tristate // removal of more than just outer clothing
-	InvolvedPerson          Tristate
+	InvolvedPerson          Tristate // derived from Type (see InvolvedPerson)
 
 	// First-hand fields (the officer e-record); empty for imported open data.
 	Grounds         string
@@ -313,3 +313,15 @@ var PoliceCSVColumns = []string{"Type", "Date", "Part of a policing operation", 
 	"Latitude", "Longitude", "Gender", "Age range", "Self-defined ethnicity", "Officer-defined ethnicity",
 	"Legislation", "Object of search", "Outcome", "Outcome linked to object of search",
 	"Removal of more than just outer clothing"}
+
+// InvolvedPerson is the data.police.uk involved_person flag of a search type:
+// only a vehicle-only search involves no person.
+func InvolvedPerson(typ string) Tristate {
+	switch typ {
+	case "Vehicle search":
+		return False
+	case "":
+		return Unknown
+	}
+	return True
+}

@@ -22,8 +22,11 @@ import (
 //     sorted so the walk stops at the first edge left of the point.
 //
 // The ray test is the even-odd rule with the half-open convention, over every
-// ring of a polygon part (holes included), so results match a brute-force
-// even-odd test exactly, not merely approximately.
+// ring of a polygon part (holes included): the same arithmetic as a
+// brute-force test over all edges, so the two agree everywhere except, at
+// most, within rounding distance of an edge. Edges are stored in a canonical
+// direction so that two polygons sharing an edge split the points on it
+// between them: each such point is in exactly one.
 //
 // An Index is immutable after NewIndex and safe for concurrent use.
 type Index struct {
@@ -155,6 +158,12 @@ func NewIndex(polys []orb.MultiPolygon) *Index {
 				a, b := r[i], r[(i+1)%len(r)] // also closes an unclosed ring
 				if a == b {
 					continue
+				}
+				// Lower end first: neighbours list a shared edge in opposite
+				// directions, and the crossing must round the same for both,
+				// or a point on the edge could land in both or in neither.
+				if a[1] > b[1] || a[1] == b[1] && a[0] > b[0] {
+					a, b = b, a
 				}
 				e := edge{a[0], a[1], b[0], b[1]}
 				lx, hx := min(e.ax, e.bx), max(e.ax, e.bx)

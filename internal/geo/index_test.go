@@ -318,6 +318,32 @@ func TestLocateSpiky(t *testing.T) {
 	}
 }
 
+// TestSharedEdge checks that points on (or within rounding of) an edge two
+// polygons share, listed in opposite directions as neighbours do, belong to
+// exactly one of them.
+func TestSharedEdge(t *testing.T) {
+	a, b := orb.Point{-0.123457, 51.412347}, orb.Point{-0.098761, 51.437891}
+	left := orb.MultiPolygon{{{a, b, {-0.2, 51.5}, a}}} // a→b
+	right := orb.MultiPolygon{{{b, a, {0.0, 51.3}, b}}} // b→a
+	li, ri := NewIndex([]orb.MultiPolygon{left}), NewIndex([]orb.MultiPolygon{right})
+	both := NewIndex([]orb.MultiPolygon{left, right})
+	counts := [2]int{}
+	for i := 1; i < 10_000; i++ {
+		tt := float64(i) / 10_000
+		x, y := a[0]+tt*(b[0]-a[0]), a[1]+tt*(b[1]-a[1])
+		inL, inR := li.Locate(x, y) == 0, ri.Locate(x, y) == 0
+		if inL == inR {
+			t.Fatalf("point %d (%v, %v) on the shared edge: in left %v, in right %v", i, x, y, inL, inR)
+		}
+		k := both.Locate(x, y)
+		if k < 0 || (k == 0) != inL {
+			t.Fatalf("point %d: combined index says %d", i, k)
+		}
+		counts[k]++
+	}
+	t.Logf("points on the edge: %d to the left polygon, %d to the right", counts[0], counts[1])
+}
+
 func TestLocatorLayers(t *testing.T) {
 	lad := load(t, "london-lad22.geojson")
 	wards18 := load(t, "london-wards-2018.geojson")

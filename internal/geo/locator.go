@@ -13,8 +13,8 @@ import (
 // assignment: IDs[i] is the area id of the polygon at position i of Index.
 type Layer struct {
 	Level charter.Level
-	Year  int // boundary vintage; decides between layers of the same level
-	IDs   []int64
+	Year  int     // boundary vintage; the newer layer wins where layers of a level overlap
+	IDs   []int64 // area ids, one per polygon of Index, in the same order
 	Index *Index
 }
 

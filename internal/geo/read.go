@@ -50,11 +50,11 @@ type Options struct {
 // Boundary is one area read from a boundary file: what charter.Area needs to
 // store it, and the geometry in the form Index wants.
 type Boundary struct {
-	Code       string
-	Name       string
-	Level      charter.Level
-	ParentCode string // "" when the file does not say
-	Year       int    // boundary vintage, 0 when not known
+	Code       string        // GSS code, e.g. E05014066; unique within the file
+	Name       string        // "" when the file has none
+	Level      charter.Level // borough, ward, msoa or lsoa (force for PFA files)
+	ParentCode string        // code of the containing area; "" when the file does not say
+	Year       int           // boundary vintage, 0 when not known
 	// Geometry is the area in WGS84 longitude/latitude, every ring closed.
 	Geometry orb.MultiPolygon
 	// GeoJSON is Geometry encoded as a compact GeoJSON geometry object, of the
@@ -67,6 +67,17 @@ type Boundary struct {
 // Boundary per feature, in file order. name is the file's name: it is used in
 // messages, and a 4-digit year in it ("london-wards-2018.geojson") is the
 // vintage when the properties do not say.
+//
+// Detection, per feature, when Options does not say:
+//   - ONS property names <PREFIX><yy>CD (LAD, LTLA, WD, MSOA, LSOA, PFA; any
+//     case), with the name in <PREFIX><yy>NM. When several are present the
+//     finest level is the feature's own and the nearest level it nests in is
+//     its parent: lsoa → msoa (else borough), msoa → borough, ward → borough.
+//   - Otherwise any property holding a GSS code (a letter and 8 digits), its
+//     level from charter.LevelOfCode: this covers the London Datastore's
+//     GSS_CODE (name in NAME) with LAGSSCODE as the parent.
+//   - The year is Options.Year if set, else the code property's two digits
+//     (LAD22CD → 2022), else a 19xx/20xx year in name, else 0.
 //
 // A file with any bad feature is refused whole, so that a half-loaded layer
 // never leaves records assigned against a patchwork: the error is a

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/stopsearch/charter"
@@ -343,12 +342,6 @@ func FuzzReadBoundaries(f *testing.F) {
 	f.Add(`{"type":"Feature"}`)
 	f.Add(`not json`)
 	f.Fuzz(func(t *testing.T, in string) {
-		t0 := time.Now()
-		defer func() {
-			if d := time.Since(t0); d > 2*time.Second {
-				t.Fatalf("slow: %v", d)
-			}
-		}()
 		bs, err := ReadBoundaries(strings.NewReader(in), "fuzz.geojson", Options{})
 		if err != nil {
 			var ce *charter.Error

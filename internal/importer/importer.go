@@ -139,13 +139,30 @@ func (im *Importer) ImportFS(ctx context.Context, fsys fs.FS, names []string) ([
 }
 
 func (im *Importer) importSources(ctx context.Context, srcs []source) ([]Result, error) {
+	// The checksum pass of the next source runs while this one imports, on
+	// the core the store's writer leaves free.
+	sums := make(chan summed, 1)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(sums)
+		for _, s := range srcs {
+			sum, head, err := s.checksum()
+			select {
+			case sums <- summed{sum, head, err}:
+			case <-stop:
+				return
+			}
+		}
+	}()
 	var results []Result
 	for _, s := range srcs {
+		sm := <-sums
 		if err := ctx.Err(); err != nil {
 			return results, err
 		}
 		start := time.Now()
-		r, err := im.importOne(ctx, s)
+		r, err := im.importOne(ctx, s, sm)
 		r.Duration = time.Since(start)
 		if err != nil {
 			// The store failed (or the context ended): stop here. The file's
@@ -159,6 +176,13 @@ func (im *Importer) importSources(ctx context.Context, srcs []source) ([]Result,
 		im.progress(r)
 	}
 	return results, nil
+}
+
+// summed is the outcome of a source's checksum pass.
+type summed struct {
+	sum  string
+	head []byte
+	err  error
 }
 
 func (im *Importer) progress(r Result) {

@@ -2,7 +2,6 @@ package importer
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"regexp"
@@ -26,9 +25,9 @@ func (im *Importer) now() time.Time {
 
 // importOne imports one source. A refused file comes back in Result.Err with
 // a nil error; the error is for failures that must stop the run.
-func (im *Importer) importOne(ctx context.Context, s source) (Result, error) {
+func (im *Importer) importOne(ctx context.Context, s source, sm summed) (Result, error) {
 	r := Result{Source: s.name}
-	sum, head, err := s.checksum()
+	sum, head, err := sm.sum, sm.head, sm.err
 	if err != nil {
 		r.Err = err
 		return r, nil
@@ -86,6 +85,7 @@ func (im *Importer) importOne(ctx context.Context, s source) (Result, error) {
 	// Rejects wait until the file commits: a refused file reports only why.
 	var rejects []charter.Reject
 	reject := func(rj charter.Reject) { rejects = append(rejects, rj) }
+	var newLocator *geo.Locator
 	switch f {
 	case fmtPoliceCSV, fmtPoliceJSON, fmtFlatCSV:
 		read := map[format]func(io.Reader, string, StopSource, func(*charter.Stop) error, func(charter.Reject)) error{
@@ -118,7 +118,7 @@ func (im *Importer) importOne(ctx context.Context, s source) (Result, error) {
 		rjs, err = ReadPopulation(o, s.name, x.AddPopulation)
 		rejects = append(rejects, rjs...)
 	case fmtGeoJSON:
-		err = im.importBoundaries(ctx, x, o, s.name)
+		newLocator, err = im.importBoundaries(ctx, x, o, s.name)
 	}
 	if err != nil {
 		if charter.ErrorCode(err) == charter.EINVALID {
@@ -130,6 +130,10 @@ func (im *Importer) importOne(ctx context.Context, s source) (Result, error) {
 	imp.Rejects = len(rejects)
 	if err := x.Commit(); err != nil {
 		return r, err
+	}
+	if newLocator != nil {
+		// The index built to re-assign records is the one later files need.
+		im.locator, im.locVersion = newLocator, im.Store.AreaVersion()
 	}
 	r.Rows, r.Rejects = imp.Rows, imp.Rejects
 	if im.Reject != nil {
@@ -183,7 +187,7 @@ func (im *Importer) ensureLocator(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	layers, err := buildLayers(areas, nil)
+	layers, err := buildLayers(areas)
 	if err != nil {
 		return err
 	}
@@ -192,8 +196,8 @@ func (im *Importer) ensureLocator(ctx context.Context) error {
 }
 
 // buildLayers groups areas with boundaries into one layer per level and
-// boundary year. Only levels in keep are built, unless keep is nil.
-func buildLayers(areas []charter.Area, keep map[charter.Level]bool) ([]geo.Layer, error) {
+// boundary year.
+func buildLayers(areas []charter.Area) ([]geo.Layer, error) {
 	type lk struct {
 		level charter.Level
 		year  int
@@ -201,10 +205,10 @@ func buildLayers(areas []charter.Area, keep map[charter.Level]bool) ([]geo.Layer
 	groups := map[lk]*geo.Layer{}
 	polys := map[lk][]orb.MultiPolygon{}
 	for _, a := range areas {
-		if len(a.Boundary) == 0 || a.Level == charter.LevelForce || keep != nil && !keep[a.Level] {
+		if len(a.Boundary) == 0 || a.Level == charter.LevelForce {
 			continue
 		}
-		mp, err := parseGeometry(a.Boundary)
+		mp, err := geo.ParseGeometry(a.Boundary)
 		if err != nil {
 			return nil, fmt.Errorf("boundary of %s %s: %w", a.Level, a.Code, err)
 		}
@@ -234,68 +238,29 @@ func buildLayers(areas []charter.Area, keep map[charter.Level]bool) ([]geo.Layer
 	return out, nil
 }
 
-// parseGeometry reads a stored boundary (a GeoJSON Polygon or MultiPolygon).
-func parseGeometry(b []byte) (orb.MultiPolygon, error) {
-	var g struct {
-		Type        string          `json:"type"`
-		Coordinates json.RawMessage `json:"coordinates"`
-	}
-	if err := json.Unmarshal(b, &g); err != nil {
-		return nil, err
-	}
-	toPolygon := func(rings [][][2]float64) orb.Polygon {
-		p := make(orb.Polygon, len(rings))
-		for i, r := range rings {
-			p[i] = make(orb.Ring, len(r))
-			for j, pt := range r {
-				p[i][j] = orb.Point(pt)
-			}
-		}
-		return p
-	}
-	switch g.Type {
-	case "Polygon":
-		var rings [][][2]float64
-		if err := json.Unmarshal(g.Coordinates, &rings); err != nil {
-			return nil, err
-		}
-		return orb.MultiPolygon{toPolygon(rings)}, nil
-	case "MultiPolygon":
-		var polys [][][][2]float64
-		if err := json.Unmarshal(g.Coordinates, &polys); err != nil {
-			return nil, err
-		}
-		mp := make(orb.MultiPolygon, len(polys))
-		for i, rings := range polys {
-			mp[i] = toPolygon(rings)
-		}
-		return mp, nil
-	}
-	return nil, fmt.Errorf("not a polygon but %q", g.Type)
-}
-
 // importBoundaries stores the areas of a GeoJSON file and re-assigns every
-// located record at the levels it touches, inside the file's transaction.
-func (im *Importer) importBoundaries(ctx context.Context, x *store.ImportTx, r io.Reader, name string) error {
+// located record at the levels it touches, inside the file's transaction. It
+// returns the spatial index of all areas, for the files that follow.
+func (im *Importer) importBoundaries(ctx context.Context, x *store.ImportTx, r io.Reader, name string) (*geo.Locator, error) {
 	bs, err := geo.ReadBoundaries(r, name, im.Boundary)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	levels := map[charter.Level]bool{}
 	fresh := map[string]charter.Area{}
 	for _, b := range bs {
 		a := charter.Area{Code: b.Code, Name: b.Name, Level: b.Level, ParentCode: b.ParentCode, BoundaryYear: b.Year, Boundary: b.GeoJSON}
 		if err := x.AddArea(&a); err != nil {
-			return err
+			return nil, err
 		}
 		levels[a.Level] = true
 		fresh[a.Level.String()+"/"+a.Code] = a
 	}
-	// The committed areas are not visible inside this transaction's writes on
-	// every engine, so merge: stored areas, replaced by this file's.
+	// This file's areas are not yet visible to the store's readers, so merge
+	// them over the stored ones.
 	stored, err := im.Store.Areas(ctx, true)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	all := make([]charter.Area, 0, len(stored)+len(fresh))
 	for _, a := range stored {
@@ -306,9 +271,9 @@ func (im *Importer) importBoundaries(ctx context.Context, x *store.ImportTx, r i
 	for _, a := range fresh {
 		all = append(all, a)
 	}
-	layers, err := buildLayers(all, levels)
+	layers, err := buildLayers(all)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	loc := geo.NewLocator(layers)
 	for l := range levels {
@@ -322,8 +287,8 @@ func (im *Importer) importBoundaries(ctx context.Context, x *store.ImportTx, r i
 			return ids[level]
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return loc, nil
 }

@@ -190,7 +190,7 @@ func ReadPoliceCSV(r io.Reader, name string, src StopSource, emit func(*charter.
 		if o, ok := charter.LookupOutcome(st.Outcome); ok {
 			st.OutcomeID = o.ID
 		}
-		st.InvolvedPerson = involvedPerson(st.Type)
+		st.InvolvedPerson = charter.InvolvedPerson(st.Type)
 		if finishStop(&st, src, name, rr.line, reject) {
 			if err := emit(&st); err != nil {
 				return err
@@ -210,16 +210,4 @@ func finishStop(st *charter.Stop, src StopSource, name string, line int, reject 
 		return false
 	}
 	return true
-}
-
-// involvedPerson follows data.police.uk: only a vehicle-only search involves
-// no person.
-func involvedPerson(typ string) charter.Tristate {
-	switch typ {
-	case "Vehicle search":
-		return charter.False
-	case "":
-		return charter.Unknown
-	}
-	return charter.True
 }

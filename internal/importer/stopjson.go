@@ -121,7 +121,7 @@ func ReadPoliceJSON(r io.Reader, name string, src StopSource, emit func(*charter
 			continue
 		}
 		if a.InvolvedPerson == nil {
-			st.InvolvedPerson = involvedPerson(st.Type)
+			st.InvolvedPerson = charter.InvolvedPerson(st.Type)
 		}
 		if a.Location != nil && !(isNull(a.Location.Latitude) && isNull(a.Location.Longitude)) {
 			la, ok1 := rawFloat(a.Location.Latitude)

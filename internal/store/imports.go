@@ -112,7 +112,7 @@ func (x *ImportTx) vocabID(field, label, code string) (any, error) {
 var stopColumns = []string{"import_id", "source_row", "force", "month", "active", "occurred_at", "local_minute",
 	"type_id", "operation", "operation_name", "latitude", "longitude", "street_id", "street_name",
 	"gender_id", "age_id", "self_eth_id", "officer_eth_id", "legislation_id", "object_id", "outcome_id",
-	"self_group", "officer_group", "outcome_linked", "removal", "involved_person",
+	"outcome_linked", "removal",
 	"borough_id", "ward_id", "msoa_id", "lsoa_id"}
 
 // AddStop stores a validated stop (with its areas already assigned).
@@ -154,7 +154,7 @@ func (x *ImportTx) AddStop(st *charter.Stop) error {
 		st.Datetime.Unix(), int64(local.Hour()*60+local.Minute()),
 		ids[0], tri(st.Operation), opName, lat, lng, streetID, streetName,
 		ids[1], ids[2], ids[3], ids[4], ids[5], ids[6], ids[7],
-		int64(st.SelfGroup()), int64(st.OfficerGroup()), tri(st.OutcomeLinked), tri(st.Removal), tri(st.InvolvedPerson),
+		tri(st.OutcomeLinked), tri(st.Removal),
 		areaID(st.Areas[charter.LevelBorough]), areaID(st.Areas[charter.LevelWard]),
 		areaID(st.Areas[charter.LevelMSOA]), areaID(st.Areas[charter.LevelLSOA]))
 }
@@ -261,7 +261,7 @@ func (x *ImportTx) settleBatches() error {
 			if _, err := x.t.exec(`UPDATE stop_batches SET active = $1 WHERE import_id = $2 AND force = $3 AND month = $4`, a, b.importID, k.force, int64(k.month.YYYYMM())); err != nil {
 				return err
 			}
-			if _, err := x.t.exec(`UPDATE stops SET active = $1 WHERE force = $2 AND month = $3 AND import_id = $4`, a, k.force, int64(k.month.YYYYMM()), b.importID); err != nil {
+			if _, err := x.t.exec(`UPDATE stops SET active = $1 WHERE import_id = $2 AND force = $3 AND month = $4`, a, b.importID, k.force, int64(k.month.YYYYMM())); err != nil {
 				return err
 			}
 		}

@@ -36,7 +36,7 @@ func (s *Store) FindStops(ctx context.Context, f charter.StopFilter, fn func(*ch
 	rows, err := s.db.QueryContext(ctx, `SELECT id, import_id, source_row, force, month, occurred_at,
 		type_id, operation, operation_name, latitude, longitude, street_id, street_name,
 		gender_id, age_id, self_eth_id, officer_eth_id, legislation_id, object_id, outcome_id,
-		outcome_linked, removal, involved_person, borough_id, ward_id, msoa_id, lsoa_id
+		outcome_linked, removal, borough_id, ward_id, msoa_id, lsoa_id
 		FROM stops`+where+` ORDER BY force, month, import_id, source_row`, args...)
 	if err != nil {
 		return err
@@ -45,19 +45,19 @@ func (s *Store) FindStops(ctx context.Context, f charter.StopFilter, fn func(*ch
 	var st charter.Stop
 	for rows.Next() {
 		var month, at int64
-		var op, linked, removal, involved, streetID, bor, ward, msoa, lsoa sql.NullInt64
+		var op, linked, removal, streetID, bor, ward, msoa, lsoa sql.NullInt64
 		var opName, streetName sql.NullString
 		var lat, lng sql.NullFloat64
 		var ids [8]sql.NullInt64
 		if err := rows.Scan(&st.ID, &st.ImportID, &st.SourceRow, &st.Force, &month, &at,
 			&ids[0], &op, &opName, &lat, &lng, &streetID, &streetName,
 			&ids[1], &ids[2], &ids[3], &ids[4], &ids[5], &ids[6], &ids[7],
-			&linked, &removal, &involved, &bor, &ward, &msoa, &lsoa); err != nil {
+			&linked, &removal, &bor, &ward, &msoa, &lsoa); err != nil {
 			return err
 		}
 		st.Month = charter.MonthFromYYYYMM(int(month))
 		st.Datetime = time.Unix(at, 0).UTC()
-		st.Operation, st.OutcomeLinked, st.Removal, st.InvolvedPerson = triOf(op), triOf(linked), triOf(removal), triOf(involved)
+		st.Operation, st.OutcomeLinked, st.Removal = triOf(op), triOf(linked), triOf(removal)
 		st.OperationName = opName.String
 		st.Location = nil
 		if lat.Valid && lng.Valid {
@@ -76,6 +76,7 @@ func (s *Store) FindStops(ctx context.Context, f charter.StopFilter, fn func(*ch
 			st.OutcomeID = s.vocab.entry(ids[7].Int64).code
 		}
 		st.Areas = charter.AreaIDs{0, bor.Int64, ward.Int64, msoa.Int64, lsoa.Int64}
+		st.InvolvedPerson = charter.InvolvedPerson(st.Type)
 		if err := fn(&st); err != nil {
 			return err
 		}
@@ -101,7 +102,7 @@ func (s *Store) CountStops(ctx context.Context, f charter.StopFilter) (int, erro
 // MonthCounts returns, per force and month, what the data-quality rules need.
 func (s *Store) MonthCounts(ctx context.Context) ([]charter.MonthCounts, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT force, month, count(*), count(latitude),
-		SUM(CASE WHEN self_group IN (0, 6) THEN 1 ELSE 0 END),
+		SUM(CASE WHEN self_eth_id IS NULL OR self_eth_id IN (SELECT id FROM vocab WHERE field = 'self_eth' AND code = 'NS') THEN 1 ELSE 0 END),
 		SUM(CASE WHEN local_minute = 0 THEN 1 ELSE 0 END),
 		SUM(CASE WHEN operation = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN operation = 0 THEN 1 ELSE 0 END),
 		SUM(CASE WHEN outcome_linked = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN outcome_linked = 0 THEN 1 ELSE 0 END),

@@ -93,7 +93,7 @@ func (s *Store) openSQLite(path string) error {
 	// WAL lets readers run beside the one writer; busy_timeout makes a second
 	// process wait rather than fail; synchronous=NORMAL is durable in WAL mode
 	// except for the last transactions on power loss, the usual trade-off.
-	q := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=cache_size(-65536)&_txlock=immediate"
+	q := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(16384)&_txlock=immediate"
 	var err error
 	if s.w, err = sql.Open("sqlite", "file:"+path+q); err != nil {
 		return fmt.Errorf("open sqlite: %w", err)
