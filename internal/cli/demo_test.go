@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/storetest"
+)
+
+// The newcomer's first command: the bundled data loads without a reject,
+// a second run adds nothing, and status flags what the data notes say.
+func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports the whole bundled dataset (about 15 s); run without -short")
+	}
+	db := storetest.DSN(t)
+	code, _, stderr := run(t, "--db", db, "import", "--demo", "--quiet")
+	if code != ExitOK || !strings.Contains(stderr, "0 refused") || !strings.Contains(stderr, "0 rows rejected") {
+		t.Fatalf("import --demo exit %d:\n%s", code, stderr)
+	}
+	code, _, stderr = run(t, "--db", db, "import", "--demo", "--quiet")
+	if code != ExitOK || !strings.Contains(stderr, "0 imported") || !strings.Contains(stderr, "0 records stored") {
+		t.Fatalf("second import --demo exit %d:\n%s", code, stderr)
+	}
+	code, out, _ := run(t, "--db", db, "status", "--json")
+	if code != ExitOK {
+		t.Fatalf("status exit %d", code)
+	}
+	var st Status
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		t.Fatal(err)
+	}
+	q := map[string]charter.MonthQuality{}
+	for _, m := range st.Months {
+		q[m.Force+"/"+m.Month] = m
+	}
+	has := func(key, flag string) bool {
+		for _, f := range q[key].Flags {
+			if f == flag {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range []struct{ key, flag string }{
+		{"metropolitan/2024-09", charter.FlagLowVolume}, {"metropolitan/2025-04", charter.FlagLowVolume},
+		{"metropolitan/2022-06", charter.FlagLowVolume}, {"metropolitan/2022-06", charter.FlagLocatedOnly},
+		{"metropolitan/2022-11", charter.FlagLowVolume}, {"metropolitan/2022-01", charter.FlagLocatedOnly},
+		{"metropolitan/2023-06", charter.FlagMissing},
+		{"metropolitan/2022-03", charter.FlagNotReportedPrefix + charter.FieldOutcomeLinked},
+	} {
+		if !has(c.key, c.flag) {
+			t.Errorf("%s not flagged %s: %+v", c.key, c.flag, q[c.key])
+		}
+	}
+	if m := q["metropolitan/2022-03"]; m.Count != 17943 || has("metropolitan/2022-03", charter.FlagLowVolume) || has("metropolitan/2022-03", charter.FlagLocatedOnly) {
+		t.Errorf("2022-03 (archive and extraction overlap): %+v", m)
+	}
+	for _, a := range st.Areas[:2] {
+		if a.WithBoundary == 0 || a.AssignedShare < 0.99 || a.WithPopulation == 0 {
+			t.Errorf("coverage of %s: %+v", a.Level, a)
+		}
+	}
+}

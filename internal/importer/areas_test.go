@@ -1,0 +1,165 @@
+package importer
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+
+	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/store"
+)
+
+var londonBoundaries = []string{
+	boundaryDir + "london-lad22.geojson.gz",
+	boundaryDir + "london-wards-2018.geojson.gz",
+	boundaryDir + "wd22_bgc_barking-dagenham_all_19_wards.geojson.gz",
+	boundaryDir + "wd22_bgc_lambeth_all_wards.geojson.gz",
+}
+
+// wardOf maps each stop (by source row) to the code of its ward.
+func wardOf(t *testing.T, s *store.Store) map[int]string {
+	t.Helper()
+	rows, err := s.DB().Query(`SELECT s.source_row, a.code FROM stops s LEFT JOIN areas a ON a.id = s.ward_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[int]string{}
+	for rows.Next() {
+		var row int
+		var code sql.NullString
+		if err := rows.Scan(&row, &code); err != nil {
+			t.Fatal(err)
+		}
+		out[row] = code.String
+	}
+	return out
+}
+
+// Located stops are placed in boroughs and wards, the newer 2022 wards
+// winning where they exist, and loading boundaries after the records gives
+// the same placement as loading them first.
+func TestAreaAssignment(t *testing.T) {
+	month := filepath.Join(t.TempDir(), "2021-06-metropolitan-stop-and-search.csv")
+	writeFile(t, month, zipMember(t, "2021-06-metropolitan-stop-and-search.csv"))
+
+	first := openStore(t)
+	im, _ := newImporter(t, first)
+	mustImport(t, im, londonBoundaries...)
+	mustImport(t, im, month)
+
+	cov, err := first.Coverage(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cov[:2] {
+		if c.LocatedStops != 14813 || c.AssignedShare < 0.99 {
+			t.Errorf("%s: %d of %d located stops placed", c.Level, c.AssignedStops, c.LocatedStops)
+		}
+	}
+	wards := wardOf(t, first)
+	byCode := map[string]int{}
+	for _, c := range wards {
+		byCode[c]++
+	}
+	// The pilot ward exists only as a 2022 ward: stops there must reach it,
+	// and none may be left in the 2018 wards of Barking and Dagenham it replaces.
+	if byCode["E05014066"] == 0 {
+		t.Error("no stop placed in Northbury (2022 ward E05014066)")
+	}
+	var old int
+	first.DB().QueryRow(`SELECT count(*) FROM stops s JOIN areas a ON a.id = s.ward_id WHERE a.boundary_year = 2018 AND a.parent_code = 'E09000002'`).Scan(&old)
+	if old > 20 { // slivers where the 2022 wards and the 2018 wards disagree
+		t.Errorf("%d stops in 2018 Barking and Dagenham wards although 2022 wards are loaded", old)
+	}
+
+	// Boundaries after the records.
+	later := openStore(t)
+	im2, _ := newImporter(t, later)
+	mustImport(t, im2, month)
+	if n := len(wardOf(t, later)); n != 16685 {
+		t.Fatalf("%d stops", n)
+	}
+	mustImport(t, im2, londonBoundaries...)
+	again := wardOf(t, later)
+	diff := 0
+	for row, code := range wards {
+		if again[row] != code {
+			diff++
+		}
+	}
+	if diff != 0 {
+		t.Errorf("%d stops placed differently when boundaries come after them", diff)
+	}
+}
+
+// Street crimes are placed too (City of London crimes, some of which lie in
+// Camden and Islington).
+func TestStreetCrimesPlaced(t *testing.T) {
+	s := openStore(t)
+	im, _ := newImporter(t, s)
+	mustImport(t, im, boundaryDir+"london-lad22.geojson.gz")
+	rs := mustImport(t, im, "../../data/police-uk/2023-01-city-of-london-street.csv.gz")
+	if rs[0].Err != nil || rs[0].Rows != 719 {
+		t.Fatalf("%+v", rs[0])
+	}
+	var city, placed, located int
+	s.DB().QueryRow(`SELECT count(*) FROM street_crimes c JOIN areas a ON a.id = c.borough_id WHERE a.code = 'E09000001'`).Scan(&city)
+	s.DB().QueryRow(`SELECT count(borough_id), count(latitude) FROM street_crimes`).Scan(&placed, &located)
+	// A few points lie on the Thames, outside the generalised borough shapes.
+	if placed < located*99/100 || city < located*8/10 {
+		t.Errorf("%d of %d located crimes placed, %d in the City", placed, located, city)
+	}
+}
+
+// The MPS ward-level downloads, imported newest first: each month keeps the
+// latest download that holds it.
+func TestCrimeCountDownloads(t *testing.T) {
+	s := openStore(t)
+	im, rejects := newImporter(t, s)
+	files := []string{
+		crimeCountDir + "MPS_Ward_Level_Crime_most_recent_24_months_2024-02_to_2026-01.csv.gz",
+		crimeCountDir + "MPS_Ward_Level_Crime_most_recent_24_months_2023-07_to_2025-06.csv.gz",
+		crimeCountDir + "MPS_Ward_Level_Crime_most_recent_24_months_2023-04_to_2025-03.csv.gz",
+		crimeCountDir + "MPS_Ward_Level_Crime_most_recent_24_months_2021-09_to_2023-08.csv.gz",
+	}
+	for _, r := range mustImport(t, im, files...) {
+		if r.Err != nil || r.Kind != charter.KindCrimeCounts {
+			t.Fatalf("%+v", r)
+		}
+	}
+	if len(*rejects) != 0 {
+		t.Fatalf("rejects: %v", (*rejects)[0])
+	}
+	weapons := func(month int, where string) int {
+		var n int
+		if err := s.DB().QueryRow(`SELECT COALESCE(SUM(count), 0) FROM crime_counts WHERE level = 'ward' AND major_key = 'POSSESSION OF WEAPONS' AND month = $1`+where, month).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	// SOURCES: London-wide 2023-07 is 555, 636 and 635 in the 2021-09,
+	// 2023-04 and 2023-07 downloads; 2023-06 is 550 and 606.
+	if got := weapons(202307, ""); got != 635 {
+		t.Errorf("2023-07: %d, want 635 (the 2023-07 download)", got)
+	}
+	if got := weapons(202306, ""); got != 606 {
+		t.Errorf("2023-06: %d, want 606 (the 2023-04 download)", got)
+	}
+	// Northbury, June 2023, from the 2023-04 download: 7.
+	if got := weapons(202306, " AND area_code = 'E05014066'"); got != 7 {
+		t.Errorf("Northbury 2023-06: %d, want 7", got)
+	}
+	var months int
+	s.DB().QueryRow(`SELECT count(*) FROM crime_count_months WHERE level = 'ward'`).Scan(&months)
+	if months != 53 { // 2021-09 to 2026-01
+		t.Errorf("%d ward months covered, want 53", months)
+	}
+	// Re-importing an older download changes nothing.
+	for _, r := range mustImport(t, im, files[3]) {
+		if !r.Skipped {
+			t.Errorf("re-import: %+v", r)
+		}
+	}
+}
