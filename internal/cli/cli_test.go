@@ -137,3 +137,16 @@ func TestUsage(t *testing.T) {
 		t.Errorf("migrate: %d %s", code, out)
 	}
 }
+
+// An archive download also holds outcomes files: they are passed over with a
+// note, not refused, and the run succeeds.
+func TestOutcomesPassedOver(t *testing.T) {
+	db := storetest.DSN(t)
+	f := filepath.Join(t.TempDir(), "2023-01-city-of-london-outcomes.csv")
+	os.WriteFile(f, []byte("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type\n"+
+		"abc,2023-01,City of London Police,City of London Police,-0.1,51.5,On or near X,E01000001,City of London 001A,Unable to prosecute suspect\n"), 0o644)
+	code, _, stderr := run(t, "--db", db, "import", f)
+	if code != ExitOK || !strings.Contains(stderr, "passed") || !strings.Contains(stderr, "1 passed over, 0 refused") {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+}

@@ -72,6 +72,8 @@ func runImport(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stderr, "REFUSED   %s\n          %s\n", r.Source, charter.ErrorMessage(r.Err))
 		case r.Skipped:
 			fmt.Fprintf(e.stderr, "unchanged %s (already imported)\n", r.Source)
+		case r.Ignored != "":
+			fmt.Fprintf(e.stderr, "passed    %s (%s)\n", r.Source, r.Ignored)
 		default:
 			rate := ""
 			if s := r.Duration.Seconds(); s > 0 && r.Rows > 0 {
@@ -88,8 +90,8 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		results, err = im.Import(ctx, fs.Args()...)
 	}
 	sum := importer.Summarise(results)
-	fmt.Fprintf(e.stderr, "\n%s: %d imported, %d unchanged, %d refused; %s stored, %s rejected in %s\n",
-		plural(sum.Sources, "source", "sources"), sum.Imported, sum.Skipped, sum.Refused,
+	fmt.Fprintf(e.stderr, "\n%s: %d imported, %d unchanged, %d passed over, %d refused; %s stored, %s rejected in %s\n",
+		plural(sum.Sources, "source", "sources"), sum.Imported, sum.Skipped, sum.Ignored, sum.Refused,
 		plural(sum.Rows, "record", "records"), plural(sum.Rejects, "row", "rows"), time.Since(start).Round(time.Millisecond))
 	if len(rejects) > 0 || sum.Refused > 0 {
 		if werr := writeRejects(*rejectsPath, rejects, results); werr != nil {

@@ -19,6 +19,9 @@ const (
 	fmtCrimeCounts format = "crime-counts" // MPS ward/borough crime counts
 	fmtPopulation  format = "census-csv"   // census population by ethnic group
 	fmtGeoJSON     format = "geojson"      // boundaries
+	// fmtOutcomes is data.police.uk's outcomes CSV, part of every archive
+	// download; Charter does not use it yet, so it is passed over, not refused.
+	fmtOutcomes format = "outcomes-csv"
 )
 
 func (f format) kind() charter.ImportKind {
@@ -72,6 +75,8 @@ func detect(name string, head []byte) (format, []string, error) {
 		return fmtPoliceCSV, header, nil
 	case has["self_defined_ethnicity"] || has["location.latitude"] || has["object_of_search"]:
 		return fmtFlatCSV, header, nil
+	case has["outcome type"] && has["crime id"]:
+		return fmtOutcomes, header, nil
 	case has["crime type"] || has["crime id"] && has["falls within"]:
 		return fmtStreetCSV, header, nil
 	case has["majortext"]:

@@ -58,13 +58,14 @@ type Result struct {
 	Rows     int           // records stored
 	Rejects  int           // rows refused
 	Skipped  bool          // already imported: nothing added
+	Ignored  string        // why a recognised file was passed over (e.g. outcomes), if it was
 	Err      error         // the file was refused whole
 	Duration time.Duration // wall time
 }
 
 // Summary totals a run.
 type Summary struct {
-	Sources, Imported, Skipped, Refused int
+	Sources, Imported, Skipped, Ignored, Refused int
 	Rows, Rejects                       int
 }
 
@@ -78,6 +79,8 @@ func Summarise(rs []Result) Summary {
 			s.Refused++
 		case r.Skipped:
 			s.Skipped++
+		case r.Ignored != "":
+			s.Ignored++
 		default:
 			s.Imported++
 		}

@@ -37,6 +37,10 @@ func (im *Importer) importOne(ctx context.Context, s source, sm summed) (Result,
 		r.Err = err
 		return r, nil
 	}
+	if f == fmtOutcomes {
+		r.Ignored = "data.police.uk outcomes are not used by Charter yet"
+		return r, nil
+	}
 	r.Kind = f.kind()
 	if prev, err := im.Store.ImportedAs(ctx, r.Kind, sum); err != nil {
 		return r, err

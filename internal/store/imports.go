@@ -226,7 +226,14 @@ func (x *ImportTx) settleBatches() error {
 		}
 		return keys[i].month < keys[j].month
 	})
+	forces := map[string]bool{}
 	for _, k := range keys {
+		if !forces[k.force] {
+			forces[k.force] = true
+			if err := x.ensureArea(charter.LevelForce, k.force, charter.ForceName(k.force), ""); err != nil {
+				return err
+			}
+		}
 		if _, err := x.t.exec(`INSERT INTO stop_batches (import_id, force, month, coverage, rows, active) VALUES ($1, $2, $3, $4, $5, 1)`,
 			x.imp.ID, k.force, int64(k.month.YYYYMM()), string(x.imp.Coverage), int64(x.batches[k])); err != nil {
 			return err

@@ -74,7 +74,11 @@ func TestStopRoundTrip(t *testing.T) {
 		g2.Legislation != "Some Act 2030 (section 9)" || g2.OutcomeLinked != charter.Unknown {
 		t.Errorf("second stop came back as %+v", g2)
 	}
-	// New vocabulary is visible to a store opened afterwards (it was committed).
+	// The force is recorded as an area.
+	areas, err := s.Areas(ctx, false)
+	if err != nil || len(areas) != 1 || areas[0].Level != charter.LevelForce || areas[0].Code != "metropolitan" || areas[0].Name != "Metropolitan Police Service" {
+		t.Errorf("areas after a stop import: %+v %v", areas, err)
+	}
 	if n, err := s.CountStops(ctx, charter.StopFilter{Force: "city-of-london"}); err != nil || n != 0 {
 		t.Errorf("city-of-london count = %d, %v; want 0", n, err)
 	}
