@@ -184,6 +184,18 @@ func TestAssessQuality(t *testing.T) {
 			t.Errorf("%s not flagged low-volume: %v", m, f[m.String()])
 		}
 	}
+	// Only the API months lose their "not stated" searches.
+	for i := range in {
+		in[i].NotStated = in[i].Count * 28 / 100
+		if in[i].Month >= NewMonth(2024, 9) {
+			in[i].NotStated = 0
+		}
+	}
+	q = AssessQuality(in)
+	f = flagsOf(q)
+	if !has(f["2024-09"], FlagNotStatedDrop) || !has(f["2025-04"], FlagNotStatedDrop) || has(f["2022-08"], FlagNotStatedDrop) {
+		t.Errorf("not-stated-drop flags: %v %v %v", f["2024-09"], f["2025-04"], f["2022-08"])
+	}
 	for _, m := range []string{"2021-06", "2021-09", "2022-08"} {
 		if len(f[m]) != 0 {
 			t.Errorf("%s flagged %v", m, f[m])

@@ -18,6 +18,11 @@ const (
 	// FlagMidnightHeavy: a large share of records at exactly 00:00 London
 	// time, the sign of a force sending dates without times.
 	FlagMidnightHeavy = "midnight-heavy"
+	// FlagNotStatedDrop: the share of "not stated" self-defined ethnicity
+	// is under a quarter of the neighbouring months' (the Met API months
+	// 2024-09 to 2025-04 have none at all): whole categories seem to be
+	// missing, so figures by ethnicity are biased, not only smaller.
+	FlagNotStatedDrop = "not-stated-drop"
 	// FlagNotReportedPrefix + field: a three-state field that never varies
 	// within the month, so the force does not really report it.
 	FlagNotReportedPrefix = "not-reported:"
@@ -82,6 +87,12 @@ const (
 	MinNeighbours = 3
 	// LowVolumeRatio: a month under this share of its reference is flagged.
 	LowVolumeRatio = 0.5
+	// NotStatedDropRatio: a month whose not-stated share is under this
+	// fraction of its neighbours' median share is flagged not-stated-drop,
+	NotStatedDropRatio = 0.25
+	// when that median is at least MinNotStatedRef (so forces that record
+	// nearly everyone's ethnicity are not flagged for noise).
+	MinNotStatedRef = 0.05
 	// MidnightShare above which a month is flagged midnight-heavy (with whole
 	// minutes recorded, 00:00 should hold about 0.1% of records).
 	MidnightShare = 0.05
@@ -119,11 +130,14 @@ func AssessQuality(in []MonthCounts) []MonthQuality {
 			q.Count, q.Located, q.NotStated, q.Sources = c.Count, c.Located, c.NotStated, c.Sources
 			q.LocatedShare = float64(c.Located) / float64(c.Count)
 			q.NotStatedShare = float64(c.NotStated) / float64(c.Count)
-			if ref, n := neighbourMedian(ms, m); n >= MinNeighbours {
+			if ref, n := neighbourMedian(ms, m, count); n >= MinNeighbours {
 				q.Reference = ref
 				if float64(c.Count) < LowVolumeRatio*ref {
 					q.Flags = append(q.Flags, FlagLowVolume)
 				}
+			}
+			if ref, n := neighbourMedian(ms, m, notStatedShare); n >= MinNeighbours && ref >= MinNotStatedRef && q.NotStatedShare < NotStatedDropRatio*ref {
+				q.Flags = append(q.Flags, FlagNotStatedDrop)
 			}
 			if c.Coverage == CoverLocated {
 				q.Flags = append(q.Flags, FlagLocatedOnly)
@@ -142,13 +156,17 @@ func AssessQuality(in []MonthCounts) []MonthQuality {
 	return out
 }
 
-// neighbourMedian is the median count of the NeighbourMonths months with data
+func count(c MonthCounts) float64 { return float64(c.Count) }
+
+func notStatedShare(c MonthCounts) float64 { return float64(c.NotStated) / float64(c.Count) }
+
+// neighbourMedian is the median of v over the NeighbourMonths months with data
 // nearest to m (excluding m), nearer months first and earlier on ties.
-func neighbourMedian(ms []MonthCounts, m Month) (float64, int) {
+func neighbourMedian(ms []MonthCounts, m Month, v func(MonthCounts) float64) (float64, int) {
 	type nb struct {
 		dist  int
 		month Month
-		count int
+		value float64
 	}
 	var nbs []nb
 	for _, c := range ms {
@@ -159,7 +177,7 @@ func neighbourMedian(ms []MonthCounts, m Month) (float64, int) {
 		if d < 0 {
 			d = -d
 		}
-		nbs = append(nbs, nb{d, c.Month, c.Count})
+		nbs = append(nbs, nb{d, c.Month, v(c)})
 	}
 	sort.Slice(nbs, func(i, j int) bool {
 		if nbs[i].dist != nbs[j].dist {
@@ -170,22 +188,21 @@ func neighbourMedian(ms []MonthCounts, m Month) (float64, int) {
 	if len(nbs) > NeighbourMonths {
 		nbs = nbs[:NeighbourMonths]
 	}
-	counts := make([]int, len(nbs))
+	values := make([]float64, len(nbs))
 	for i, n := range nbs {
-		counts[i] = n.count
+		values[i] = n.value
 	}
-	return median(counts), len(counts)
+	return median(values), len(values)
 }
 
-func median(v []int) float64 {
+func median(v []float64) float64 {
 	if len(v) == 0 {
 		return 0
 	}
-	s := append([]int(nil), v...)
-	sort.Ints(s)
-	n := len(s)
+	sort.Float64s(v)
+	n := len(v)
 	if n%2 == 1 {
-		return float64(s[n/2])
+		return v[n/2]
 	}
-	return float64(s[n/2-1]+s[n/2]) / 2
+	return (v[n/2-1] + v[n/2]) / 2
 }

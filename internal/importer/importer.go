@@ -66,7 +66,7 @@ type Result struct {
 // Summary totals a run.
 type Summary struct {
 	Sources, Imported, Skipped, Ignored, Refused int
-	Rows, Rejects                       int
+	Rows, Rejects                                int
 }
 
 // Summarise totals results.

@@ -56,6 +56,9 @@ func TestAPIMonthsAndQualityFlags(t *testing.T) {
 	}
 	q := qualityFlags(t, mc)
 	for m := charter.NewMonth(2024, 9); m <= charter.NewMonth(2025, 4); m++ {
+		if !hasFlag(q["metropolitan/"+m.String()], charter.FlagNotStatedDrop) {
+			t.Errorf("%s not flagged not-stated-drop: %+v", m, q["metropolitan/"+m.String()])
+		}
 		if !hasFlag(q["metropolitan/"+m.String()], charter.FlagLowVolume) {
 			t.Errorf("%s not flagged low-volume: %+v", m, q["metropolitan/"+m.String()])
 		}
