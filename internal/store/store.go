@@ -71,6 +71,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	} else {
 		s.dialect = SQLite
 		if err := s.openSQLite(dsn); err != nil {
+			s.Close()
 			return nil, err
 		}
 	}
@@ -105,7 +106,10 @@ func (s *Store) openSQLite(path string) error {
 	s.db.SetMaxOpenConns(4)
 	// The read pool opens read-only, so the file must exist first; the writer
 	// creates it.
-	return s.w.Ping()
+	if err := s.w.Ping(); err != nil {
+		return &charter.Error{Code: charter.EINVALID, Message: "cannot open database " + path + " (does its folder exist and can it be written?)", Err: err}
+	}
+	return nil
 }
 
 // Dialect reports the engine.
