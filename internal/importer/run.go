@@ -181,6 +181,10 @@ func crimeCountHeader(header []string) (charter.Level, []charter.Month) {
 	return level, months
 }
 
+// Prepare builds the spatial index of the stored boundaries now rather than
+// at the first located record (imports call it themselves when needed).
+func (im *Importer) Prepare(ctx context.Context) error { return im.ensureLocator(ctx) }
+
 // ensureLocator (re)builds the spatial index when boundaries have changed.
 func (im *Importer) ensureLocator(ctx context.Context) error {
 	v := im.Store.AreaVersion()
