@@ -582,12 +582,12 @@ func decodeGeometry(g *geometryJSON) (orb.MultiPolygon, error) {
 	case "Polygon":
 		var poly [][][]float64
 		if err := json.Unmarshal(g.Coordinates, &poly); err != nil {
-			return nil, fmt.Errorf("Polygon coordinates are not an array of rings of [longitude, latitude] positions")
+			return nil, fmt.Errorf("the Polygon coordinates are not an array of rings of [longitude, latitude] positions")
 		}
 		polys = [][][][]float64{poly}
 	case "MultiPolygon":
 		if err := json.Unmarshal(g.Coordinates, &polys); err != nil {
-			return nil, fmt.Errorf("MultiPolygon coordinates are not an array of polygons of rings of [longitude, latitude] positions")
+			return nil, fmt.Errorf("the MultiPolygon coordinates are not an array of polygons of rings of [longitude, latitude] positions")
 		}
 	case "":
 		return nil, fmt.Errorf("geometry has no type")
