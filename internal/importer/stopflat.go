@@ -20,36 +20,32 @@ var flatColumns = []string{"force", "date", "time", "age_range", "gender", "self
 // file. Each row names its force; the month is the London month of the search.
 // Such extractions come from stops-street, so they hold located stops only.
 func ReadFlatCSV(r io.Reader, name string, src StopSource, emit func(*charter.Stop) error, reject func(charter.Reject)) error {
-	rr := newRowReader(r, name)
-	rr.reject = reject
-	h, err := rr.header()
-	if err != nil {
+	t := newTableReader(r, name)
+	t.sink = reject
+	if err := t.readHeader(); err != nil {
 		return err
 	}
-	idx, err := columnIndex(name, h, flatColumns)
-	if err != nil {
+	if err := t.requireColumns("a flattened stop-and-search extraction", flatColumns...); err != nil {
 		return err
 	}
 	col := make([]int, len(flatColumns))
 	for i, c := range flatColumns {
-		col[i] = idx[c]
+		col[i] = t.col(c)
 	}
-	opName, hasOpName := idx["operation_name"]
+	opName := t.col("operation_name")
 	forces := map[string]string{}
 	var st charter.Stop
 	var loc charter.Location
 	for {
-		rec, err := rr.next()
+		rec, err := t.next()
 		if err != nil {
 			return err
 		}
 		if rec == nil {
 			return nil
 		}
-		line := rr.line
-		bad := func(c int, reason string) {
-			reject(charter.Reject{File: name, Line: line, Column: flatColumns[c], Value: rec[col[c]], Reason: reason})
-		}
+		line := t.line
+		bad := func(c int, reason string) { t.reject(col[c], rec[col[c]], reason) }
 		st = charter.Stop{SourceRow: line, Force: src.Force}
 		if st.Force == "" {
 			fname := rec[col[0]]
@@ -73,12 +69,12 @@ func ReadFlatCSV(r io.Reader, name string, src StopSource, emit func(*charter.St
 		if tm == "" {
 			tm = "00:00:00"
 		}
-		t, ok := parseDatetime(date + "T" + tm + "+00:00")
+		when, ok := parseDatetime(date + "T" + tm + "+00:00")
 		if !ok {
 			bad(1, "not a date (YYYY-MM-DD) and time (HH:MM:SS)")
 			continue
 		}
-		st.Datetime = t
+		st.Datetime = when
 		st.AgeRange, st.Gender = na(rec[col[3]]), na(rec[col[4]])
 		st.SelfDefinedEthnicity, st.OfficerDefinedEthnicity = na(rec[col[5]]), na(rec[col[6]])
 		st.ObjectOfSearch, st.Legislation, st.Outcome = na(rec[col[7]]), na(rec[col[8]]), na(rec[col[9]])
@@ -124,7 +120,7 @@ func ReadFlatCSV(r io.Reader, name string, src StopSource, emit func(*charter.St
 			bad(18, "want TRUE, FALSE or empty")
 			continue
 		}
-		if hasOpName {
+		if opName >= 0 {
 			st.OperationName = na(rec[opName])
 		}
 		if finishStop(&st, src, name, line, reject) {

@@ -239,7 +239,7 @@ func TestCorruptedCopy(t *testing.T) {
 	if r := byName["2021-06-metropolitan-stop-and-search.csv"]; r.Err != nil || r.Rows != 16685-3 || r.Rejects != 3 {
 		t.Errorf("bad-rows file: %+v", r)
 	}
-	if r := byName["2021-07-metropolitan-stop-and-search.csv"]; r.Err == nil || !strings.Contains(r.Err.Error(), `missing column "Legislation"`) {
+	if r := byName["2021-07-metropolitan-stop-and-search.csv"]; r.Err == nil || !strings.Contains(r.Err.Error(), `column "Legislation" is missing`) {
 		t.Errorf("missing-column file: %+v", r)
 	}
 	if r := byName["2021-08-metropolitan-stop-and-search.csv"]; r.Err != nil || r.Rows != augRows || r.Rejects != 1 {
