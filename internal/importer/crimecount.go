@@ -138,4 +138,3 @@ func isGSSShaped(s string) bool {
 	}
 	return true
 }
-
