@@ -1,7 +1,9 @@
 package importer
 
 import (
+	"bytes"
 	"context"
+	"os"
 	"database/sql"
 	"path/filepath"
 	"testing"
@@ -161,5 +163,27 @@ func TestCrimeCountDownloads(t *testing.T) {
 		if !r.Skipped {
 			t.Errorf("re-import: %+v", r)
 		}
+	}
+}
+
+// A revised download of a street-crime month replaces the earlier one.
+func TestStreetCrimeRevision(t *testing.T) {
+	s := openStore(t)
+	im, _ := newImporter(t, s)
+	orig := gunzipTable(t, "../../data/police-uk/2023-01-city-of-london-street.csv.gz")
+	dir := t.TempDir()
+	first := filepath.Join(dir, "first", "2023-01-city-of-london-street.csv")
+	revised := filepath.Join(dir, "revised", "2023-01-city-of-london-street.csv")
+	os.MkdirAll(filepath.Dir(first), 0o755)
+	os.MkdirAll(filepath.Dir(revised), 0o755)
+	lines := bytes.SplitAfter(orig, []byte("\n"))
+	writeFile(t, first, bytes.Join(lines[:len(lines)-11], nil)) // an early download, 10 crimes short
+	writeFile(t, revised, orig)
+	mustImport(t, im, first)
+	mustImport(t, im, revised)
+	var n int
+	s.DB().QueryRow(`SELECT count(*) FROM street_crimes WHERE month = 202301`).Scan(&n)
+	if n != 719 {
+		t.Fatalf("%d street crimes for 2023-01 after the revision, want 719", n)
 	}
 }

@@ -4,7 +4,10 @@ import (
 	"github.com/stopsearch/charter"
 )
 
-// AddStreetCrime stores a validated street-level crime.
+// AddStreetCrime stores a validated street-level crime. data.police.uk
+// revises published months (outcomes are added, locations corrected), so a
+// file replaces, at commit, the street crimes earlier imports hold for the
+// same force and month (see replaceStreetCrimes).
 func (x *ImportTx) AddStreetCrime(c *charter.StreetCrime) error {
 	if x.streets == nil {
 		x.streets = x.t.bulk("street_crimes", "import_id", "source_row", "crime_ref", "month", "reported_by", "falls_within",
@@ -17,6 +20,10 @@ func (x *ImportTx) AddStreetCrime(c *charter.StreetCrime) error {
 		lat, lng, loc = c.Location.Latitude, c.Location.Longitude, c.Location.StreetName
 	}
 	x.imp.Rows++
+	if x.streetKeys == nil {
+		x.streetKeys = map[batchKey]bool{}
+	}
+	x.streetKeys[batchKey{c.FallsWithin, c.Month}] = true
 	return x.streets.add(x.imp.ID, int64(c.SourceRow), c.CrimeID, int64(c.Month.YYYYMM()), c.ReportedBy, c.FallsWithin,
 		lat, lng, loc, c.LSOACode, c.LSOAName, c.Category, c.LastOutcome, c.Context,
 		areaID(c.Areas[charter.LevelBorough]), areaID(c.Areas[charter.LevelWard]),
@@ -113,4 +120,17 @@ func (x *ImportTx) AddPopulation(p *charter.Population) error {
 	}
 	x.imp.Rows++
 	return x.pop.add(p.Level.String(), p.AreaCode, p.AreaName, p.Category, int64(p.Group), int64(p.Count), int64(p.Census), x.imp.ID)
+}
+
+// replaceStreetCrimes removes what earlier imports hold for the force-months
+// this import brought: the latest download of a month is the one kept, never
+// two added together.
+func (x *ImportTx) replaceStreetCrimes() error {
+	for k := range x.streetKeys {
+		if _, err := x.t.exec(`DELETE FROM street_crimes WHERE month = $1 AND falls_within = $2 AND import_id <> $3`,
+			int64(k.month.YYYYMM()), k.force, x.imp.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -23,6 +23,8 @@ type ImportTx struct {
 	stops   *bulk
 	batches map[batchKey]int
 	streets *bulk
+	// streetKeys are the (falls-within force name, month) pairs of street crimes added.
+	streetKeys map[batchKey]bool
 	counts  *bulk
 	taken   map[charter.Month]bool
 	vintage int
@@ -193,6 +195,9 @@ func (x *ImportTx) Commit() error {
 		}
 	}
 	if err := x.settleBatches(); err != nil {
+		return err
+	}
+	if err := x.replaceStreetCrimes(); err != nil {
 		return err
 	}
 	x.imp.FinishedAt = time.Now()
