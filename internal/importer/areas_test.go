@@ -3,8 +3,8 @@ package importer
 import (
 	"bytes"
 	"context"
-	"os"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"testing"
 

@@ -25,12 +25,12 @@ type ImportTx struct {
 	streets *bulk
 	// streetKeys are the (falls-within force name, month) pairs of street crimes added.
 	streetKeys map[batchKey]bool
-	counts  *bulk
-	taken   map[charter.Month]bool
-	vintage int
-	pop     *bulk
-	popSeen map[string]bool
-	levels  map[charter.Level]bool
+	counts     *bulk
+	taken      map[charter.Month]bool
+	vintage    int
+	pop        *bulk
+	popSeen    map[string]bool
+	levels     map[charter.Level]bool
 }
 
 type batchKey struct {
