@@ -58,6 +58,10 @@ func TestDemo(t *testing.T) {
 	if m := q["metropolitan/2022-03"]; m.Count != 17943 || has("metropolitan/2022-03", charter.FlagLowVolume) || has("metropolitan/2022-03", charter.FlagLocatedOnly) {
 		t.Errorf("2022-03 (archive and extraction overlap): %+v", m)
 	}
+	if len(st.Crime) != 2 || st.Crime[0].Level != "borough" || st.Crime[0].First != "2010-04" || st.Crime[1].Level != "ward" ||
+		st.Crime[1].First != "2021-09" || st.Crime[1].Last != "2026-01" || st.Crime[1].Months != 53 || len(st.Crime[1].Missing) != 0 {
+		t.Errorf("crime count coverage: %+v", st.Crime)
+	}
 	for _, a := range st.Areas[:2] {
 		if a.WithBoundary == 0 || a.AssignedShare < 0.99 || a.WithPopulation == 0 {
 			t.Errorf("coverage of %s: %+v", a.Level, a)

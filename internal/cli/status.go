@@ -17,10 +17,11 @@ func init() {
 
 // Status is the JSON document of `charter status --json`.
 type Status struct {
-	Months   []charter.MonthQuality `json:"months"`
-	Areas    []store.LevelCoverage  `json:"areas"`
-	Imports  []store.ImportCount    `json:"imports"`
-	Database string                 `json:"database"`
+	Months   []charter.MonthQuality     `json:"months"`
+	Areas    []store.LevelCoverage      `json:"areas"`
+	Crime    []store.CrimeCountCoverage `json:"crime_counts"`
+	Imports  []store.ImportCount        `json:"imports"`
+	Database string                     `json:"database"`
 }
 
 func runStatus(ctx context.Context, e *env, args []string) error {
@@ -48,6 +49,9 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 	if s.Imports, err = st.ImportCounts(ctx); err != nil {
 		return err
 	}
+	if s.Crime, err = st.CrimeCounts(ctx); err != nil {
+		return err
+	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -68,6 +72,16 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 	}
 	w.Flush()
 	fmt.Fprintln(e.stdout)
+	for _, c := range s.Crime {
+		missing := "none missing"
+		if len(c.Missing) > 0 {
+			missing = "missing " + strings.Join(c.Missing, ", ")
+		}
+		fmt.Fprintf(e.stdout, "crime counts by %s: %s to %s, %s (%s)\n", c.Level, c.First, c.Last, plural(c.Months, "month", "months"), missing)
+	}
+	if len(s.Crime) > 0 {
+		fmt.Fprintln(e.stdout)
+	}
 	for _, i := range s.Imports {
 		fmt.Fprintf(e.stdout, "%-13s %s, %s, %d rejected\n", i.Kind, plural(i.Sources, "source", "sources"), plural(i.Rows, "record", "records"), i.Rejects)
 	}

@@ -88,3 +88,44 @@ func (s *Store) ImportCounts(ctx context.Context) ([]ImportCount, error) {
 	}
 	return out, rows.Err()
 }
+
+// CrimeCountCoverage says which months of area-level crime counts a level
+// holds, and which months inside that span are missing.
+type CrimeCountCoverage struct {
+	Level   string   `json:"level"`
+	First   string   `json:"first"`
+	Last    string   `json:"last"`
+	Months  int      `json:"months"`
+	Missing []string `json:"missing"`
+}
+
+// CrimeCounts reports the months of crime counts held per level.
+func (s *Store) CrimeCounts(ctx context.Context) ([]CrimeCountCoverage, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT level, month FROM crime_count_months ORDER BY level, month`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CrimeCountCoverage
+	var prev charter.Month
+	for rows.Next() {
+		var level string
+		var ym int
+		if err := rows.Scan(&level, &ym); err != nil {
+			return nil, err
+		}
+		m := charter.MonthFromYYYYMM(ym)
+		if len(out) == 0 || out[len(out)-1].Level != level {
+			out = append(out, CrimeCountCoverage{Level: level, First: m.String(), Missing: []string{}})
+		} else {
+			for gap := prev + 1; gap < m; gap++ {
+				out[len(out)-1].Missing = append(out[len(out)-1].Missing, gap.String())
+			}
+		}
+		c := &out[len(out)-1]
+		c.Last = m.String()
+		c.Months++
+		prev = m
+	}
+	return out, rows.Err()
+}
