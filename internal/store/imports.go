@@ -87,9 +87,6 @@ func (s *Store) BeginImport(ctx context.Context, imp *charter.Import) (*ImportTx
 		popSeen: map[string]bool{}, levels: map[charter.Level]bool{}}, nil
 }
 
-// Import is the import this transaction records.
-func (x *ImportTx) Import() *charter.Import { return x.imp }
-
 // vocabID returns the id of a label, adding it inside this transaction if new.
 func (x *ImportTx) vocabID(field, label, code string) (any, error) {
 	if label == "" {

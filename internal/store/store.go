@@ -41,7 +41,6 @@ type Store struct {
 	// pool is the pgx pool behind db on PostgreSQL (nil on SQLite).
 	pool  *pgxpool.Pool
 	vocab *vocab
-	dsn   string
 
 	areaVersion atomic.Int64
 }
@@ -54,7 +53,7 @@ func IsPostgres(dsn string) bool {
 // Open opens the store named by dsn (a SQLite file path, or a postgres:// URL)
 // and brings its schema up to date.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	s := &Store{dsn: dsn}
+	s := &Store{}
 	var err error
 	if IsPostgres(dsn) {
 		s.dialect = Postgres
