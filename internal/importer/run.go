@@ -94,13 +94,13 @@ func (im *Importer) importOne(ctx context.Context, s source, sm summed) (Result,
 	case fmtPoliceCSV, fmtPoliceJSON, fmtFlatCSV:
 		read := map[format]func(io.Reader, string, StopSource, func(*charter.Stop) error, func(charter.Reject)) error{
 			fmtPoliceCSV: ReadPoliceCSV, fmtPoliceJSON: ReadPoliceJSON, fmtFlatCSV: ReadFlatCSV}[f]
-		err = pipeStops(func(emit func(*charter.Stop) error) error {
+		err = pipeStops(x, func(emit func(*charter.Stop) error) error {
 			return read(o, s.name, src, emit, reject)
 		}, func(st *charter.Stop) {
 			if st.Location != nil {
 				im.locator.Assign(st.Location.Longitude, st.Location.Latitude, &st.Areas)
 			}
-		}, x.AddStop)
+		})
 	case fmtStreetCSV:
 		var rjs []charter.Reject
 		rjs, err = ReadStreetCrimes(o, s.name, func(c *charter.StreetCrime) error {

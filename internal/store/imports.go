@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -108,17 +109,63 @@ func (x *ImportTx) vocabID(field, label, code string) (any, error) {
 	return id, nil
 }
 
-var stopColumns = []string{"import_id", "source_row", "force", "month", "active", "occurred_at", "local_minute",
+var stopColumns = stopColumnsArray[:]
+
+// StopRow is a stop encoded as the values of one stops row. EncodeStop makes
+// it on any goroutine (it reads only the committed vocabulary), so an import
+// can encode on the reader's core while the writer inserts.
+type StopRow struct {
+	vals  [len(stopColumnsArray)]any
+	key   batchKey
+	ready bool // false: a label is new to the store and only AddStop can add it
+}
+
+var stopColumnsArray = [...]string{"import_id", "source_row", "force", "month", "active", "occurred_at", "local_minute",
 	"type_id", "operation", "operation_name", "latitude", "longitude", "street_id", "street_name",
 	"gender_id", "age_id", "self_eth_id", "officer_eth_id", "legislation_id", "object_id", "outcome_id",
 	"outcome_linked", "removal",
 	"borough_id", "ward_id", "msoa_id", "lsoa_id"}
 
-// AddStop stores a validated stop (with its areas already assigned).
-func (x *ImportTx) AddStop(st *charter.Stop) error {
+// Ready reports whether the row can go to AddStopRow.
+func (r *StopRow) Ready() bool { return r.ready }
+
+// EncodeStop encodes a validated stop (areas assigned) for AddStopRow. It is
+// safe to call concurrently with the transaction's other methods.
+func (x *ImportTx) EncodeStop(st *charter.Stop, row *StopRow) {
+	row.ready = x.encode(st, row, func(field, label, code string) (any, error) {
+		if label == "" {
+			return nil, nil
+		}
+		if id, ok := x.s.vocab.lookup(field, label); ok {
+			return id, nil
+		}
+		return nil, errNewLabel
+	}) == nil
+}
+
+var errNewLabel = errors.New("new label")
+
+// AddStopRow stores a row made by EncodeStop (which must be Ready).
+func (x *ImportTx) AddStopRow(row *StopRow) error {
 	if x.stops == nil {
 		x.stops = x.t.bulk("stops", stopColumns...)
 	}
+	x.batches[row.key]++
+	x.imp.Rows++
+	return x.stops.add(row.vals[:]...)
+}
+
+// AddStop stores a validated stop (with its areas already assigned), adding
+// any label new to the store.
+func (x *ImportTx) AddStop(st *charter.Stop) error {
+	var row StopRow
+	if err := x.encode(st, &row, x.vocabID); err != nil {
+		return err
+	}
+	return x.AddStopRow(&row)
+}
+
+func (x *ImportTx) encode(st *charter.Stop, row *StopRow, vocabID func(field, label, code string) (any, error)) error {
 	var ids [8]any
 	for i, f := range [...]struct{ field, label, code string }{
 		{fType, st.Type, ""}, {fGender, st.Gender, ""}, {fAge, st.AgeRange, ""},
@@ -126,7 +173,7 @@ func (x *ImportTx) AddStop(st *charter.Stop) error {
 		{fOfficerEth, st.OfficerDefinedEthnicity, ""}, {fLegislation, st.Legislation, ""},
 		{fObject, st.ObjectOfSearch, ""}, {fOutcome, st.Outcome, st.OutcomeID},
 	} {
-		id, err := x.vocabID(f.field, f.label, f.code)
+		id, err := vocabID(f.field, f.label, f.code)
 		if err != nil {
 			return err
 		}
@@ -147,15 +194,15 @@ func (x *ImportTx) AddStop(st *charter.Stop) error {
 		opName = st.OperationName
 	}
 	local := st.Datetime.In(charter.London)
-	x.batches[batchKey{st.Force, st.Month}]++
-	x.imp.Rows++
-	return x.stops.add(x.imp.ID, int64(st.SourceRow), st.Force, int64(st.Month.YYYYMM()), int64(1),
-		st.Datetime.Unix(), int64(local.Hour()*60+local.Minute()),
+	row.key = batchKey{st.Force, st.Month}
+	row.vals = [...]any{x.imp.ID, int64(st.SourceRow), st.Force, int64(st.Month.YYYYMM()), int64(1),
+		st.Datetime.Unix(), int64(local.Hour()*60 + local.Minute()),
 		ids[0], tri(st.Operation), opName, lat, lng, streetID, streetName,
 		ids[1], ids[2], ids[3], ids[4], ids[5], ids[6], ids[7],
 		tri(st.OutcomeLinked), tri(st.Removal),
 		areaID(st.Areas[charter.LevelBorough]), areaID(st.Areas[charter.LevelWard]),
-		areaID(st.Areas[charter.LevelMSOA]), areaID(st.Areas[charter.LevelLSOA]))
+		areaID(st.Areas[charter.LevelMSOA]), areaID(st.Areas[charter.LevelLSOA])}
+	return nil
 }
 
 func selfCode(label string) string {
