@@ -33,7 +33,14 @@ func (m Month) Mon() time.Month { return time.Month(int(m)%12 + 1) }
 func (m Month) Add(n int) Month { return m + Month(n) }
 
 // String formats m as YYYY-MM, the spelling data.police.uk uses.
-func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year(), int(m.Mon())) }
+func (m Month) String() string {
+	y, mo := m.Year(), int(m.Mon())
+	if y < 0 || y > 9999 {
+		return fmt.Sprintf("%04d-%02d", y, mo)
+	}
+	b := [7]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-', byte('0' + mo/10), byte('0' + mo%10)}
+	return string(b[:])
+}
 
 // YYYYMM returns m as the integer yyyymm, the form stored in the database so
 // that SQL readers see a recognisable value.

@@ -305,6 +305,9 @@ type StopFilter struct {
 	Force string
 	From  Month // first month, inclusive
 	To    Month // last month, inclusive
+	// AnyOrder lets the store return stops in storage order rather than by
+	// force, month and source row: loading the analytic index needs no sort.
+	AnyOrder bool
 }
 
 // PoliceCSVColumns are the columns of a data.police.uk stop-and-search

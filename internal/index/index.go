@@ -109,7 +109,7 @@ func New() *Index {
 // Load builds an index of every counted stop in src.
 func Load(ctx context.Context, src Source) (*Index, error) {
 	ix := New()
-	err := src.FindStops(ctx, charter.StopFilter{}, func(st *charter.Stop) error { return ix.add(st) })
+	err := src.FindStops(ctx, charter.StopFilter{AnyOrder: true}, func(st *charter.Stop) error { return ix.add(st) })
 	if err != nil {
 		return nil, err
 	}

@@ -33,11 +33,15 @@ func whereStops(f charter.StopFilter) (string, []any) {
 // (month, then import, then row), which is the order export writes.
 func (s *Store) FindStops(ctx context.Context, f charter.StopFilter, fn func(*charter.Stop) error) error {
 	where, args := whereStops(f)
+	order := ` ORDER BY force, month, import_id, source_row`
+	if f.AnyOrder {
+		order = ``
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, import_id, source_row, force, month, occurred_at,
 		type_id, operation, operation_name, latitude, longitude, street_id, street_name,
 		gender_id, age_id, self_eth_id, officer_eth_id, legislation_id, object_id, outcome_id,
 		outcome_linked, removal, borough_id, ward_id, msoa_id, lsoa_id
-		FROM stops`+where+` ORDER BY force, month, import_id, source_row`, args...)
+		FROM stops`+where+order, args...)
 	if err != nil {
 		return err
 	}
