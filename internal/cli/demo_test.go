@@ -62,6 +62,36 @@ func TestDemo(t *testing.T) {
 		st.Crime[1].First != "2021-09" || st.Crime[1].Last != "2026-01" || st.Crime[1].Months != 53 || len(st.Crime[1].Missing) != 0 {
 		t.Errorf("crime count coverage: %+v", st.Crime)
 	}
+	// The report interface other tools rely on.
+	code, out, stderr = run(t, "--db", db, "report", "disproportionality", "--area", "E09000022", "--from", "2021-06", "--to", "2022-05", "--format", "json")
+	if code != ExitOK {
+		t.Fatalf("report exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Rows []struct {
+			Group      string    `json:"group"`
+			Searches   int       `json:"searches"`
+			Population *int      `json:"population"`
+			Rate       *float64  `json:"rate_per_1000"`
+			RateCI     []float64 `json:"rate_ci"`
+			Ratio      *float64  `json:"ratio_to_white"`
+			RatioCI    []float64 `json:"ratio_ci"`
+		} `json:"rows"`
+		Flags []struct {
+			Month string   `json:"month"`
+			Flags []string `json:"flags"`
+		} `json:"flags"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("report JSON: %v\n%s", err, out)
+	}
+	if len(rep.Rows) != 6 || rep.Rows[1].Group != "Black" || rep.Rows[1].Population == nil || *rep.Rows[1].Population != 76145 ||
+		rep.Rows[1].Rate == nil || len(rep.Rows[1].RateCI) != 2 || rep.Rows[1].Ratio == nil || *rep.Rows[1].Ratio <= 1 || len(rep.Rows[1].RatioCI) != 2 {
+		t.Errorf("report rows: %+v", rep.Rows)
+	}
+	if len(rep.Flags) != 12 {
+		t.Errorf("report flags: %+v", rep.Flags)
+	}
 	for _, a := range st.Areas[:2] {
 		if a.WithBoundary == 0 || a.AssignedShare < 0.99 || a.WithPopulation == 0 {
 			t.Errorf("coverage of %s: %+v", a.Level, a)
