@@ -92,6 +92,21 @@ func TestDemo(t *testing.T) {
 	if len(rep.Flags) != 12 {
 		t.Errorf("report flags: %+v", rep.Flags)
 	}
+	code, out, stderr = run(t, "--db", db, "report", "outcomes", "--from", "2024-09", "--to", "2025-04", "--format", "json")
+	if code != ExitOK {
+		t.Fatalf("report outcomes exit %d: %s", code, stderr)
+	}
+	var oc struct {
+		Rows []struct {
+			Group  string          `json:"group"`
+			Arrest json.RawMessage `json:"arrest"`
+			Find   json.RawMessage `json:"find"`
+		} `json:"rows"`
+		Limits string `json:"limits"`
+	}
+	if err := json.Unmarshal([]byte(out), &oc); err != nil || len(oc.Rows) < 5 || oc.Limits == "" || string(oc.Rows[0].Find) != "null" {
+		t.Errorf("report outcomes: %v\n%.500s", err, out)
+	}
 	for _, a := range st.Areas[:2] {
 		if a.WithBoundary == 0 || a.AssignedShare < 0.99 || a.WithPopulation == 0 {
 			t.Errorf("coverage of %s: %+v", a.Level, a)

@@ -19,15 +19,18 @@ func init() {
 }
 
 func runReport(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || args[0] != "disproportionality" {
-		fmt.Fprintln(e.stderr, "Usage: charter report disproportionality --area CODE [--from YYYY-MM] [--to YYYY-MM] [--officer] [filters] [--format table|csv|json]")
+	const usageLine = "[--area CODE] [--from YYYY-MM] [--to YYYY-MM] [--officer] [--by group|object] [filters] [--format table|csv|json]"
+	if len(args) == 0 || args[0] != "disproportionality" && args[0] != "outcomes" {
+		fmt.Fprintln(e.stderr, "Usage: charter report disproportionality|outcomes "+usageLine)
 		return errUsage
 	}
-	fs := e.flags("report disproportionality", "--area CODE [--from YYYY-MM] [--to YYYY-MM] [--officer] [filters] [--format table|csv|json]")
-	area := fs.String("area", "", "area code: a borough or ward GSS code (E09…, E05…) or a force id")
+	kind := args[0]
+	fs := e.flags("report "+kind, usageLine)
+	area := fs.String("area", "", "area code: a borough or ward GSS code (E09…, E05…) or a force id (required for disproportionality)")
 	from := fs.String("from", "", "first month (YYYY-MM)")
 	to := fs.String("to", "", "last month (YYYY-MM)")
 	officer := fs.Bool("officer", false, "use officer-defined ethnicity instead of self-defined")
+	by := fs.String("by", "group", "outcomes: one line per group, or per object of search and group (object)")
 	format := fs.String("format", "table", "table, csv or json")
 	filters := map[index.Dim]*string{}
 	for _, d := range []index.Dim{index.DimLegislation, index.DimObject, index.DimAge, index.DimGender, index.DimType} {
@@ -36,25 +39,32 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	if *area == "" {
-		return charter.Errorf(charter.EINVALID, "--area is required")
+	if *format != "table" && *format != "csv" && *format != "json" {
+		return charter.Errorf(charter.EINVALID, "--format %q: want table, csv or json", *format)
 	}
-	q := report.DispQuery{Area: *area, Officer: *officer}
+	if *by != "group" && *by != "object" {
+		return charter.Errorf(charter.EINVALID, "--by %q: want group or object", *by)
+	}
+	var fromM, toM charter.Month
 	var err error
 	if *from != "" {
-		if q.From, err = charter.ParseMonth(*from); err != nil {
+		if fromM, err = charter.ParseMonth(*from); err != nil {
 			return err
 		}
 	}
 	if *to != "" {
-		if q.To, err = charter.ParseMonth(*to); err != nil {
+		if toM, err = charter.ParseMonth(*to); err != nil {
 			return err
 		}
 	}
+	var where []index.Cond
 	for d, v := range filters {
 		if *v != "" {
-			q.Where = append(q.Where, index.Cond{Dim: d, Values: strings.Split(*v, ",")})
+			where = append(where, index.Cond{Dim: d, Values: strings.Split(*v, ",")})
 		}
+	}
+	if kind == "disproportionality" && *area == "" {
+		return charter.Errorf(charter.EINVALID, "--area is required")
 	}
 	st, err := e.open(ctx)
 	if err != nil {
@@ -65,7 +75,14 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	r, err := report.NewDisproportionality(ctx, st, ix, q)
+	if kind == "outcomes" {
+		r, err := report.NewOutcomes(ctx, st, ix, report.OutcomeQuery{Area: *area, From: fromM, To: toM, Officer: *officer, ByObject: *by == "object", Where: where})
+		if err != nil {
+			return err
+		}
+		return writeOutcomes(e, r, *format)
+	}
+	r, err := report.NewDisproportionality(ctx, st, ix, report.DispQuery{Area: *area, From: fromM, To: toM, Officer: *officer, Where: where})
 	if err != nil {
 		return err
 	}
@@ -83,9 +100,6 @@ func runReport(ctx context.Context, e *env, args []string) error {
 		}
 		w.Flush()
 		return w.Error()
-	case "table":
-	default:
-		return charter.Errorf(charter.EINVALID, "--format %q: want table, csv or json", *format)
 	}
 	period := "all months"
 	if r.From != "" || r.To != "" {
@@ -139,4 +153,83 @@ func interval(v []float64) string {
 		return ""
 	}
 	return ci(v, 0) + "–" + ci(v, 1)
+}
+
+func writeOutcomes(e *env, r *report.Outcomes, format string) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	case "csv":
+		w := csv.NewWriter(e.stdout)
+		w.Write([]string{"object", "group", "searches", "arrests", "arrest_rate", "arrest_lower", "arrest_upper",
+			"no_further_action", "nfa_rate", "nfa_lower", "nfa_upper", "found", "link_recorded", "find_rate", "find_lower", "find_upper", "note"})
+		for _, row := range r.Rows {
+			rec := []string{row.Object, row.Group, strconv.Itoa(row.Searches)}
+			rec = append(rec, propCSV(&row.Arrest)...)
+			rec = append(rec, propCSV(&row.NoAction)...)
+			if row.Find != nil {
+				rec = append(rec, strconv.Itoa(row.Find.Count), strconv.Itoa(row.Find.Of), share(row.Find.Rate), shareCI(row.Find.CI, 0), shareCI(row.Find.CI, 1))
+			} else {
+				rec = append(rec, "", "", "", "", "")
+			}
+			w.Write(append(rec, row.Note))
+		}
+		w.Flush()
+		return w.Error()
+	}
+	fmt.Fprintf(e.stdout, "Outcome test by %s ethnicity, %s %s, %s to %s; %.0f%% Wilson intervals\n\n", r.Ethnicity, r.Area.Name, r.Area.Code, r.From, r.To, 100*r.Confidence)
+	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "object\tgroup\tsearches\tarrest rate\tinterval\tno further action\tinterval\tfind rate\tinterval\t")
+	for _, row := range r.Rows {
+		find, findCI := "–", ""
+		if row.Find != nil {
+			find, findCI = pctOf(row.Find.Rate), pctInterval(row.Find.CI)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", row.Object, row.Group, row.Searches, pctOf(row.Arrest.Rate), pctInterval(row.Arrest.CI),
+			pctOf(row.NoAction.Rate), pctInterval(row.NoAction.CI), find, findCI, row.Note)
+	}
+	w.Flush()
+	fmt.Fprintln(e.stdout, "\nlimits: "+r.Limits)
+	if len(r.Flags) > 0 {
+		fmt.Fprintln(e.stdout, "\ndata-quality flags of the months counted:")
+		for _, f := range r.Flags {
+			fmt.Fprintf(e.stdout, "  %s %s: %s\n", f.Force, f.Month, strings.Join(f.Flags, " "))
+		}
+	}
+	return nil
+}
+
+func propCSV(p *report.Proportion) []string {
+	return []string{strconv.Itoa(p.Count), share(p.Rate), shareCI(p.CI, 0), shareCI(p.CI, 1)}
+}
+
+// share writes a proportion to four decimals (num's two are for rates).
+func share(p *float64) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*p, 'f', 4, 64)
+}
+
+func shareCI(v []float64, i int) string {
+	if len(v) != 2 {
+		return ""
+	}
+	return share(&v[i])
+}
+
+func pctOf(p *float64) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.FormatFloat(100**p, 'f', 1, 64) + "%"
+}
+
+func pctInterval(v []float64) string {
+	if len(v) != 2 {
+		return ""
+	}
+	return strconv.FormatFloat(100*v[0], 'f', 1, 64) + "–" + strconv.FormatFloat(100*v[1], 'f', 1, 64) + "%"
 }
