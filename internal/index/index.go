@@ -106,10 +106,22 @@ func New() *Index {
 	return ix
 }
 
+// analyticScanner is a Source that can read just the indexed fields (the
+// store can, much faster than FindStops).
+type analyticScanner interface {
+	ScanAnalytic(ctx context.Context, fn func(*charter.Stop) error) error
+}
+
 // Load builds an index of every counted stop in src.
 func Load(ctx context.Context, src Source) (*Index, error) {
 	ix := New()
-	err := src.FindStops(ctx, charter.StopFilter{AnyOrder: true}, func(st *charter.Stop) error { return ix.add(st) })
+	add := func(st *charter.Stop) error { return ix.add(st) }
+	var err error
+	if a, ok := src.(analyticScanner); ok {
+		err = a.ScanAnalytic(ctx, add)
+	} else {
+		err = src.FindStops(ctx, charter.StopFilter{AnyOrder: true}, add)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -179,3 +179,56 @@ func (s *Store) MonthCounts(ctx context.Context) ([]charter.MonthCounts, error) 
 	}
 	return out, srows.Err()
 }
+
+// ScanAnalytic calls fn for every counted stop with only the fields the
+// analytic index uses (no street, operation or first-hand fields), in storage
+// order. It reads plain integers, which makes it several times faster than
+// FindStops for loading the index at start.
+func (s *Store) ScanAnalytic(ctx context.Context, fn func(*charter.Stop) error) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT force, month, COALESCE(type_id, 0), COALESCE(gender_id, 0), COALESCE(age_id, 0),
+		COALESCE(self_eth_id, 0), COALESCE(officer_eth_id, 0), COALESCE(legislation_id, 0), COALESCE(object_id, 0),
+		COALESCE(outcome_id, 0), COALESCE(outcome_linked, -1), COALESCE(removal, -1),
+		COALESCE(borough_id, 0), COALESCE(ward_id, 0), COALESCE(msoa_id, 0), COALESCE(lsoa_id, 0),
+		COALESCE(latitude, 999), COALESCE(longitude, 999)
+		FROM stops WHERE active = 1`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var st charter.Stop
+	var loc charter.Location
+	var month, linked, removal int64
+	var ids [8]int64
+	label := func(id int64) string {
+		if id == 0 {
+			return ""
+		}
+		return s.vocab.entry(id).label
+	}
+	tri := func(v int64) charter.Tristate {
+		if v < 0 {
+			return charter.Unknown
+		}
+		return charter.TristateOf(v == 1)
+	}
+	for rows.Next() {
+		st = charter.Stop{}
+		if err := rows.Scan(&st.Force, &month, &ids[0], &ids[1], &ids[2], &ids[3], &ids[4], &ids[5], &ids[6], &ids[7],
+			&linked, &removal, &st.Areas[charter.LevelBorough], &st.Areas[charter.LevelWard],
+			&st.Areas[charter.LevelMSOA], &st.Areas[charter.LevelLSOA], &loc.Latitude, &loc.Longitude); err != nil {
+			return err
+		}
+		st.Month = charter.MonthFromYYYYMM(int(month))
+		st.Type, st.Gender, st.AgeRange = label(ids[0]), label(ids[1]), label(ids[2])
+		st.SelfDefinedEthnicity, st.OfficerDefinedEthnicity = label(ids[3]), label(ids[4])
+		st.Legislation, st.ObjectOfSearch, st.Outcome = label(ids[5]), label(ids[6]), label(ids[7])
+		st.OutcomeLinked, st.Removal = tri(linked), tri(removal)
+		if loc.Latitude != 999 {
+			st.Location = &loc
+		}
+		if err := fn(&st); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
