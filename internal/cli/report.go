@@ -88,9 +88,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	}
 	switch *format {
 	case "json":
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return writeJSON(e, r)
 	case "csv":
 		w := csv.NewWriter(e.stdout)
 		w.Write([]string{"group", "searches", "population", "rate_per_1000", "rate_lower", "rate_upper", "ratio_to_white", "ratio_lower", "ratio_upper", "note"})
@@ -118,12 +116,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	for _, n := range r.Notes {
 		fmt.Fprintln(e.stdout, "note: "+n)
 	}
-	if len(r.Flags) > 0 {
-		fmt.Fprintln(e.stdout, "\ndata-quality flags of the months counted:")
-		for _, f := range r.Flags {
-			fmt.Fprintf(e.stdout, "  %s %s: %s\n", f.Force, f.Month, strings.Join(f.Flags, " "))
-		}
-	}
+	printFlags(e, r.Flags)
 	return nil
 }
 
@@ -158,9 +151,7 @@ func interval(v []float64) string {
 func writeOutcomes(e *env, r *report.Outcomes, format string) error {
 	switch format {
 	case "json":
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return writeJSON(e, r)
 	case "csv":
 		w := csv.NewWriter(e.stdout)
 		w.Write([]string{"object", "group", "searches", "arrests", "arrest_rate", "arrest_lower", "arrest_upper",
@@ -192,12 +183,7 @@ func writeOutcomes(e *env, r *report.Outcomes, format string) error {
 	}
 	w.Flush()
 	fmt.Fprintln(e.stdout, "\nlimits: "+r.Limits)
-	if len(r.Flags) > 0 {
-		fmt.Fprintln(e.stdout, "\ndata-quality flags of the months counted:")
-		for _, f := range r.Flags {
-			fmt.Fprintf(e.stdout, "  %s %s: %s\n", f.Force, f.Month, strings.Join(f.Flags, " "))
-		}
-	}
+	printFlags(e, r.Flags)
 	return nil
 }
 
@@ -232,4 +218,21 @@ func pctInterval(v []float64) string {
 		return ""
 	}
 	return strconv.FormatFloat(100*v[0], 'f', 1, 64) + "–" + strconv.FormatFloat(100*v[1], 'f', 1, 64) + "%"
+}
+
+func writeJSON(e *env, v any) error {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// printFlags lists the data-quality flags under a report.
+func printFlags(e *env, flags []report.MonthFlags) {
+	if len(flags) == 0 {
+		return
+	}
+	fmt.Fprintln(e.stdout, "\ndata-quality flags of the months counted:")
+	for _, f := range flags {
+		fmt.Fprintf(e.stdout, "  %s %s: %s\n", f.Force, f.Month, strings.Join(f.Flags, " "))
+	}
 }

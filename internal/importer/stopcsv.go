@@ -24,15 +24,9 @@ type StopSource struct {
 func ReadPoliceCSV(r io.Reader, name string, src StopSource, emit func(*charter.Stop) error, reject func(charter.Reject)) error {
 	t := newTableReader(r, name)
 	t.sink = reject
-	if err := t.readHeader(); err != nil {
+	col, err := t.open("a data.police.uk stop-and-search CSV", policeCSVColumns)
+	if err != nil {
 		return err
-	}
-	if err := t.requireColumns("a data.police.uk stop-and-search CSV", policeCSVColumns...); err != nil {
-		return err
-	}
-	var col [15]int
-	for i, c := range policeCSVColumns {
-		col[i] = t.col(c)
 	}
 	var st charter.Stop
 	var loc charter.Location

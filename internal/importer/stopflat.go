@@ -22,15 +22,9 @@ var flatColumns = []string{"force", "date", "time", "age_range", "gender", "self
 func ReadFlatCSV(r io.Reader, name string, src StopSource, emit func(*charter.Stop) error, reject func(charter.Reject)) error {
 	t := newTableReader(r, name)
 	t.sink = reject
-	if err := t.readHeader(); err != nil {
+	col, err := t.open("a flattened stop-and-search extraction", flatColumns)
+	if err != nil {
 		return err
-	}
-	if err := t.requireColumns("a flattened stop-and-search extraction", flatColumns...); err != nil {
-		return err
-	}
-	col := make([]int, len(flatColumns))
-	for i, c := range flatColumns {
-		col[i] = t.col(c)
 	}
 	opName := t.col("operation_name")
 	forces := map[string]string{}

@@ -104,6 +104,22 @@ func (t *tableReader) requireColumns(what string, names ...string) error {
 	return t.fatalf("is not %s: columns %s are missing", what, strings.Join(missing, ", "))
 }
 
+// open reads the header, refuses the file unless it has every required
+// column, and returns their positions in the order given.
+func (t *tableReader) open(what string, required []string) ([]int, error) {
+	if err := t.readHeader(); err != nil {
+		return nil, err
+	}
+	if err := t.requireColumns(what, required...); err != nil {
+		return nil, err
+	}
+	cols := make([]int, len(required))
+	for i, c := range required {
+		cols[i] = t.col(c)
+	}
+	return cols, nil
+}
+
 // next returns the next row that has as many fields as the header, nil at the
 // end of the file. Other rows become rejects. A syntax error confined to one
 // line is a reject too (csv.Reader goes on at the next line); one that runs
