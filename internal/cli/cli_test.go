@@ -64,6 +64,10 @@ func TestImportStatusExport(t *testing.T) {
 		t.Fatalf("status text:\n%s", out)
 	}
 
+	code, out, _ = run(t, "--db", db, "report", "quality", "--from", "2024-10", "--format", "csv")
+	if code != ExitOK || strings.Count(out, "\n") != 2 || !strings.Contains(out, "metropolitan,2024-10,3400,") {
+		t.Fatalf("report quality:\n%s", out)
+	}
 	code, out, stderr = run(t, "--db", db, "export", "--format", "police-csv", "--force", "metropolitan", "--month", "2024-09")
 	if code != ExitOK {
 		t.Fatalf("export exit %d: %s", code, stderr)

@@ -12,6 +12,7 @@ import (
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/index"
 	"github.com/stopsearch/charter/internal/report"
+	"github.com/stopsearch/charter/internal/store"
 )
 
 func init() {
@@ -20,8 +21,8 @@ func init() {
 
 func runReport(ctx context.Context, e *env, args []string) error {
 	const usageLine = "[--area CODE] [--from YYYY-MM] [--to YYYY-MM] [--officer] [--by group|object] [filters] [--format table|csv|json]"
-	if len(args) == 0 || args[0] != "disproportionality" && args[0] != "outcomes" {
-		fmt.Fprintln(e.stderr, "Usage: charter report disproportionality|outcomes "+usageLine)
+	if len(args) == 0 || args[0] != "disproportionality" && args[0] != "outcomes" && args[0] != "quality" {
+		fmt.Fprintln(e.stderr, "Usage: charter report disproportionality|outcomes|quality "+usageLine)
 		return errUsage
 	}
 	kind := args[0]
@@ -71,6 +72,9 @@ func runReport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if kind == "quality" {
+		return writeQuality(ctx, e, st, fromM, toM, *format)
+	}
 	ix, err := index.Load(ctx, st)
 	if err != nil {
 		return err
@@ -235,4 +239,38 @@ func printFlags(e *env, flags []report.MonthFlags) {
 	for _, f := range flags {
 		fmt.Fprintf(e.stdout, "  %s %s: %s\n", f.Force, f.Month, strings.Join(f.Flags, " "))
 	}
+}
+
+// writeQuality is the data-quality report: the status rows of the period.
+func writeQuality(ctx context.Context, e *env, st *store.Store, from, to charter.Month, format string) error {
+	counts, err := st.MonthCounts(ctx)
+	if err != nil {
+		return err
+	}
+	rows := []charter.MonthQuality{}
+	for _, q := range charter.AssessQuality(counts) {
+		m, _ := charter.ParseMonth(q.Month)
+		if (from == 0 || m >= from) && (to == 0 || m <= to) {
+			rows = append(rows, q)
+		}
+	}
+	switch format {
+	case "json":
+		return writeJSON(e, rows)
+	case "csv":
+		w := csv.NewWriter(e.stdout)
+		w.Write([]string{"force", "month", "count", "located_share", "not_stated_share", "reference_median", "flags"})
+		for _, q := range rows {
+			w.Write([]string{q.Force, q.Month, strconv.Itoa(q.Count), strconv.FormatFloat(q.LocatedShare, 'f', 4, 64),
+				strconv.FormatFloat(q.NotStatedShare, 'f', 4, 64), strconv.FormatFloat(q.Reference, 'f', 1, 64), strings.Join(q.Flags, " ")})
+		}
+		w.Flush()
+		return w.Error()
+	}
+	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "force\tmonth\tstops\tlocated\tnot stated\treference\t\tflags")
+	for _, q := range rows {
+		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%.0f\t\t%s\n", q.Force, q.Month, q.Count, pct(q.LocatedShare, q.Count), pct(q.NotStatedShare, q.Count), q.Reference, strings.Join(q.Flags, " "))
+	}
+	return w.Flush()
 }
