@@ -11,7 +11,10 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/paulmach/orb"
+
 	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/geo"
 )
 
 // Dim is a dimension of a stop that can be filtered on and grouped by.
@@ -38,11 +41,24 @@ const (
 	DimLink    // outcome linked to object of search: True, False or empty
 	DimRemoval // removal of more than outer clothing: True, False or empty
 	DimLocated // "located" or "not located"
+	// The hex-grid cells of the published location (geo.HexCell IDs in
+	// decimal), derived from each distinct location point rather than stored
+	// per stop, so every grid is exact and costs nothing per stop.
+	DimHex250
+	DimHex500
+	DimHex1000
 	NumDims
 )
 
+// numStored is the number of dimensions held as a column per stop.
+const numStored = DimHex250
+
+// hexSizes are the grids of the derived dimensions.
+var hexSizes = map[Dim]geo.HexSize{DimHex250: geo.Hex250, DimHex500: geo.Hex500, DimHex1000: geo.Hex1000}
+
 var dimNames = [NumDims]string{"month", "force", "borough", "ward", "msoa", "lsoa", "self_group", "self_defined",
-	"officer_group", "age", "gender", "type", "legislation", "object", "outcome", "link", "removal", "located"}
+	"officer_group", "age", "gender", "type", "legislation", "object", "outcome", "link", "removal", "located",
+	"hex250", "hex500", "hex1000"}
 
 func (d Dim) String() string {
 	if d < NumDims {
@@ -66,14 +82,19 @@ type Source interface {
 	FindStops(ctx context.Context, f charter.StopFilter, fn func(*charter.Stop) error) error
 }
 
-// Index holds the columns. Each column has one uint16 code per stop; code 0
-// is "none" (empty field, no area) and codes index the dimension's
-// dictionary. 2 bytes × 18 dimensions = 36 bytes per stop.
+// Index holds the columns. Each stored column has one uint16 code per stop;
+// code 0 is "none" (empty field, no area) and codes index the dimension's
+// dictionary. The location is one uint32 per stop, an index into the distinct
+// points (0: not located). 2 bytes × 18 + 4 = 40 bytes per stop.
 type Index struct {
-	mu    sync.RWMutex
-	n     int
-	cols  [NumDims][]uint16
-	dicts [NumDims]*dict
+	mu     sync.RWMutex
+	n      int
+	cols   [numStored][]uint16
+	dicts  [NumDims]*dict
+	point  []uint32
+	points []orb.Point          // by point code; points[0] is unused
+	pcode  map[orb.Point]uint32 // point -> code
+	hex    [NumDims][]uint32    // for derived dimensions: point code -> dictionary code
 }
 
 // dict maps a dimension's values to dense codes.
@@ -99,7 +120,7 @@ func (d *dict) code(v string) (uint16, error) {
 
 // New returns an empty index.
 func New() *Index {
-	ix := &Index{}
+	ix := &Index{points: []orb.Point{{}}, pcode: map[orb.Point]uint32{}}
 	for d := range ix.dicts {
 		ix.dicts[d] = newDict()
 	}
@@ -147,14 +168,14 @@ func areaValue(id int64) string {
 	return strconv.FormatInt(id, 10)
 }
 
-// values returns the value of every dimension of a stop.
-func values(st *charter.Stop) [NumDims]string {
+// values returns the value of every stored dimension of a stop.
+func values(st *charter.Stop) [numStored]string {
 	located := "not located"
 	if st.Location != nil {
 		located = "located"
 	}
 	self, _ := charter.LookupSelfDefined(st.SelfDefinedEthnicity)
-	return [NumDims]string{
+	return [numStored]string{
 		st.Month.String(), st.Force,
 		areaValue(st.Areas[charter.LevelBorough]), areaValue(st.Areas[charter.LevelWard]),
 		areaValue(st.Areas[charter.LevelMSOA]), areaValue(st.Areas[charter.LevelLSOA]),
@@ -172,8 +193,39 @@ func (ix *Index) add(st *charter.Stop) error {
 		}
 		ix.cols[d] = append(ix.cols[d], c)
 	}
+	var pc uint32
+	if l := st.Location; l != nil {
+		p := orb.Point{l.Longitude, l.Latitude}
+		var ok bool
+		if pc, ok = ix.pcode[p]; !ok {
+			pc = uint32(len(ix.points))
+			ix.points = append(ix.points, p)
+			ix.pcode[p] = pc
+		}
+	}
+	ix.point = append(ix.point, pc)
 	ix.n++
 	return nil
+}
+
+// derived returns, for a derived dimension, the dictionary code of every
+// point code, extending it to points added since the last call. The caller
+// holds the write lock or is the only user.
+func (ix *Index) derived(d Dim) ([]uint32, error) {
+	t := ix.hex[d]
+	for pc := len(t); pc < len(ix.points); pc++ {
+		v := ""
+		if pc > 0 {
+			v = geo.HexOf(hexSizes[d], ix.points[pc][0], ix.points[pc][1]).String()
+		}
+		c, err := ix.dicts[d].code(v)
+		if err != nil {
+			return nil, fmt.Errorf("index %s: %w", d, err)
+		}
+		t = append(t, uint32(c))
+	}
+	ix.hex[d] = t
+	return t, nil
 }
 
 // Len is the number of stops indexed.
@@ -188,7 +240,7 @@ func (ix *Index) Len() int {
 func (ix *Index) Bytes() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	b := 0
+	b := 4 * cap(ix.point)
 	for _, c := range ix.cols {
 		b += 2 * cap(c)
 	}
@@ -221,19 +273,50 @@ func (ix *Index) Count(q Query) ([]Row, error) {
 	if len(q.GroupBy) > 3 {
 		return nil, charter.Errorf(charter.EINVALID, "group by at most three dimensions")
 	}
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	type cond struct {
-		col []uint16
-		ok  []bool
+	for _, c := range q.Where {
+		if c.Dim >= NumDims {
+			return nil, charter.Errorf(charter.EINVALID, "unknown dimension %d", c.Dim)
+		}
+	}
+	for _, d := range q.GroupBy {
+		if d >= NumDims {
+			return nil, charter.Errorf(charter.EINVALID, "unknown dimension %d", d)
+		}
+	}
+	// Derived dimensions may extend their tables: take the write lock then.
+	derivedUsed := false
+	for _, c := range q.Where {
+		derivedUsed = derivedUsed || c.Dim >= numStored
+	}
+	for _, d := range q.GroupBy {
+		derivedUsed = derivedUsed || d >= numStored
+	}
+	if derivedUsed {
+		ix.mu.Lock()
+		defer ix.mu.Unlock()
+	} else {
+		ix.mu.RLock()
+		defer ix.mu.RUnlock()
+	}
+	col := func(d Dim) (column, error) {
+		if d < numStored {
+			return column{u16: ix.cols[d]}, nil
+		}
+		t, err := ix.derived(d)
+		return column{tab: t}, err
 	}
 	var conds []cond
-	addCond := func(d Dim, keep func(v string) bool) {
-		ok := make([]bool, len(ix.dicts[d].values))
-		for c, v := range ix.dicts[d].values {
-			ok[c] = keep(v)
+	addCond := func(d Dim, keep func(v string) bool) error {
+		c, err := col(d)
+		if err != nil {
+			return err
 		}
-		conds = append(conds, cond{ix.cols[d], ok})
+		ok := make([]bool, len(ix.dicts[d].values))
+		for code, v := range ix.dicts[d].values {
+			ok[code] = keep(v)
+		}
+		conds = append(conds, cond{c, ok})
+		return nil
 	}
 	if q.From != 0 || q.To != 0 {
 		addCond(DimMonth, func(v string) bool {
@@ -242,23 +325,23 @@ func (ix *Index) Count(q Query) ([]Row, error) {
 		})
 	}
 	for _, c := range q.Where {
-		if c.Dim >= NumDims {
-			return nil, charter.Errorf(charter.EINVALID, "unknown dimension %d", c.Dim)
-		}
 		set := map[string]bool{}
 		for _, v := range c.Values {
 			set[v] = true
 		}
-		addCond(c.Dim, func(v string) bool { return set[v] })
+		if err := addCond(c.Dim, func(v string) bool { return set[v] }); err != nil {
+			return nil, err
+		}
 	}
-	groups := make([][]uint16, len(q.GroupBy))
+	groups := make([]column, len(q.GroupBy))
 	card := make([]int, len(q.GroupBy))
 	size := 1
 	for i, d := range q.GroupBy {
-		if d >= NumDims {
-			return nil, charter.Errorf(charter.EINVALID, "unknown dimension %d", d)
+		c, err := col(d)
+		if err != nil {
+			return nil, err
 		}
-		groups[i] = ix.cols[d]
+		groups[i] = c
 		card[i] = len(ix.dicts[d].values)
 		size *= card[i]
 	}
@@ -266,18 +349,11 @@ func (ix *Index) Count(q Query) ([]Row, error) {
 		return nil, charter.Errorf(charter.EINVALID, "too many groups (%d): filter first", size)
 	}
 	counts := make([]int32, size)
-rows:
-	for i := 0; i < ix.n; i++ {
-		for _, c := range conds {
-			if !c.ok[c.col[i]] {
-				continue rows
-			}
-		}
-		k := 0
-		for g, col := range groups {
-			k = k*card[g] + int(col[i])
-		}
-		counts[k]++
+	if !derivedUsed {
+		// The common case, kept free of the derived-column branch.
+		countStored(ix.n, conds16(conds), groups16(groups), card, counts)
+	} else {
+		countAny(ix.n, ix.point, conds, groups, card, counts)
 	}
 	var out []Row
 	for k, n := range counts {
@@ -300,4 +376,84 @@ rows:
 		return false
 	})
 	return out, nil
+}
+
+// column is read either directly (stored dimensions) or through the point
+// code and a table (derived ones).
+type column struct {
+	u16 []uint16
+	tab []uint32
+}
+
+type cond struct {
+	column
+	ok []bool
+}
+
+type cond16 struct {
+	col []uint16
+	ok  []bool
+}
+
+func conds16(cs []cond) []cond16 {
+	out := make([]cond16, len(cs))
+	for i, c := range cs {
+		out[i] = cond16{c.u16, c.ok}
+	}
+	return out
+}
+
+func groups16(gs []column) [][]uint16 {
+	out := make([][]uint16, len(gs))
+	for i, g := range gs {
+		out[i] = g.u16
+	}
+	return out
+}
+
+// countStored is the scan over stored columns only.
+func countStored(n int, conds []cond16, groups [][]uint16, card []int, counts []int32) {
+rows:
+	for i := 0; i < n; i++ {
+		for _, c := range conds {
+			if !c.ok[c.col[i]] {
+				continue rows
+			}
+		}
+		k := 0
+		for g, col := range groups {
+			k = k*card[g] + int(col[i])
+		}
+		counts[k]++
+	}
+}
+
+// countAny is the scan when a derived (hex) dimension is involved.
+func countAny(n int, point []uint32, conds []cond, groups []column, card []int, counts []int32) {
+rows:
+	for i := 0; i < n; i++ {
+		p := point[i]
+		for _, c := range conds {
+			var v uint32
+			if c.u16 != nil {
+				v = uint32(c.u16[i])
+			} else {
+				v = c.tab[p]
+			}
+			if !c.ok[v] {
+				continue rows
+			}
+		}
+		k := 0
+		for g, c := range groups {
+			var v int
+			if c.u16 != nil {
+				v = int(c.u16[i])
+			} else {
+				v = int(c.tab[p])
+			}
+			k = k*card[g] + v
+		}
+		counts[k]++
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/geo"
 	"github.com/stopsearch/charter/internal/importer"
 	"github.com/stopsearch/charter/internal/store"
 	"github.com/stopsearch/charter/internal/storetest"
@@ -218,6 +219,58 @@ func TestIndexGroupsAndErrors(t *testing.T) {
 	}
 }
 
+// Hex-grid counts equal counting the cells of the stored locations directly.
+func TestIndexHexCells(t *testing.T) {
+	s, ix := loadMet(t)
+	want := map[string]int{}
+	located := 0
+	err := s.FindStops(context.Background(), charter.StopFilter{From: charter.NewMonth(2022, 2), To: charter.NewMonth(2022, 4)}, func(st *charter.Stop) error {
+		if st.Location != nil && st.ObjectOfSearch == "Offensive weapons" {
+			want[geo.HexOf(geo.Hex500, st.Location.Longitude, st.Location.Latitude).String()]++
+			located++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := ix.Count(Query{From: charter.NewMonth(2022, 2), To: charter.NewMonth(2022, 4),
+		Where:   []Cond{{Dim: DimObject, Values: []string{"Offensive weapons"}}, {Dim: DimLocated, Values: []string{"located"}}},
+		GroupBy: []Dim{DimHex500}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, r := range rows {
+		got[r.Values[0]] = r.Count
+	}
+	if len(got) != len(want) || located < 1000 || len(want) < 100 {
+		t.Fatalf("%d cells from the index, %d computed (%d located weapon searches)", len(got), len(want), located)
+	}
+	for cell, n := range want {
+		if got[cell] != n {
+			t.Fatalf("cell %s: index %d, computed %d", cell, got[cell], n)
+		}
+	}
+	// Filtering on a cell works too, and the three grids differ.
+	var top string
+	for c, n := range want {
+		if n > want[top] {
+			top = c
+		}
+	}
+	rows, err = ix.Count(Query{From: charter.NewMonth(2022, 2), To: charter.NewMonth(2022, 4),
+		Where: []Cond{{Dim: DimObject, Values: []string{"Offensive weapons"}}, {Dim: DimHex500, Values: []string{top}}}})
+	if err != nil || len(rows) != 1 || rows[0].Count != want[top] {
+		t.Fatalf("filter on cell %s: %v %v, want %d", top, rows, err, want[top])
+	}
+	small, _ := ix.Count(Query{GroupBy: []Dim{DimHex250}})
+	large, _ := ix.Count(Query{GroupBy: []Dim{DimHex1000}})
+	if len(small) <= len(large) {
+		t.Errorf("%d 250 m cells, %d 1 km cells", len(small), len(large))
+	}
+}
+
 var (
 	benchOnce sync.Once
 	benchBase *Index
@@ -227,16 +280,18 @@ var (
 func resampled(b *testing.B, n int) *Index {
 	benchOnce.Do(func() { _, benchBase = loadMet(b) })
 	ix := New()
-	ix.dicts = benchBase.dicts
+	ix.dicts, ix.points, ix.pcode = benchBase.dicts, benchBase.points, benchBase.pcode
 	rng := rand.New(rand.NewPCG(3, 4))
 	for d := range ix.cols {
 		ix.cols[d] = make([]uint16, n)
 	}
+	ix.point = make([]uint32, n)
 	for i := 0; i < n; i++ {
 		j := rng.IntN(benchBase.n)
 		for d := range ix.cols {
 			ix.cols[d][i] = benchBase.cols[d][j]
 		}
+		ix.point[i] = benchBase.point[j]
 	}
 	ix.n = n
 	return ix
@@ -257,5 +312,21 @@ func benchAggregate(b *testing.B, n int) {
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/query")
 }
 
-func BenchmarkAggregate1M(b *testing.B)  { benchAggregate(b, 1_000_000) }
+func BenchmarkAggregate1M(b *testing.B) { benchAggregate(b, 1_000_000) }
+
+// BenchmarkHotspots1M counts weapon searches by 250 m cell over 1M stops.
+func BenchmarkHotspots1M(b *testing.B) {
+	ix := resampled(b, 1_000_000)
+	q := Query{Where: []Cond{{Dim: DimObject, Values: []string{"Offensive weapons"}}}, GroupBy: []Dim{DimHex250}}
+	if _, err := ix.Count(q); err != nil { // builds the cell table once
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := ix.Count(q); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/query")
+}
 func BenchmarkAggregate10M(b *testing.B) { benchAggregate(b, 10_000_000) }
