@@ -51,9 +51,6 @@ func (t Tristate) CSV() string {
 	return ""
 }
 
-// Bool returns the value and whether it is known.
-func (t Tristate) Bool() (value, known bool) { return t == True, t != Unknown }
-
 // Location is where a stop or crime was recorded. For published data it is the
 // anonymised map point data.police.uk substitutes for the real place.
 type Location struct {

@@ -30,10 +30,14 @@ const (
 // and month column. name is the file's display name, used in every message.
 // emit may keep the pointer it is given.
 //
+// begin, if not nil, is called with the file's level and months once the
+// header is read and before any count is emitted (the store needs the months
+// to decide which download each month comes from); its error stops the reading.
+//
 // Rows it cannot use are returned as rejects; a bad month cell rejects only
 // that cell. The error is a *charter.Error (EINVALID) when the file cannot be
-// read at all, or the error emit returned, which stops the reading.
-func ReadCrimeCounts(r io.Reader, name string, emit func(*charter.CrimeCount) error) (CrimeCountFile, []charter.Reject, error) {
+// read at all, or the error emit or begin returned, which stops the reading.
+func ReadCrimeCounts(r io.Reader, name string, begin func(CrimeCountFile) error, emit func(*charter.CrimeCount) error) (CrimeCountFile, []charter.Reject, error) {
 	var file CrimeCountFile
 	t := newTableReader(r, name)
 	if err := t.readHeader(); err != nil {
@@ -79,6 +83,11 @@ func ReadCrimeCounts(r io.Reader, name string, emit func(*charter.CrimeCount) er
 	}
 	if len(file.Months) == 0 {
 		return file, nil, t.fatalf("has no month columns (YYYYMM)")
+	}
+	if begin != nil {
+		if err := begin(file); err != nil {
+			return file, nil, err
+		}
 	}
 
 	for {

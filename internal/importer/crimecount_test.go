@@ -74,7 +74,7 @@ func checkTableFatal(t testing.TB, name string, err error, want ...string) {
 func collectCrimeCounts(t testing.TB, name string, data []byte) (CrimeCountFile, []*charter.CrimeCount, []charter.Reject, error) {
 	t.Helper()
 	var got []*charter.CrimeCount
-	f, rjs, err := ReadCrimeCounts(bytes.NewReader(data), name, func(c *charter.CrimeCount) error {
+	f, rjs, err := ReadCrimeCounts(bytes.NewReader(data), name, nil, func(c *charter.CrimeCount) error {
 		got = append(got, c)
 		return nil
 	})
@@ -330,7 +330,7 @@ func TestCrimeCountsEmitError(t *testing.T) {
 	stop := errors.New("store full")
 	n := 0
 	_, _, err := ReadCrimeCounts(strings.NewReader(crimeCountHead+"A,B,Abbey,E05014053,Barking and Dagenham,1,2\nA,B,Abbey,E05014053,Barking and Dagenham,1,2\n"),
-		"e.csv", func(*charter.CrimeCount) error { n++; return stop })
+		"e.csv", nil, func(*charter.CrimeCount) error { n++; return stop })
 	if !errors.Is(err, stop) || n != 1 {
 		t.Errorf("err = %v after %d emits, want the emit error after 1", err, n)
 	}
@@ -349,7 +349,7 @@ func FuzzReadCrimeCounts(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		const name = "fuzz.csv"
 		var last charter.Month
-		file, rjs, err := ReadCrimeCounts(bytes.NewReader(data), name, func(c *charter.CrimeCount) error {
+		file, rjs, err := ReadCrimeCounts(bytes.NewReader(data), name, nil, func(c *charter.CrimeCount) error {
 			if c.Count < 0 || c.Major == "" || c.Minor == "" || c.Unit == "" {
 				t.Fatalf("invalid count emitted: %+v", c)
 			}

@@ -41,30 +41,30 @@ func (f format) kind() charter.ImportKind {
 // detect decides the format of a source from the start of its content, so
 // that users need not say what each file is. It names what it expected when
 // it cannot tell.
-func detect(name string, head []byte) (format, []string, error) {
+func detect(name string, head []byte) (format, error) {
 	t := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\ufeff")), " \t\r\n")
 	if len(t) == 0 {
-		return "", nil, charter.Errorf(charter.EINVALID, "%s: not a readable file: it is empty", name)
+		return "", charter.Errorf(charter.EINVALID, "%s: not a readable file: it is empty", name)
 	}
 	switch t[0] {
 	case '[':
-		return fmtPoliceJSON, nil, nil
+		return fmtPoliceJSON, nil
 	case '{':
 		if bytes.Contains(head, []byte(`"FeatureCollection"`)) || bytes.Contains(head, []byte(`"Feature"`)) {
-			return fmtGeoJSON, nil, nil
+			return fmtGeoJSON, nil
 		}
-		return "", nil, charter.Errorf(charter.EINVALID, "%s: not a readable file: JSON, but neither a GeoJSON FeatureCollection nor a data.police.uk API array", name)
+		return "", charter.Errorf(charter.EINVALID, "%s: not a readable file: JSON, but neither a GeoJSON FeatureCollection nor a data.police.uk API array", name)
 	}
 	line := t
 	if i := bytes.IndexByte(t, '\n'); i >= 0 {
 		line = t[:i]
 	}
 	if bytes.IndexByte(line, 0) >= 0 || !isText(line) {
-		return "", nil, charter.Errorf(charter.EINVALID, "%s: not a readable file: binary content, not CSV or JSON", name)
+		return "", charter.Errorf(charter.EINVALID, "%s: not a readable file: binary content, not CSV or JSON", name)
 	}
 	header, err := csv.NewReader(bytes.NewReader(bytes.TrimRight(line, "\r"))).Read()
 	if err != nil {
-		return "", nil, charter.Errorf(charter.EINVALID, "%s: not a readable CSV file: %v", name, err)
+		return "", charter.Errorf(charter.EINVALID, "%s: not a readable CSV file: %v", name, err)
 	}
 	has := map[string]bool{}
 	for _, h := range header {
@@ -72,24 +72,24 @@ func detect(name string, head []byte) (format, []string, error) {
 	}
 	switch {
 	case has["legislation"] && has["object of search"] || has["self-defined ethnicity"] || has["outcome linked to object of search"]:
-		return fmtPoliceCSV, header, nil
+		return fmtPoliceCSV, nil
 	case has["self_defined_ethnicity"] || has["location.latitude"] || has["object_of_search"]:
-		return fmtFlatCSV, header, nil
+		return fmtFlatCSV, nil
 	case has["outcome type"] && has["crime id"]:
-		return fmtOutcomes, header, nil
+		return fmtOutcomes, nil
 	case has["crime type"] || has["crime id"] && has["falls within"]:
-		return fmtStreetCSV, header, nil
+		return fmtStreetCSV, nil
 	case has["majortext"]:
-		return fmtCrimeCounts, header, nil
+		return fmtCrimeCounts, nil
 	case has["observation"] || has["all usual residents"] || has["lad_code"] || has["ethnic group (20 categories)"]:
-		return fmtPopulation, header, nil
+		return fmtPopulation, nil
 	}
 	if has["type"] && has["date"] {
 		// Looks like a stop-and-search archive with columns missing: let its
 		// reader name them.
-		return fmtPoliceCSV, header, nil
+		return fmtPoliceCSV, nil
 	}
-	return "", nil, charter.Errorf(charter.EINVALID, "%s: not a readable file: the header %q is none of: data.police.uk stop-and-search or street-crime CSV, API JSON, MPS crime counts, census population, GeoJSON", name, clip(string(line)))
+	return "", charter.Errorf(charter.EINVALID, "%s: not a readable file: the header %q is none of: data.police.uk stop-and-search or street-crime CSV, API JSON, MPS crime counts, census population, GeoJSON", name, clip(string(line)))
 }
 
 func isText(b []byte) bool {

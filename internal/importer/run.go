@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -32,7 +31,7 @@ func (im *Importer) importOne(ctx context.Context, s source, sm summed) (Result,
 		r.Err = err
 		return r, nil
 	}
-	f, header, err := detect(s.name, head)
+	f, err := detect(s.name, head)
 	if err != nil {
 		r.Err = err
 		return r, nil
@@ -111,12 +110,12 @@ func (im *Importer) importOne(ctx context.Context, s source, sm summed) (Result,
 		})
 		rejects = append(rejects, rjs...)
 	case fmtCrimeCounts:
-		level, months := crimeCountHeader(header)
-		if _, err = x.SetCrimeCountFile(level, months); err == nil {
-			var rjs []charter.Reject
-			_, rjs, err = ReadCrimeCounts(o, s.name, x.AddCrimeCount)
-			rejects = append(rejects, rjs...)
-		}
+		var rjs []charter.Reject
+		_, rjs, err = ReadCrimeCounts(o, s.name, func(f CrimeCountFile) error {
+			_, err := x.SetCrimeCountFile(f.Level, f.Months)
+			return err
+		}, x.AddCrimeCount)
+		rejects = append(rejects, rjs...)
 	case fmtPopulation:
 		var rjs []charter.Reject
 		rjs, err = ReadPopulation(o, s.name, x.AddPopulation)
@@ -159,26 +158,6 @@ func coverageOf(f format, name string) charter.Coverage {
 		return charter.CoverLocated
 	}
 	return charter.CoverAll
-}
-
-var yyyymm = regexp.MustCompile(`^[0-9]{6}$`)
-
-// crimeCountHeader reads the level and month columns of an MPS count file.
-func crimeCountHeader(header []string) (charter.Level, []charter.Month) {
-	level := charter.LevelBorough
-	var months []charter.Month
-	for _, h := range header {
-		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
-		if strings.EqualFold(h, "WardCode") {
-			level = charter.LevelWard
-		}
-		if yyyymm.MatchString(h) {
-			if m, err := charter.ParseMonth(h); err == nil {
-				months = append(months, m)
-			}
-		}
-	}
-	return level, months
 }
 
 // Prepare builds the spatial index of the stored boundaries now rather than

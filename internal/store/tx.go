@@ -73,24 +73,26 @@ func (t *tx) queryRow(q string, args ...any) scanner {
 
 // query calls fn for each row.
 func (t *tx) query(q string, fn func(scanner) error, args ...any) error {
+	var rows interface {
+		Next() bool
+		Scan(dest ...any) error
+		Err() error
+	}
 	if t.pgTx != nil {
-		rows, err := t.pgTx.Query(t.ctx, q, args...)
+		r, err := t.pgTx.Query(t.ctx, q, args...)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := fn(rows); err != nil {
-				return err
-			}
+		defer r.Close()
+		rows = r
+	} else {
+		r, err := t.sqlTx.QueryContext(t.ctx, q, args...)
+		if err != nil {
+			return err
 		}
-		return rows.Err()
+		defer r.Close()
+		rows = r
 	}
-	rows, err := t.sqlTx.QueryContext(t.ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
 	for rows.Next() {
 		if err := fn(rows); err != nil {
 			return err
