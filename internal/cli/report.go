@@ -21,8 +21,12 @@ func init() {
 
 func runReport(ctx context.Context, e *env, args []string) error {
 	const usageLine = "[--area CODE] [--from YYYY-MM] [--to YYYY-MM] [--officer] [--by group|object] [filters] [--format table|csv|json]"
+	if len(args) > 0 && args[0] == "precision" {
+		return runPrecision(ctx, e, args[1:])
+	}
 	if len(args) == 0 || args[0] != "disproportionality" && args[0] != "outcomes" && args[0] != "quality" {
 		fmt.Fprintln(e.stderr, "Usage: charter report disproportionality|outcomes|quality "+usageLine)
+		fmt.Fprintln(e.stderr, "       charter report precision -h")
 		return errUsage
 	}
 	kind := args[0]
