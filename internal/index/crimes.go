@@ -1,0 +1,269 @@
+package index
+
+import (
+	"context"
+	"sort"
+	"sync"
+
+	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/geo"
+)
+
+// CrimeSource is where the crime index loads from (the store).
+type CrimeSource interface {
+	ScanStreetCrimes(ctx context.Context, fn func(*charter.StreetCrime) error) error
+	ScanCrimeCounts(ctx context.Context, fn func(*charter.CrimeCount) error) error
+	CrimeCountMonths(ctx context.Context) (map[charter.Level][]charter.Month, error)
+}
+
+// Crimes is the analytic index of recorded crime: data.police.uk street-level
+// crime points and area-level monthly counts (the MPS ward and borough
+// files). It answers the sums hotspot and precision analysis ask for, with
+// the category test (what counts as weapon-enabled crime) applied once per
+// distinct category rather than once per row.
+type Crimes struct {
+	mu sync.RWMutex
+
+	street []streetCrime
+	scats  *dict // street categories
+
+	// Counts, one entry per stored row (a ward filed under two units has
+	// two rows; sums add them up).
+	cArea  []uint16 // code in careas
+	cMonth []charter.Month
+	cCat   []uint16 // code in ccats: major key and minor, "\x00"-joined
+	cCount []int32
+	careas *dict // "level\x00code"
+	ccats  *dict
+	months map[charter.Level][]charter.Month
+}
+
+type streetCrime struct {
+	month         charter.Month
+	cat           uint16
+	borough, ward int64
+	lon, lat      float64
+	located       bool
+	force         string
+}
+
+// LoadCrimes builds the crime index from src.
+func LoadCrimes(ctx context.Context, src CrimeSource) (*Crimes, error) {
+	c := &Crimes{scats: newDict(), careas: newDict(), ccats: newDict()}
+	err := src.ScanStreetCrimes(ctx, func(sc *charter.StreetCrime) error {
+		cat, err := c.scats.code(sc.Category)
+		if err != nil {
+			return err
+		}
+		r := streetCrime{month: sc.Month, cat: cat, force: sc.FallsWithin,
+			borough: sc.Areas[charter.LevelBorough], ward: sc.Areas[charter.LevelWard]}
+		if l := sc.Location; l != nil {
+			r.lon, r.lat, r.located = l.Longitude, l.Latitude, true
+		}
+		c.street = append(c.street, r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = src.ScanCrimeCounts(ctx, func(cc *charter.CrimeCount) error {
+		a, err := c.careas.code(cc.Level.String() + "\x00" + cc.AreaCode)
+		if err != nil {
+			return err
+		}
+		k, err := c.ccats.code(charter.CategoryKey(cc.Major) + "\x00" + cc.Minor)
+		if err != nil {
+			return err
+		}
+		c.cArea = append(c.cArea, a)
+		c.cMonth = append(c.cMonth, cc.Month)
+		c.cCat = append(c.cCat, k)
+		c.cCount = append(c.cCount, int32(cc.Count))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if c.months, err = src.CrimeCountMonths(ctx); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// CountMonths are the months the counts of a level cover, in order. A month
+// outside them is unknown, not zero.
+func (c *Crimes) CountMonths(l charter.Level) []charter.Month {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return append([]charter.Month(nil), c.months[l]...)
+}
+
+// AreaMonth is one figure of a crime sum.
+type AreaMonth struct {
+	Area  string        // area code, hex cell id, or area id, by the query
+	Month charter.Month // zero unless the query asked by month
+	Count int
+}
+
+// CountQuery asks for sums of area-level counts.
+type CountQuery struct {
+	Level    charter.Level
+	From, To charter.Month // inclusive; zero is open
+	Areas    []string      // area codes; empty means every area of the level
+	Match    func(major, minor string) bool
+	ByMonth  bool
+}
+
+// Counts sums area-level counts of the categories Match accepts, per area
+// (and month). Areas and months without offences are absent.
+func (c *Crimes) Counts(q CountQuery) []AreaMonth {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	prefix := q.Level.String() + "\x00"
+	areaOK := make([]bool, len(c.careas.values))
+	want := map[string]bool{}
+	for _, a := range q.Areas {
+		want[a] = true
+	}
+	for code, v := range c.careas.values {
+		areaOK[code] = len(v) > len(prefix) && v[:len(prefix)] == prefix && (len(want) == 0 || want[v[len(prefix):]])
+	}
+	catOK := make([]bool, len(c.ccats.values))
+	for code, v := range c.ccats.values {
+		major, minor, _ := cut(v)
+		catOK[code] = code > 0 && (q.Match == nil || q.Match(major, minor))
+	}
+	type key struct {
+		area uint16
+		m    charter.Month
+	}
+	sums := map[key]int{}
+	for i, a := range c.cArea {
+		m := c.cMonth[i]
+		if !areaOK[a] || !catOK[c.cCat[i]] || q.From != 0 && m < q.From || q.To != 0 && m > q.To {
+			continue
+		}
+		k := key{area: a}
+		if q.ByMonth {
+			k.m = m
+		}
+		sums[k] += int(c.cCount[i])
+	}
+	out := make([]AreaMonth, 0, len(sums))
+	for k, n := range sums {
+		if n != 0 {
+			out = append(out, AreaMonth{Area: c.careas.values[k.area][len(prefix):], Month: k.m, Count: n})
+		}
+	}
+	sortAreaMonths(out)
+	return out
+}
+
+func cut(v string) (string, string, bool) {
+	for i := 0; i < len(v); i++ {
+		if v[i] == 0 {
+			return v[:i], v[i+1:], true
+		}
+	}
+	return v, "", false
+}
+
+func sortAreaMonths(out []AreaMonth) {
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Area != out[j].Area {
+			return out[i].Area < out[j].Area
+		}
+		return out[i].Month < out[j].Month
+	})
+}
+
+// StreetQuery asks for counts of street-level crimes.
+type StreetQuery struct {
+	From, To charter.Month
+	// Force, Borough and Ward restrict to a force ("Falls within" name or
+	// id as stored) or an area (store ids); zero values do not restrict.
+	Force   string
+	Borough int64
+	Ward    int64
+	Match   func(category string) bool
+	// By is DimHex250, DimHex500, DimHex1000, DimBorough or DimWard: what
+	// a row's Area holds (a hex cell id, or an area id in decimal).
+	By      Dim
+	ByMonth bool
+}
+
+// Street counts street-level crimes of the categories Match accepts, by cell
+// or area (and month). Crimes without a location are in no cell.
+func (c *Crimes) Street(q StreetQuery) ([]AreaMonth, error) {
+	size, isHex := hexSizes[q.By]
+	if !isHex && q.By != DimBorough && q.By != DimWard {
+		return nil, charter.Errorf(charter.EINVALID, "street crimes are counted by hex cell, borough or ward, not %s", q.By)
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	catOK := make([]bool, len(c.scats.values))
+	for code, v := range c.scats.values {
+		catOK[code] = code > 0 && (q.Match == nil || q.Match(v))
+	}
+	type key struct {
+		area string
+		m    charter.Month
+	}
+	sums := map[key]int{}
+	for _, r := range c.street {
+		if !catOK[r.cat] || q.From != 0 && r.month < q.From || q.To != 0 && r.month > q.To ||
+			q.Force != "" && r.force != q.Force || q.Borough != 0 && r.borough != q.Borough || q.Ward != 0 && r.ward != q.Ward {
+			continue
+		}
+		var k key
+		switch {
+		case isHex:
+			if !r.located {
+				continue
+			}
+			k.area = geo.HexOf(size, r.lon, r.lat).String()
+		case q.By == DimBorough:
+			k.area = areaValue(r.borough)
+		default:
+			k.area = areaValue(r.ward)
+		}
+		if k.area == "" {
+			continue
+		}
+		if q.ByMonth {
+			k.m = r.month
+		}
+		sums[k]++
+	}
+	out := make([]AreaMonth, 0, len(sums))
+	for k, n := range sums {
+		out = append(out, AreaMonth{Area: k.area, Month: k.m, Count: n})
+	}
+	sortAreaMonths(out)
+	return out, nil
+}
+
+// StreetMonths are the months that hold street-level crimes of a force
+// (all forces when force is empty), in order.
+func (c *Crimes) StreetMonths(force string) []charter.Month {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	seen := map[charter.Month]bool{}
+	for _, r := range c.street {
+		if force == "" || r.force == force {
+			seen[r.month] = true
+		}
+	}
+	out := make([]charter.Month, 0, len(seen))
+	for m := range seen {
+		out = append(out, m)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// StreetLen and CountLen are the rows held, for tests and status.
+func (c *Crimes) StreetLen() int { c.mu.RLock(); defer c.mu.RUnlock(); return len(c.street) }
+
+// CountLen is the number of count rows held.
+func (c *Crimes) CountLen() int { c.mu.RLock(); defer c.mu.RUnlock(); return len(c.cCount) }

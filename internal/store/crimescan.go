@@ -1,0 +1,92 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/stopsearch/charter"
+)
+
+// ScanStreetCrimes calls fn for every stored street-level crime with the
+// fields the analytic index uses (month, force, category, areas, location).
+// The StreetCrime passed is reused between calls.
+func (s *Store) ScanStreetCrimes(ctx context.Context, fn func(*charter.StreetCrime) error) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT month, falls_within, category, COALESCE(borough_id, 0), COALESCE(ward_id, 0),
+		latitude, longitude FROM street_crimes`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var c charter.StreetCrime
+	var loc charter.Location
+	var month int64
+	var lat, lng sql.NullFloat64
+	for rows.Next() {
+		c = charter.StreetCrime{}
+		if err := rows.Scan(&month, &c.FallsWithin, &c.Category, &c.Areas[charter.LevelBorough], &c.Areas[charter.LevelWard], &lat, &lng); err != nil {
+			return err
+		}
+		c.Month = charter.MonthFromYYYYMM(int(month))
+		if lat.Valid && lng.Valid {
+			loc = charter.Location{Latitude: lat.Float64, Longitude: lng.Float64}
+			c.Location = &loc
+		}
+		if err := fn(&c); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// ScanCrimeCounts calls fn for every stored area-level crime count. A ward
+// filed under two units (Heathrow Villages) comes as two counts, to be added
+// up: summing here would cost a sort of the whole table (seconds), adding in
+// the caller costs nothing. The CrimeCount passed is reused between calls.
+func (s *Store) ScanCrimeCounts(ctx context.Context, fn func(*charter.CrimeCount) error) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT level, area_code, month, major_key, minor, count FROM crime_counts`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var c charter.CrimeCount
+	var level string
+	var month, n int64
+	for rows.Next() {
+		if err := rows.Scan(&level, &c.AreaCode, &month, &c.Major, &c.Minor, &n); err != nil {
+			return err
+		}
+		if c.Level, err = charter.ParseLevel(level); err != nil {
+			return err
+		}
+		c.Month, c.Count = charter.MonthFromYYYYMM(int(month)), int(n)
+		if err := fn(&c); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// CrimeCountMonths returns, per level, the months the stored crime counts
+// cover: a covered month with no row for an area had no offences there, an
+// uncovered month is unknown.
+func (s *Store) CrimeCountMonths(ctx context.Context) (map[charter.Level][]charter.Month, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT level, month FROM crime_count_months ORDER BY level, month`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[charter.Level][]charter.Month{}
+	for rows.Next() {
+		var level string
+		var month int64
+		if err := rows.Scan(&level, &month); err != nil {
+			return nil, err
+		}
+		l, err := charter.ParseLevel(level)
+		if err != nil {
+			return nil, err
+		}
+		out[l] = append(out[l], charter.MonthFromYYYYMM(int(month)))
+	}
+	return out, rows.Err()
+}
