@@ -12,7 +12,7 @@ import (
 // CrimeSource is where the crime index loads from (the store).
 type CrimeSource interface {
 	ScanStreetCrimes(ctx context.Context, fn func(*charter.StreetCrime) error) error
-	ScanCrimeCounts(ctx context.Context, fn func(*charter.CrimeCount) error) error
+	ScanCrimeCounts(ctx context.Context, fn func(level, areaCode, majorKey, minor []byte, month, count int64) error) error
 	CrimeCountMonths(ctx context.Context) (map[charter.Level][]charter.Month, error)
 }
 
@@ -47,6 +47,15 @@ type streetCrime struct {
 	force         string
 }
 
+// codeBytes is code for a value held in a buffer the caller reuses: the
+// lookup does not allocate, only a new value is copied.
+func (d *dict) codeBytes(v []byte) (uint16, error) {
+	if c, ok := d.codes[string(v)]; ok {
+		return c, nil
+	}
+	return d.code(string(v))
+}
+
 // LoadCrimes builds the crime index from src.
 func LoadCrimes(ctx context.Context, src CrimeSource) (*Crimes, error) {
 	c := &Crimes{scats: newDict(), careas: newDict(), ccats: newDict()}
@@ -66,19 +75,23 @@ func LoadCrimes(ctx context.Context, src CrimeSource) (*Crimes, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = src.ScanCrimeCounts(ctx, func(cc *charter.CrimeCount) error {
-		a, err := c.careas.code(cc.Level.String() + "\x00" + cc.AreaCode)
+	var key []byte
+	err = src.ScanCrimeCounts(ctx, func(level, code, major, minor []byte, month, n int64) error {
+		key = append(append(append(key[:0], level...), 0), code...)
+		a, err := c.careas.codeBytes(key)
 		if err != nil {
 			return err
 		}
-		k, err := c.ccats.code(charter.CategoryKey(cc.Major) + "\x00" + cc.Minor)
+		// Major keys are stored upper-cased (CategoryKey) already.
+		key = append(append(append(key[:0], major...), 0), minor...)
+		k, err := c.ccats.codeBytes(key)
 		if err != nil {
 			return err
 		}
 		c.cArea = append(c.cArea, a)
-		c.cMonth = append(c.cMonth, cc.Month)
+		c.cMonth = append(c.cMonth, charter.MonthFromYYYYMM(int(month)))
 		c.cCat = append(c.cCat, k)
-		c.cCount = append(c.cCount, int32(cc.Count))
+		c.cCount = append(c.cCount, int32(n))
 		return nil
 	})
 	if err != nil {
