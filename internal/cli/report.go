@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"strconv"
 	"strings"
@@ -20,7 +21,7 @@ func init() {
 }
 
 func runReport(ctx context.Context, e *env, args []string) error {
-	const usageLine = "[--area CODE] [--from YYYY-MM] [--to YYYY-MM] [--officer] [--by group|object] [filters] [--format table|csv|json]"
+	const usageLine = "[--area CODE] [--from YYYY-MM] [--to YYYY-MM] [--officer] [--not-stated exclude|officer] [--vehicle-only exclude|include] [--by group|object] [filters] [--format table|csv|json]"
 	if len(args) > 0 && args[0] == "precision" {
 		return runPrecision(ctx, e, args[1:])
 	}
@@ -35,6 +36,8 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	from := fs.String("from", "", "first month (YYYY-MM)")
 	to := fs.String("to", "", "last month (YYYY-MM)")
 	officer := fs.Bool("officer", false, "use officer-defined ethnicity instead of self-defined")
+	notStated := fs.String("not-stated", report.NotStatedExclude, "disproportionality: searches with self-defined ethnicity not stated or not recorded are in no group (exclude), or in the officer-defined group where one is recorded (officer)")
+	vehicleOnly := fs.String("vehicle-only", report.VehicleOnlyExclude, "disproportionality: leave out vehicle-only searches, which search no person (exclude), or count them (include); --type overrides")
 	by := fs.String("by", "group", "outcomes: one line per group, or per object of search and group (object)")
 	format := fs.String("format", "table", "table, csv or json")
 	filters := map[index.Dim]*string{}
@@ -71,6 +74,17 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if kind == "disproportionality" && *area == "" {
 		return charter.Errorf(charter.EINVALID, "--area is required")
 	}
+	if kind != "disproportionality" {
+		var err error
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "not-stated" || f.Name == "vehicle-only" {
+				err = charter.Errorf(charter.EINVALID, "--%s applies to report disproportionality only", f.Name)
+			}
+		})
+		if err != nil {
+			return err
+		}
+	}
 	st, err := e.open(ctx)
 	if err != nil {
 		return err
@@ -90,19 +104,28 @@ func runReport(ctx context.Context, e *env, args []string) error {
 		}
 		return writeOutcomes(e, r, *format)
 	}
-	r, err := report.NewDisproportionality(ctx, st, ix, report.DispQuery{Area: *area, From: fromM, To: toM, Officer: *officer, Where: where})
+	r, err := report.NewDisproportionality(ctx, st, ix, report.DispQuery{Area: *area, From: fromM, To: toM, Officer: *officer,
+		NotStated: *notStated, VehicleOnly: *vehicleOnly, Where: where})
 	if err != nil {
 		return err
 	}
-	switch *format {
+	return writeDisproportionality(e, r, *format)
+}
+
+// writeDisproportionality renders the disproportionality report. New
+// columns go at the end of the CSV so that readers of the first ones keep
+// working.
+func writeDisproportionality(e *env, r *report.Disproportionality, format string) error {
+	switch format {
 	case "json":
 		return writeJSON(e, r)
 	case "csv":
 		w := csv.NewWriter(e.stdout)
-		w.Write([]string{"group", "searches", "population", "rate_per_1000", "rate_lower", "rate_upper", "ratio_to_white", "ratio_lower", "ratio_upper", "note"})
+		w.Write([]string{"group", "searches", "population", "rate_per_1000", "rate_lower", "rate_upper", "ratio_to_white", "ratio_lower", "ratio_upper", "note",
+			"adjusted_ratio", "adjusted_lower", "adjusted_upper", "adjusted_note"})
 		for _, row := range r.Rows {
 			w.Write([]string{row.Group, strconv.Itoa(row.Searches), intOrEmpty(row.Population), num(row.Rate), ci(row.RateCI, 0), ci(row.RateCI, 1),
-				num(row.Ratio), ci(row.RatioCI, 0), ci(row.RatioCI, 1), row.Note})
+				num(row.Ratio), ci(row.RatioCI, 0), ci(row.RatioCI, 1), row.Note, num(row.AdjustedRatio), ci(row.AdjustedCI, 0), ci(row.AdjustedCI, 1), row.AdjustedNote})
 		}
 		w.Flush()
 		return w.Error()
@@ -112,13 +135,28 @@ func runReport(ctx context.Context, e *env, args []string) error {
 		period = r.From + " to " + r.To
 	}
 	fmt.Fprintf(e.stdout, "Searches per 1,000 residents by %s ethnicity, %s %s (%s), %s\n", r.Ethnicity, r.Area.Name, r.Area.Code, r.Area.Level, period)
-	fmt.Fprintf(e.stdout, "%d searches; %.1f%% with ethnicity not stated or not recorded; Census %d population; %.0f%% intervals\n\n",
-		r.Searches, 100*r.NotStatedShare, r.Census, 100*r.Confidence)
+	fmt.Fprintf(e.stdout, "%d searches; %.1f%% with ethnicity not stated or not recorded (not stated: %s", r.Searches, 100*r.NotStatedShare, r.NotStatedMode)
+	if r.NotStatedMode == report.NotStatedOfficer {
+		fmt.Fprintf(e.stdout, ", %d filled from officer-defined, %.1f%% in no group", r.NotStatedFilled, 100*r.UnplacedShare)
+	}
+	fmt.Fprintf(e.stdout, "); vehicle-only: %s (%d left out, %d counted)\n", r.VehicleOnly, r.VehicleOnlyExcluded, r.VehicleOnlyCounted)
+	fmt.Fprintf(e.stdout, "Census %d population; %.0f%% intervals", r.Census, 100*r.Confidence)
+	if r.Strata > 0 {
+		fmt.Fprintf(e.stdout, "; adjusted over %s with population, holding %.1f%% of the searches",
+			plural(r.Strata, r.StrataLevel, r.StrataLevel+"s"), 100*r.StratifiedShare)
+	} else {
+		fmt.Fprint(e.stdout, "; no geography-adjusted ratio")
+	}
+	fmt.Fprint(e.stdout, "\n\n")
 	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "group\tsearches\tpopulation\trate per 1,000\tinterval\tratio to White\tinterval\t")
+	fmt.Fprintln(w, "group\tsearches\tpopulation\trate per 1,000\tinterval\tratio to White\tinterval\tadjusted ratio\tinterval\t")
 	for _, row := range r.Rows {
-		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", row.Group, row.Searches, intOrEmpty(row.Population), num(row.Rate),
-			interval(row.RateCI), num(row.Ratio), interval(row.RatioCI), row.Note)
+		note := row.Note
+		if row.AdjustedNote != "" {
+			note = strings.TrimPrefix(note+"; adjusted: "+row.AdjustedNote, "; ")
+		}
+		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", row.Group, row.Searches, intOrEmpty(row.Population), num(row.Rate),
+			interval(row.RateCI), num(row.Ratio), interval(row.RatioCI), num(row.AdjustedRatio), interval(row.AdjustedCI), note)
 	}
 	w.Flush()
 	for _, n := range r.Notes {

@@ -10,6 +10,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/index"
@@ -17,13 +18,44 @@ import (
 	"github.com/stopsearch/charter/internal/store"
 )
 
+// How a report places searches whose self-defined ethnicity is not stated
+// or not recorded (docs/methodology.md §5). The Home Office rule is not
+// confirmed, so the choice is the reader's and the report says which it is.
+const (
+	// NotStatedExclude leaves them in no group's numerator: every rate is a
+	// lower bound by up to the not-stated share.
+	NotStatedExclude = "exclude"
+	// NotStatedOfficer counts them in the officer-defined group where the
+	// officer recorded one; the rest stay in no numerator.
+	NotStatedOfficer = "officer"
+)
+
+// How a report treats vehicle-only searches ("Vehicle search"): they search
+// no person, so they have no place in a rate per resident unless the reader
+// asks for them (docs/methodology.md §5).
+const (
+	VehicleOnlyExclude = "exclude"
+	VehicleOnlyInclude = "include"
+	// VehicleOnlyByType is reported when a --type filter chose the types:
+	// the filter wins over either setting.
+	VehicleOnlyByType = "type"
+)
+
+// vehicleSearch is the data.police.uk type of a search of a vehicle only.
+const vehicleSearch = "Vehicle search"
+
 // DispQuery asks for disproportionality in one area and period.
 type DispQuery struct {
 	Area     string        // area code: a borough or ward GSS code, or a force id
 	From, To charter.Month // inclusive; zero is open
 	Officer  bool          // officer-defined ethnicity instead of self-defined
-	Where    []index.Cond  // further filters: legislation, object, age, gender, type …
-	Level    float64       // confidence level; 0 means 0.95
+	// NotStated is NotStatedExclude (the default when empty) or NotStatedOfficer.
+	NotStated string
+	// VehicleOnly is VehicleOnlyExclude (the default when empty) or
+	// VehicleOnlyInclude; a type condition in Where overrides it.
+	VehicleOnly string
+	Where       []index.Cond // further filters: legislation, object, age, gender, type …
+	Level       float64      // confidence level; 0 means 0.95
 }
 
 // AreaRef names the area of a report.
@@ -34,7 +66,7 @@ type AreaRef struct {
 }
 
 // GroupRow is one ethnic group's line. Figures that cannot be computed are
-// null, with the reason in Note, never a guessed number.
+// null, with the reason in Note (or AdjustedNote), never a guessed number.
 type GroupRow struct {
 	Group      string    `json:"group"`
 	Searches   int       `json:"searches"`
@@ -43,7 +75,13 @@ type GroupRow struct {
 	RateCI     []float64 `json:"rate_ci"`
 	Ratio      *float64  `json:"ratio_to_white"`
 	RatioCI    []float64 `json:"ratio_ci"`
-	Note       string    `json:"note,omitempty"`
+	// AdjustedRatio is the Mantel–Haenszel rate ratio to White over the
+	// sub-areas of the report's area (domain.md §5.3), which a ratio mixing
+	// high- and low-search areas cannot be.
+	AdjustedRatio *float64  `json:"adjusted_ratio"`
+	AdjustedCI    []float64 `json:"adjusted_ratio_ci"`
+	Note          string    `json:"note,omitempty"`
+	AdjustedNote  string    `json:"adjusted_note,omitempty"`
 }
 
 // MonthFlags are the data-quality flags of one force-month under a report.
@@ -54,8 +92,9 @@ type MonthFlags struct {
 }
 
 // Disproportionality is the report: searches per 1,000 residents by ethnic
-// group with exact Poisson intervals, and each group's rate ratio to White
-// with its log-scale interval (docs/methodology.md §5).
+// group with exact Poisson intervals, each group's rate ratio to White with
+// its log-scale interval, and the same ratio adjusted for geography
+// (docs/methodology.md §5).
 type Disproportionality struct {
 	Area       AreaRef `json:"area"`
 	From       string  `json:"from"`
@@ -65,13 +104,33 @@ type Disproportionality struct {
 	Searches   int     `json:"searches"`
 	NotStated  int     `json:"not_stated"`
 	// NotStatedShare is the share of searches with ethnicity not stated or
-	// not recorded: they are in no group's numerator, so every rate is a
-	// lower bound by up to this share.
-	NotStatedShare float64      `json:"not_stated_share"`
-	Census         int          `json:"census"`
-	Rows           []GroupRow   `json:"rows"`
-	Flags          []MonthFlags `json:"flags"`
-	Notes          []string     `json:"notes"`
+	// not recorded, whatever NotStatedMode: under "exclude" they are in no
+	// group's numerator, so every rate is a lower bound by up to this share.
+	NotStatedShare float64 `json:"not_stated_share"`
+	NotStatedMode  string  `json:"not_stated_mode"`
+	// NotStatedFilled is how many of them NotStatedOfficer placed in their
+	// officer-defined group.
+	NotStatedFilled int `json:"not_stated_filled"`
+	// Unplaced are the searches left in no group's numerator, and their share.
+	Unplaced      int     `json:"unplaced"`
+	UnplacedShare float64 `json:"unplaced_share"`
+	// VehicleOnly says how vehicle-only searches were treated; Excluded is
+	// how many were left out, Counted how many are in Searches.
+	VehicleOnly         string `json:"vehicle_only"`
+	VehicleOnlyExcluded int    `json:"vehicle_only_excluded"`
+	VehicleOnlyCounted  int    `json:"vehicle_only_counted"`
+	Census              int    `json:"census"`
+	// StrataLevel is the level of the sub-areas the adjusted ratio is
+	// stratified over ("" when there are none), Strata how many hold
+	// searches and have census population, and StratifiedShare the share
+	// of Searches in them: the part of the area the adjusted ratio covers.
+	StrataLevel        string       `json:"strata_level"`
+	Strata             int          `json:"strata"`
+	StratifiedSearches int          `json:"stratified_searches"`
+	StratifiedShare    float64      `json:"stratified_share"`
+	Rows               []GroupRow   `json:"rows"`
+	Flags              []MonthFlags `json:"flags"`
+	Notes              []string     `json:"notes"`
 }
 
 // levelDim is the index dimension of an area level.
@@ -82,30 +141,20 @@ var levelDim = map[charter.Level]index.Dim{
 
 // NewDisproportionality computes the report.
 func NewDisproportionality(ctx context.Context, st *store.Store, ix *index.Index, q DispQuery) (*Disproportionality, error) {
-	if q.Level == 0 {
-		q.Level = 0.95
+	if err := q.normalise(); err != nil {
+		return nil, err
 	}
 	area, err := st.AreaByCode(ctx, q.Area)
 	if err != nil {
 		return nil, err
 	}
-	areaValue := strconv.FormatInt(area.ID, 10)
-	if area.Level == charter.LevelForce {
-		areaValue = area.Code
-	}
-	where := append([]index.Cond{{Dim: levelDim[area.Level], Values: []string{areaValue}}}, q.Where...)
-	groupDim, ethnicity := index.DimSelfGroup, "self-defined"
-	if q.Officer {
-		groupDim, ethnicity = index.DimOfficerGroup, "officer-defined"
-	}
-	counts, err := ix.Count(index.Query{From: q.From, To: q.To, Where: where, GroupBy: []index.Dim{groupDim}})
-	if err != nil {
-		return nil, err
-	}
-	searches := map[string]int{}
 	r := &Disproportionality{
-		Area: AreaRef{Code: area.Code, Name: area.Name, Level: area.Level.String()}, Ethnicity: ethnicity,
-		Confidence: q.Level, Rows: []GroupRow{}, Flags: []MonthFlags{}, Notes: []string{},
+		Area: AreaRef{Code: area.Code, Name: area.Name, Level: area.Level.String()}, Ethnicity: "self-defined",
+		Confidence: q.Level, NotStatedMode: q.NotStated, Rows: []GroupRow{}, Flags: []MonthFlags{}, Notes: []string{},
+	}
+	if q.Officer {
+		r.Ethnicity = "officer-defined"
+		r.Notes = append(r.Notes, "officer-defined ethnicity is compared with census self-identification; the two classifications differ")
 	}
 	if q.From != 0 {
 		r.From = q.From.String()
@@ -113,30 +162,70 @@ func NewDisproportionality(ctx context.Context, st *store.Store, ix *index.Index
 	if q.To != 0 {
 		r.To = q.To.String()
 	}
-	for _, c := range counts {
-		searches[c.Values[0]] = c.Count
-		r.Searches += c.Count
+	where := append([]index.Cond{{Dim: levelDim[area.Level], Values: []string{indexValue(area)}}}, q.Where...)
+	if where, err = r.vehicleOnly(ix, q, where); err != nil {
+		return nil, err
 	}
-	r.NotStated = searches[charter.GroupNotStated.String()] + searches[""]
-	if r.Searches > 0 {
-		r.NotStatedShare = float64(r.NotStated) / float64(r.Searches)
-	}
-
-	pop, census, err := st.PopulationByGroup(ctx, area.Level, area.Code)
+	sub, err := subAreasOf(ctx, st, area)
 	if err != nil {
 		return nil, err
 	}
-	r.Census = census
-	if len(pop) == 0 {
-		r.Notes = append(r.Notes, fmt.Sprintf("no census population is loaded for %s %s, so no rate or ratio is given", area.Level, area.Code))
+	groupBy := []index.Dim{index.DimSelfGroup, index.DimOfficerGroup}
+	if sub.level != 0 {
+		groupBy = append([]index.Dim{levelDim[sub.level]}, groupBy...)
 	}
-	if q.Officer {
-		r.Notes = append(r.Notes, "officer-defined ethnicity is compared with census self-identification; the two classifications differ")
+	counts, err := ix.Count(index.Query{From: q.From, To: q.To, Where: where, GroupBy: groupBy})
+	if err != nil {
+		return nil, err
+	}
+	searches := map[string]int{}         // by group
+	bySub := map[string]map[string]int{} // sub-area code → group → searches
+	subTotal := map[string]int{}         // sub-area code → all searches
+	for _, c := range counts {
+		v := c.Values
+		code := ""
+		if sub.level != 0 {
+			code, v = sub.codes[v[0]], v[1:]
+		}
+		g, notStated, filled := q.place(v[0], v[1])
+		r.Searches += c.Count
+		searches[g] += c.Count
+		if notStated {
+			r.NotStated += c.Count
+		}
+		if filled {
+			r.NotStatedFilled += c.Count
+		}
+		if code != "" {
+			if bySub[code] == nil {
+				bySub[code] = map[string]int{}
+			}
+			bySub[code][g] += c.Count
+			subTotal[code] += c.Count
+		}
+	}
+	r.Unplaced = r.NotStated - r.NotStatedFilled
+	if r.Searches > 0 {
+		r.NotStatedShare = float64(r.NotStated) / float64(r.Searches)
+		r.UnplacedShare = float64(r.Unplaced) / float64(r.Searches)
+	}
+	if q.NotStated == NotStatedOfficer {
+		r.Notes = append(r.Notes, fmt.Sprintf("%d searches with self-defined ethnicity not stated or not recorded are counted in the group the officer recorded; %d had none and are in no group's numerator", r.NotStatedFilled, r.Unplaced))
+	}
+
+	pop, err := r.population(ctx, st, area)
+	if err != nil {
+		return nil, err
+	}
+	strata, err := r.strata(ctx, st, area, sub, bySub, subTotal)
+	if err != nil {
+		return nil, err
 	}
 	white := charter.GroupWhite.String()
 	for _, g := range charter.EthnicGroups {
 		name := g.String()
 		row := GroupRow{Group: name, Searches: searches[name]}
+		row.adjust(strata, g, q.Level)
 		p, ok := pop[g]
 		if !ok || p == 0 {
 			row.Note = "population not known"
@@ -151,25 +240,266 @@ func NewDisproportionality(ctx context.Context, st *store.Store, ix *index.Index
 			}
 		}
 		if pw := pop[charter.GroupWhite]; pw > 0 {
-			e := stats.RateRatio(row.Searches, p, searches[white], pw, q.Level)
-			switch {
-			case e.HasInterval():
-				row.Ratio, row.RatioCI = ptr(e.Value), []float64{e.Lower, e.Upper}
-			case e.HasValue() && !math.IsInf(e.Value, 0):
-				row.Ratio = ptr(e.Value)
-				row.Note = "too few searches for an interval"
-			default:
-				row.Note = "no ratio: no searches in one of the two groups"
-			}
+			row.Ratio, row.RatioCI, row.Note = ratioOf(stats.RateRatio(row.Searches, p, searches[white], pw, q.Level))
 		}
 		r.Rows = append(r.Rows, row)
 	}
-	r.Rows = append(r.Rows, GroupRow{Group: "Not stated or not recorded", Searches: r.NotStated, Note: "in no group's numerator"})
+	r.Rows = append(r.Rows, GroupRow{Group: "Not stated or not recorded", Searches: r.Unplaced, Note: "in no group's numerator"})
 
 	if r.Flags, err = monthFlags(ctx, st, ix, where, q.From, q.To); err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// normalise fills the defaults of q and refuses settings it cannot honour.
+func (q *DispQuery) normalise() error {
+	if q.Level == 0 {
+		q.Level = 0.95
+	}
+	switch q.NotStated {
+	case "":
+		q.NotStated = NotStatedExclude
+	case NotStatedExclude:
+	case NotStatedOfficer:
+		if q.Officer {
+			return charter.Errorf(charter.EINVALID, "--not-stated officer fills self-defined ethnicity from officer-defined; with --officer every search already uses officer-defined")
+		}
+	default:
+		return charter.Errorf(charter.EINVALID, "--not-stated %q: want exclude or officer", q.NotStated)
+	}
+	switch q.VehicleOnly {
+	case "":
+		q.VehicleOnly = VehicleOnlyExclude
+	case VehicleOnlyExclude, VehicleOnlyInclude:
+	default:
+		return charter.Errorf(charter.EINVALID, "--vehicle-only %q: want exclude or include", q.VehicleOnly)
+	}
+	return nil
+}
+
+// place returns the group a search with these self- and officer-defined
+// groups (as the index holds them) is counted in ("" or "Not stated": none),
+// whether its ethnicity is not stated, and whether the officer's group
+// filled it in.
+func (q *DispQuery) place(self, officer string) (group string, notStated, filled bool) {
+	group = self
+	if q.Officer {
+		group = officer
+	}
+	if !unstated(group) {
+		return group, false, false
+	}
+	if q.NotStated == NotStatedOfficer && !unstated(officer) {
+		return officer, true, true
+	}
+	return group, true, false
+}
+
+// unstated tells whether a group value places a search in no group.
+func unstated(g string) bool { return g == "" || g == charter.GroupNotStated.String() }
+
+// indexValue is how the index holds an area: force ids as they are, other
+// areas by store id.
+func indexValue(a charter.Area) string {
+	if a.Level == charter.LevelForce {
+		return a.Code
+	}
+	return strconv.FormatInt(a.ID, 10)
+}
+
+// vehicleOnly applies the query's vehicle-only setting to where and records
+// it in the report. A type filter of the user's wins: it says which types
+// to count, so vehicle-only searches are counted exactly when it names them.
+func (r *Disproportionality) vehicleOnly(ix *index.Index, q DispQuery, where []index.Cond) ([]index.Cond, error) {
+	types, err := ix.Count(index.Query{From: q.From, To: q.To, Where: where, GroupBy: []index.Dim{index.DimType}})
+	if err != nil {
+		return nil, err
+	}
+	vehicle, others := 0, []string{}
+	for _, t := range types {
+		if t.Values[0] == vehicleSearch {
+			vehicle = t.Count
+		} else {
+			others = append(others, t.Values[0])
+		}
+	}
+	r.VehicleOnly = q.VehicleOnly
+	for _, c := range q.Where {
+		if c.Dim == index.DimType {
+			r.VehicleOnly = VehicleOnlyByType
+		}
+	}
+	switch r.VehicleOnly {
+	case VehicleOnlyExclude:
+		r.VehicleOnlyExcluded = vehicle
+		r.Notes = append(r.Notes, fmt.Sprintf("%d vehicle-only searches are left out: they search no person (--vehicle-only include counts them)", vehicle))
+		// The types actually present, empty included, rather than a fixed
+		// list: a type spelled otherwise is kept, not silently dropped.
+		return append(where, index.Cond{Dim: index.DimType, Values: others}), nil
+	case VehicleOnlyByType:
+		r.Notes = append(r.Notes, fmt.Sprintf("the type filter decides which searches count: %d vehicle-only searches are counted", vehicle))
+	default:
+		r.Notes = append(r.Notes, fmt.Sprintf("%d vehicle-only searches are counted, though they search no person", vehicle))
+	}
+	r.VehicleOnlyCounted = vehicle
+	return where, nil
+}
+
+// population returns the census population of the report's area by group
+// and records the census year and how the figure was made. A force's is
+// the sum of its boroughs', and only when every one of them has a table.
+func (r *Disproportionality) population(ctx context.Context, st *store.Store, area charter.Area) (map[charter.EthnicGroup]int, error) {
+	if area.Level != charter.LevelForce {
+		pop, census, err := st.PopulationByGroup(ctx, area.Level, area.Code)
+		if err == nil && len(pop) == 0 {
+			r.Notes = append(r.Notes, fmt.Sprintf("no census population is loaded for %s %s, so no rate or ratio is given", area.Level, area.Code))
+		}
+		r.Census = census
+		return pop, err
+	}
+	codes, ok := charter.ForceBoroughs(area.Code)
+	if !ok {
+		r.Notes = append(r.Notes, fmt.Sprintf("the boroughs of force %s are not mapped yet, so its population is not known and no rate or ratio is given", area.Code))
+		return nil, nil
+	}
+	pop, census, missing, err := st.PopulationSum(ctx, charter.LevelBorough, codes)
+	if err != nil {
+		return nil, err
+	}
+	if len(missing) > 0 {
+		r.Notes = append(r.Notes, fmt.Sprintf("no census population is loaded for %d of the %d boroughs of force %s (%s), so its population is not known and no rate or ratio is given",
+			len(missing), len(codes), area.Code, strings.Join(missing, ", ")))
+		return nil, nil
+	}
+	r.Census = census
+	if len(codes) == 1 {
+		r.Notes = append(r.Notes, fmt.Sprintf("the population of force %s is the census population of its one borough, %s", area.Code, codes[0]))
+	} else {
+		r.Notes = append(r.Notes, fmt.Sprintf("the population of force %s is the sum of its %d boroughs' census populations (%s–%s)", area.Code, len(codes), codes[0], codes[len(codes)-1]))
+	}
+	return pop, nil
+}
+
+// subAreas are the areas a report's area is stratified over.
+type subAreas struct {
+	level charter.Level     // 0: none
+	codes map[string]string // index value → code, of the sub-areas only
+}
+
+// subAreasOf finds the sub-areas of an area: a force's boroughs, a
+// borough's wards (by their parent code). Areas below a borough are not
+// divided further.
+func subAreasOf(ctx context.Context, st *store.Store, area charter.Area) (subAreas, error) {
+	var in func(charter.Area) bool
+	sub := subAreas{codes: map[string]string{}}
+	switch area.Level {
+	case charter.LevelForce:
+		codes, ok := charter.ForceBoroughs(area.Code)
+		if !ok {
+			return sub, nil
+		}
+		set := map[string]bool{}
+		for _, c := range codes {
+			set[c] = true
+		}
+		sub.level, in = charter.LevelBorough, func(a charter.Area) bool { return set[a.Code] }
+	case charter.LevelBorough:
+		sub.level, in = charter.LevelWard, func(a charter.Area) bool { return a.ParentCode == area.Code }
+	default:
+		return sub, nil
+	}
+	areas, err := st.Areas(ctx, false)
+	if err != nil {
+		return sub, err
+	}
+	for _, a := range areas {
+		if a.Level == sub.level && in(a) {
+			sub.codes[indexValue(a)] = a.Code
+		}
+	}
+	return sub, nil
+}
+
+// stratum is one sub-area of the adjusted ratio: searches and population by group.
+type stratum struct {
+	searches map[string]int
+	pop      map[charter.EthnicGroup]int
+}
+
+// strata returns the sub-areas that hold searches and have census
+// population, and records their number and coverage in the report, with a
+// note whenever the adjusted ratio is missing or covers only part of the area.
+func (r *Disproportionality) strata(ctx context.Context, st *store.Store, area charter.Area, sub subAreas,
+	bySub map[string]map[string]int, subTotal map[string]int) ([]stratum, error) {
+	if sub.level == 0 {
+		reason := fmt.Sprintf("a %s is not divided into smaller areas here", area.Level)
+		if area.Level == charter.LevelForce {
+			reason = fmt.Sprintf("the boroughs of force %s are not mapped yet", area.Code)
+		}
+		r.Notes = append(r.Notes, "no geography-adjusted ratio: "+reason)
+		return nil, nil
+	}
+	r.StrataLevel = sub.level.String()
+	codes := make([]string, 0, len(bySub))
+	for c := range bySub {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	pops, _, err := st.PopulationByArea(ctx, sub.level, codes)
+	if err != nil {
+		return nil, err
+	}
+	var out []stratum
+	for _, c := range codes {
+		if len(pops[c]) == 0 {
+			continue
+		}
+		out = append(out, stratum{bySub[c], pops[c]})
+		r.StratifiedSearches += subTotal[c]
+	}
+	r.Strata = len(out)
+	if r.Searches > 0 {
+		r.StratifiedShare = float64(r.StratifiedSearches) / float64(r.Searches)
+	}
+	switch {
+	case len(out) == 0:
+		r.Notes = append(r.Notes, fmt.Sprintf("no geography-adjusted ratio: no %s of %s holding searches has census population (stops are placed in the %ss whose boundaries are loaded, and a 2018 ward has no Census 2021 table)",
+			sub.level, area.Name, sub.level))
+	case r.StratifiedSearches < r.Searches:
+		in := fmt.Sprintf("the %d %ss", r.Strata, sub.level)
+		if r.Strata == 1 {
+			in = fmt.Sprintf("the one %s", sub.level)
+		}
+		r.Notes = append(r.Notes, fmt.Sprintf("the geography-adjusted ratio covers %.1f%% of the searches: %d in %s with census population; the rest are unlocated or elsewhere",
+			100*r.StratifiedShare, r.StratifiedSearches, in))
+	}
+	return out, nil
+}
+
+// adjust sets the row's Mantel–Haenszel rate ratio of group g to White over
+// the strata.
+func (row *GroupRow) adjust(strata []stratum, g charter.EthnicGroup, level float64) {
+	if len(strata) == 0 {
+		return
+	}
+	ss := make([]stats.Stratum, len(strata))
+	white := charter.GroupWhite.String()
+	for i, s := range strata {
+		ss[i] = stats.Stratum{EventsA: s.searches[g.String()], PopA: s.pop[g], EventsB: s.searches[white], PopB: s.pop[charter.GroupWhite]}
+	}
+	row.AdjustedRatio, row.AdjustedCI, row.AdjustedNote = ratioOf(stats.MantelHaenszelRateRatio(ss, level))
+}
+
+// ratioOf turns a ratio estimate into a report's value, interval and note.
+func ratioOf(e stats.Estimate) (*float64, []float64, string) {
+	switch {
+	case e.HasInterval():
+		return ptr(e.Value), []float64{e.Lower, e.Upper}, ""
+	case e.HasValue() && !math.IsInf(e.Value, 0):
+		return ptr(e.Value), nil, "too few searches for an interval"
+	}
+	return nil, nil, "no ratio: no searches in one of the two groups"
 }
 
 func ptr(v float64) *float64 { return &v }
