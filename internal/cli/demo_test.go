@@ -107,6 +107,30 @@ func TestDemo(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &oc); err != nil || len(oc.Rows) < 5 || oc.Limits == "" || string(oc.Rows[0].Find) != "null" {
 		t.Errorf("report outcomes: %v\n%.500s", err, out)
 	}
+	// Precision in the pilot borough: 19 wards, Northbury first (it holds
+	// the most weapon-enabled crime), the score with its interval.
+	code, out, stderr = run(t, "--db", db, "report", "precision", "--area", "E09000002", "--from", "2021-09", "--to", "2022-08", "--format", "json")
+	if code != ExitOK {
+		t.Fatalf("report precision exit %d: %s", code, stderr)
+	}
+	var pr struct {
+		Units         int `json:"units"`
+		Concentration []struct {
+			CrimeShare float64 `json:"crime_share"`
+		} `json:"concentration"`
+		Score struct {
+			Rate *float64  `json:"rate"`
+			CI   []float64 `json:"ci"`
+		} `json:"score"`
+		Ranked []struct {
+			Code string `json:"code"`
+		} `json:"ranked"`
+		Months []json.RawMessage `json:"months"`
+	}
+	if err := json.Unmarshal([]byte(out), &pr); err != nil || pr.Units != 19 || len(pr.Concentration) != 5 || pr.Score.Rate == nil ||
+		len(pr.Score.CI) != 2 || len(pr.Ranked) != 19 || pr.Ranked[0].Code != "E05014066" || len(pr.Months) != 12 {
+		t.Errorf("report precision: %v %+v", err, pr)
+	}
 	for _, a := range st.Areas[:2] {
 		if a.WithBoundary == 0 || a.AssignedShare < 0.99 || a.WithPopulation == 0 {
 			t.Errorf("coverage of %s: %+v", a.Level, a)

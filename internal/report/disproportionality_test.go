@@ -7,30 +7,17 @@ import (
 	"testing"
 
 	"github.com/stopsearch/charter"
-	"github.com/stopsearch/charter/internal/importer"
 	"github.com/stopsearch/charter/internal/index"
 	"github.com/stopsearch/charter/internal/store"
-	"github.com/stopsearch/charter/internal/storetest"
 )
 
 func load(t *testing.T) (*store.Store, *index.Index) {
 	t.Helper()
-	s := storetest.Open(t)
-	im := &importer.Importer{Store: s}
-	rs, err := im.Import(context.Background(),
-		"../../data/boundaries/london-lad22.geojson.gz",
-		"../../data/boundaries/london-wards-2018.geojson.gz",
-		"../../data/boundaries/wd22_bgc_barking-dagenham_all_19_wards.geojson.gz",
-		"../../data/boundaries/wd22_bgc_lambeth_all_wards.geojson.gz",
-		"../../data/census/extractss_census_2021_pop_ests_ltla_ts021_20cat.csv.gz",
-		"../../data/census/london-ward2022-census2021-ethnic-group-19cat.csv.gz",
-		"../../data/police-uk/metropolitan-stop-and-search-2021-06_2022-08.zip")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sum := importer.Summarise(rs); sum.Refused+sum.Rejects > 0 {
-		t.Fatalf("%+v", sum)
-	}
+	s := importReal(t, "boundaries/london-lad22.geojson.gz", "boundaries/london-wards-2018.geojson.gz",
+		"boundaries/wd22_bgc_barking-dagenham_all_19_wards.geojson.gz", "boundaries/wd22_bgc_lambeth_all_wards.geojson.gz",
+		"census/extractss_census_2021_pop_ests_ltla_ts021_20cat.csv.gz",
+		"census/london-ward2022-census2021-ethnic-group-19cat.csv.gz",
+		"police-uk/metropolitan-stop-and-search-2021-06_2022-08.zip")
 	ix, err := index.Load(context.Background(), s)
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package report
 import (
 	"context"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/stopsearch/charter"
@@ -74,11 +73,7 @@ func NewOutcomes(ctx context.Context, st *store.Store, ix *index.Index, q Outcom
 			return nil, err
 		}
 		r.Area = AreaRef{Code: area.Code, Name: area.Name, Level: area.Level.String()}
-		v := strconv.FormatInt(area.ID, 10)
-		if area.Level == charter.LevelForce {
-			v = area.Code
-		}
-		where = append([]index.Cond{{Dim: levelDim[area.Level], Values: []string{v}}}, where...)
+		where = append([]index.Cond{{Dim: levelDim[area.Level], Values: []string{indexValue(area)}}}, where...)
 	}
 	if q.From != 0 {
 		r.From = q.From.String()
