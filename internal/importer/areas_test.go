@@ -166,6 +166,24 @@ func TestCrimeCountDownloads(t *testing.T) {
 	}
 }
 
+// A ward first known from the census (which names no borough) takes its
+// borough from the crime counts imported after it.
+func TestWardParentFromCounts(t *testing.T) {
+	s := openStore(t)
+	im, _ := newImporter(t, s)
+	mustImport(t, im, "../../data/census/london-ward2022-census2021-ethnic-group-19cat.csv.gz",
+		crimeCountDir+"MPS_Ward_Level_Crime_most_recent_24_months_2021-09_to_2023-08.csv.gz")
+	var parent string
+	var orphans int
+	s.DB().QueryRow(`SELECT parent_code FROM areas WHERE level = 'ward' AND code = 'E05014066'`).Scan(&parent)
+	s.DB().QueryRow(`SELECT count(*) FROM areas WHERE level = 'ward' AND parent_code = '' AND code IN (SELECT area_code FROM crime_counts)`).Scan(&orphans)
+	// Heathrow Villages is filed under Hillingdon and under Aviation
+	// Security (SO18); the latter names no borough but the former does.
+	if parent != "E09000002" || orphans != 0 {
+		t.Fatalf("Northbury's parent %q; %d wards in the counts without a borough", parent, orphans)
+	}
+}
+
 // A revised download of a street-crime month replaces the earlier one.
 func TestStreetCrimeRevision(t *testing.T) {
 	s := openStore(t)

@@ -179,7 +179,7 @@ func NewPrecision(ctx context.Context, st *store.Store, ix *index.Index, cr *ind
 		r.To = q.To.String()
 	}
 
-	areas, err := st.Areas(ctx, isHex)
+	areas, err := st.Areas(ctx, true)
 	if err != nil {
 		return nil, err
 	}
@@ -284,15 +284,31 @@ func NewPrecision(ctx context.Context, st *store.Store, ix *index.Index, cr *ind
 			}
 			return wardCode, true
 		}
+		// A unit without a boundary can hold no search (searches are placed
+		// by point in polygon), so counting its crime would make searching
+		// look less precise than it is: such units are left out, and said.
+		placeable := func(u string) bool { return len(byCode[q.Unit+u].Boundary) > 0 }
+		unplaced := map[string]bool{}
 		for _, x := range cr.Counts(index.CountQuery{Level: level}) { // any category: every ward the counts know
 			if u, ok := unitOf(x.Area); ok {
-				universe[u] = true
+				if placeable(u) {
+					universe[u] = true
+				} else {
+					unplaced[u] = true
+				}
 			}
 		}
+		lost := 0
 		for _, x := range cr.Counts(index.CountQuery{Level: level, From: q.From, To: q.To, Match: q.Weapon.MatchCount, ByMonth: true}) {
-			if u, ok := unitOf(x.Area); ok {
+			if u, ok := unitOf(x.Area); ok && universe[u] {
 				crime.add(u, x.Month, x.Count)
+			} else if ok {
+				lost += x.Count
 			}
+		}
+		if len(unplaced) > 0 {
+			r.Notes = append(r.Notes, fmt.Sprintf("%d %ss with crime counts have no boundary loaded of the counts' vintage, so no search can be placed in them; they and their %d weapon-enabled crimes are left out (load their boundaries to include them)",
+				len(unplaced), q.Unit, lost))
 		}
 		for _, m := range cr.CountMonths(level) {
 			if inPeriod(m) {

@@ -45,12 +45,16 @@ func (x *ImportTx) AddArea(a *charter.Area) error {
 }
 
 // ensureArea records an area known only by code and name (from census or
-// crime-count files) unless it is already there.
+// crime-count files) unless it is already there. A parent it brings fills one
+// that is not known yet: the census names no borough for a ward, the MPS
+// counts do, and hotspots by borough need it whatever the import order.
 func (x *ImportTx) ensureArea(l charter.Level, code, name, parent string) error {
 	if code == "" {
 		return nil
 	}
-	_, err := x.t.exec(`INSERT INTO areas (level, code, name, parent_code) VALUES ($1, $2, $3, $4) ON CONFLICT (level, code) DO NOTHING`,
+	_, err := x.t.exec(`INSERT INTO areas (level, code, name, parent_code) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (level, code) DO UPDATE SET parent_code = excluded.parent_code
+		WHERE areas.parent_code = '' AND excluded.parent_code <> ''`,
 		l.String(), code, name, parent)
 	return err
 }

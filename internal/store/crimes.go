@@ -84,12 +84,14 @@ func (x *ImportTx) AddCrimeCount(c *charter.CrimeCount) error {
 		x.counts = x.t.bulk("crime_counts", "level", "area_code", "area_name", "unit", "month", "major", "minor", "major_key", "count", "vintage", "import_id")
 		x.popSeen = map[string]bool{}
 	}
-	if k := c.Level.String() + c.AreaCode; !x.popSeen[k] {
+	parent := ""
+	if c.Level == charter.LevelWard {
+		parent, _ = charter.LondonBoroughCode(c.Unit)
+	}
+	// Keyed by parent too: Heathrow Villages comes first under Aviation
+	// Security (no borough), then under Hillingdon, which names its borough.
+	if k := c.Level.String() + c.AreaCode + "\x00" + parent; !x.popSeen[k] {
 		x.popSeen[k] = true
-		parent := ""
-		if c.Level == charter.LevelWard {
-			parent, _ = charter.LondonBoroughCode(c.Unit)
-		}
 		if err := x.ensureArea(c.Level, c.AreaCode, c.AreaName, parent); err != nil {
 			return err
 		}
