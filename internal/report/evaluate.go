@@ -638,15 +638,25 @@ func resolveAreas(ctx context.Context, st *store.Store, flag string, codes []str
 	return out, level, nil
 }
 
-// poolOf is the areas automatic selection may choose from.
+// poolOf is the areas automatic selection may choose from. A ward of an
+// older boundary vintage in a borough whose newer wards are loaded is left
+// out: the newest boundary takes the stops, so the old ward holds only the
+// few placed in slivers where the vintages' outlines differ (14 of the 2018
+// wards of Barking and Dagenham and Lambeth hold 197 stops between them).
 func poolOf(all []charter.Area, level charter.Level, treated map[string]bool, pool []string) []charter.Area {
 	in := map[string]bool{}
 	for _, b := range pool {
 		in[strings.TrimSpace(b)] = true
 	}
+	newest := map[string]int{}
+	for _, a := range all {
+		if a.Level == level && a.BoundaryYear > newest[a.ParentCode] {
+			newest[a.ParentCode] = a.BoundaryYear
+		}
+	}
 	var out []charter.Area
 	for _, a := range all {
-		if a.Level != level || treated[a.Code] {
+		if a.Level != level || treated[a.Code] || a.BoundaryYear > 0 && a.ParentCode != "" && a.BoundaryYear < newest[a.ParentCode] {
 			continue
 		}
 		borough := a.ParentCode
