@@ -1,6 +1,12 @@
 package cli
 
-import "github.com/stopsearch/charter"
+import (
+	"flag"
+	"strings"
+
+	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/index"
+)
 
 // checkFormat accepts the output formats every report has.
 func checkFormat(format string) error {
@@ -28,4 +34,24 @@ func monthRange(from, to string) (charter.Month, charter.Month, error) {
 		return 0, 0, charter.Errorf(charter.EINVALID, "--to %s is before --from %s", to, from)
 	}
 	return f, t, nil
+}
+
+// filterFlags declares the search filters every report takes (--legislation,
+// --object, --age, --gender, --type) and returns the function that reads
+// them, after parsing, as index conditions.
+func filterFlags(fs *flag.FlagSet) func() []index.Cond {
+	dims := []index.Dim{index.DimLegislation, index.DimObject, index.DimAge, index.DimGender, index.DimType}
+	vals := make([]*string, len(dims))
+	for i, d := range dims {
+		vals[i] = fs.String(d.String(), "", "only these "+d.String()+" values (comma-separated, as published)")
+	}
+	return func() []index.Cond {
+		var where []index.Cond
+		for i, v := range vals {
+			if *v != "" {
+				where = append(where, index.Cond{Dim: dims[i], Values: strings.Split(*v, ",")})
+			}
+		}
+		return where
+	}
 }

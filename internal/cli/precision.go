@@ -17,7 +17,7 @@ import (
 // concentration curve, the share of searches made in hotspots, the score by
 // month and the ranked list.
 func runPrecision(ctx context.Context, e *env, args []string) error {
-	const usageLine = "[--area CODE] [--from YYYY-MM] [--to YYYY-MM] [--unit ward|borough|hex250|hex500|hex1000] [--top 0.10] [--rank N] [--weapon-crime LIST] [--weapon-objects LIST] [--format table|csv|json]"
+	const usageLine = "[--area CODE] [--from YYYY-MM] [--to YYYY-MM] [--unit ward|borough|hex250|hex500|hex1000] [--top 0.10] [--rank N] [--weapon-crime LIST] [--weapon-objects LIST] [filters] [--format table|csv|json]"
 	fs := e.flags("report precision", usageLine)
 	area := fs.String("area", "", "a borough GSS code (E09…) or a force id; empty for every area")
 	from := fs.String("from", "", "first month (YYYY-MM)")
@@ -29,6 +29,7 @@ func runPrecision(ctx context.Context, e *env, args []string) error {
 	street := fs.String("street-crime", "", `street-level categories that are weapon-enabled crime, comma-separated (default "Possession of weapons,Robbery,Violence and sexual offences")`)
 	objects := fs.String("weapon-objects", "", "objects of search that make a weapon search, comma-separated as published (default "+strings.Join(charter.DefaultWeaponObjects, ", ")+")")
 	format := fs.String("format", "table", "table, csv or json")
+	filters := filterFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -39,7 +40,7 @@ func runPrecision(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	q := report.PrecisionQuery{Area: *area, From: fromM, To: toM, Unit: *unit, Top: *top, Rank: *rank, Weapon: charter.DefaultWeaponCrime}
+	q := report.PrecisionQuery{Area: *area, From: fromM, To: toM, Unit: *unit, Top: *top, Rank: *rank, Weapon: charter.DefaultWeaponCrime, Where: filters()}
 	if *crimes != "" {
 		if q.Weapon.Counts, err = charter.ParseCrimeMatches(*crimes); err != nil {
 			return err

@@ -40,37 +40,21 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	vehicleOnly := fs.String("vehicle-only", report.VehicleOnlyExclude, "disproportionality: leave out vehicle-only searches, which search no person (exclude), or count them (include); --type overrides")
 	by := fs.String("by", "group", "outcomes: one line per group, or per object of search and group (object)")
 	format := fs.String("format", "table", "table, csv or json")
-	filters := map[index.Dim]*string{}
-	for _, d := range []index.Dim{index.DimLegislation, index.DimObject, index.DimAge, index.DimGender, index.DimType} {
-		filters[d] = fs.String(d.String(), "", "only these "+d.String()+" values (comma-separated, as published)")
-	}
+	filters := filterFlags(fs)
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	if *format != "table" && *format != "csv" && *format != "json" {
-		return charter.Errorf(charter.EINVALID, "--format %q: want table, csv or json", *format)
+	if err := checkFormat(*format); err != nil {
+		return err
 	}
 	if *by != "group" && *by != "object" {
 		return charter.Errorf(charter.EINVALID, "--by %q: want group or object", *by)
 	}
-	var fromM, toM charter.Month
-	var err error
-	if *from != "" {
-		if fromM, err = charter.ParseMonth(*from); err != nil {
-			return err
-		}
+	fromM, toM, err := monthRange(*from, *to)
+	if err != nil {
+		return err
 	}
-	if *to != "" {
-		if toM, err = charter.ParseMonth(*to); err != nil {
-			return err
-		}
-	}
-	var where []index.Cond
-	for d, v := range filters {
-		if *v != "" {
-			where = append(where, index.Cond{Dim: d, Values: strings.Split(*v, ",")})
-		}
-	}
+	where := filters()
 	if kind == "disproportionality" && *area == "" {
 		return charter.Errorf(charter.EINVALID, "--area is required")
 	}
