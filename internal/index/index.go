@@ -95,6 +95,12 @@ type Index struct {
 	points []orb.Point          // by point code; points[0] is unused
 	pcode  map[orb.Point]uint32 // point -> code
 	hex    [NumDims][]uint32    // for derived dimensions: point code -> dictionary code
+
+	// applyMu serialises following the store (Apply, Rebuild), which reads
+	// the store outside mu and so must not interleave with itself.
+	applyMu  sync.Mutex
+	loadedAt int64 // the source's Commits() when loading began
+	stale    error // why the last change failed to apply; the next rebuilds
 }
 
 // dict maps a dimension's values to dense codes.
@@ -136,6 +142,9 @@ type analyticScanner interface {
 // Load builds an index of every counted stop in src.
 func Load(ctx context.Context, src Source) (*Index, error) {
 	ix := New()
+	if c, ok := src.(committer); ok {
+		ix.loadedAt = c.Commits()
+	}
 	add := func(st *charter.Stop) error { return ix.add(st) }
 	var err error
 	if a, ok := src.(analyticScanner); ok {
@@ -146,6 +155,10 @@ func Load(ctx context.Context, src Source) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
+	for d := range ix.cols {
+		ix.cols[d] = fit(ix.cols[d], ix.n)
+	}
+	ix.point = fit(ix.point, ix.n)
 	return ix, nil
 }
 
@@ -195,17 +208,22 @@ func (ix *Index) add(st *charter.Stop) error {
 	}
 	var pc uint32
 	if l := st.Location; l != nil {
-		p := orb.Point{l.Longitude, l.Latitude}
-		var ok bool
-		if pc, ok = ix.pcode[p]; !ok {
-			pc = uint32(len(ix.points))
-			ix.points = append(ix.points, p)
-			ix.pcode[p] = pc
-		}
+		pc = ix.pointCode(orb.Point{l.Longitude, l.Latitude})
 	}
 	ix.point = append(ix.point, pc)
 	ix.n++
 	return nil
+}
+
+// pointCode returns the code of a location point, adding it if new.
+func (ix *Index) pointCode(p orb.Point) uint32 {
+	pc, ok := ix.pcode[p]
+	if !ok {
+		pc = uint32(len(ix.points))
+		ix.points = append(ix.points, p)
+		ix.pcode[p] = pc
+	}
+	return pc
 }
 
 // derived returns, for a derived dimension, the dictionary code of every

@@ -151,12 +151,21 @@ func TestIndexEqualsSQL(t *testing.T) {
 	if ix.Len() != total || total != 211468+3253 {
 		t.Fatalf("index holds %d stops, the store %d", ix.Len(), total)
 	}
-	rng := rand.New(rand.NewPCG(1, 2))
+	if nonTrivial := assertEqualsSQL(t, s, ix, 25, 1); nonTrivial < 10 {
+		t.Fatalf("only %d of the random queries had more than one group", nonTrivial)
+	}
+}
+
+// assertEqualsSQL compares the index with SQL on the store over n random
+// queries (filters, month ranges, up to three group-by dimensions) and
+// returns how many had more than one group.
+func assertEqualsSQL(t *testing.T, s *store.Store, ix *Index, n int, seed uint64) (nonTrivial int) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 2))
 	filterDims := []Dim{DimSelfDefined, DimAge, DimGender, DimType, DimLegislation, DimObject, DimOutcome, DimLink, DimRemoval, DimLocated}
 	groupDims := []Dim{DimMonth, DimBorough, DimSelfDefined, DimAge, DimGender, DimType, DimObject, DimOutcome, DimLink, DimLocated, DimWard}
 	months := []charter.Month{0, charter.NewMonth(2021, 6), charter.NewMonth(2021, 9), charter.NewMonth(2022, 3), charter.NewMonth(2024, 9)}
-	nonTrivial := 0
-	for i := 0; i < 25; i++ {
+	for i := 0; i < n; i++ {
 		var q Query
 		q.From = months[rng.IntN(len(months))]
 		if rng.IntN(2) == 0 {
@@ -166,7 +175,9 @@ func TestIndexEqualsSQL(t *testing.T) {
 			if rng.IntN(4) != 0 {
 				continue
 			}
-			vals := ix.dicts[d].values
+			ix.mu.RLock()
+			vals := append([]string(nil), ix.dicts[d].values...)
+			ix.mu.RUnlock()
 			var pick []string
 			for _, v := range vals {
 				if rng.IntN(2) == 0 {
@@ -191,9 +202,7 @@ func TestIndexEqualsSQL(t *testing.T) {
 			nonTrivial++
 		}
 	}
-	if nonTrivial < 10 {
-		t.Fatalf("only %d of the random queries had more than one group", nonTrivial)
-	}
+	return nonTrivial
 }
 
 func TestIndexGroupsAndErrors(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/stopsearch/charter"
@@ -32,6 +31,9 @@ type ImportTx struct {
 	pop        *bulk
 	popSeen    map[string]bool
 	levels     map[charter.Level]bool
+	// changed are the force-months whose counted stops this import changed,
+	// for the announcement after commit.
+	changed []charter.ForceMonth
 }
 
 type batchKey struct {
@@ -256,6 +258,8 @@ func (x *ImportTx) Commit() error {
 	if len(x.levels) > 0 {
 		x.s.areasChanged()
 	}
+	x.s.announce(charter.Change{Stops: x.changed, Areas: len(x.levels) > 0,
+		StreetCrimes: x.streets != nil, CrimeCounts: len(x.taken) > 0, Population: x.pop != nil})
 	return nil
 }
 
@@ -265,18 +269,15 @@ func (x *ImportTx) Rollback() { x.t.rollback() }
 // settleBatches records this import's force-months and, where another source
 // already covers one, decides which counts (see chooseBatches).
 func (x *ImportTx) settleBatches() error {
-	keys := make([]batchKey, 0, len(x.batches))
+	keys := make([]charter.ForceMonth, 0, len(x.batches))
 	for k := range x.batches {
-		keys = append(keys, k)
+		keys = append(keys, charter.ForceMonth{Force: k.force, Month: k.month})
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].force != keys[j].force {
-			return keys[i].force < keys[j].force
-		}
-		return keys[i].month < keys[j].month
-	})
+	charter.SortForceMonths(keys)
+	x.changed = nil
 	forces := map[string]bool{}
-	for _, k := range keys {
+	for _, fm := range keys {
+		k := batchKey{fm.Force, fm.Month}
 		if !forces[k.force] {
 			forces[k.force] = true
 			if err := x.ensureArea(charter.LevelForce, k.force, charter.ForceName(k.force), ""); err != nil {
@@ -302,14 +303,21 @@ func (x *ImportTx) settleBatches() error {
 			return err
 		}
 		if len(bs) < 2 {
+			x.changed = append(x.changed, fm)
 			continue
 		}
+		// The counted set changes if this import's batch counts (it was
+		// inserted active) or if an earlier batch is switched either way; a
+		// batch that loses from the start changes nothing counted.
 		win := chooseBatches(bs)
+		counted := false
 		for _, b := range bs {
-			want := win[b.importID]
+			want, mine := win[b.importID], b.importID == x.imp.ID
+			counted = counted || mine && want
 			if want == b.active {
 				continue
 			}
+			counted = counted || !mine
 			a := int64(0)
 			if want {
 				a = 1
@@ -320,6 +328,9 @@ func (x *ImportTx) settleBatches() error {
 			if _, err := x.t.exec(`UPDATE stops SET active = $1 WHERE import_id = $2 AND force = $3 AND month = $4`, a, b.importID, k.force, int64(k.month.YYYYMM())); err != nil {
 				return err
 			}
+		}
+		if counted {
+			x.changed = append(x.changed, fm)
 		}
 	}
 	return nil

@@ -185,12 +185,42 @@ func (s *Store) MonthCounts(ctx context.Context) ([]charter.MonthCounts, error) 
 // order. It reads plain integers, which makes it several times faster than
 // FindStops for loading the index at start.
 func (s *Store) ScanAnalytic(ctx context.Context, fn func(*charter.Stop) error) error {
+	return s.scanAnalytic(ctx, "", nil, fn)
+}
+
+// scanMonthsChunk bounds the force-months of one query, well inside the
+// engines' limits on bound parameters.
+const scanMonthsChunk = 200
+
+// ScanAnalyticMonths is ScanAnalytic restricted to the counted stops of some
+// force-months, so that the index can follow a write by re-reading only the
+// months it changed.
+func (s *Store) ScanAnalyticMonths(ctx context.Context, fms []charter.ForceMonth, fn func(*charter.Stop) error) error {
+	for len(fms) > 0 {
+		chunk := fms[:min(len(fms), scanMonthsChunk)]
+		fms = fms[len(chunk):]
+		conds := make([]string, len(chunk))
+		args := make([]any, 0, 2*len(chunk))
+		for i, fm := range chunk {
+			args = append(args, fm.Force, int64(fm.Month.YYYYMM()))
+			conds[i] = "force = $" + strconv.Itoa(len(args)-1) + " AND month = $" + strconv.Itoa(len(args))
+		}
+		if err := s.scanAnalytic(ctx, " AND ("+strings.Join(conds, " OR ")+")", args, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scanAnalytic is the one reading of the analytic fields, with more
+// conditions (beginning " AND ") on the counted stops.
+func (s *Store) scanAnalytic(ctx context.Context, and string, args []any, fn func(*charter.Stop) error) error {
 	rows, err := s.db.QueryContext(ctx, `SELECT force, month, COALESCE(type_id, 0), COALESCE(gender_id, 0), COALESCE(age_id, 0),
 		COALESCE(self_eth_id, 0), COALESCE(officer_eth_id, 0), COALESCE(legislation_id, 0), COALESCE(object_id, 0),
 		COALESCE(outcome_id, 0), COALESCE(outcome_linked, -1), COALESCE(removal, -1),
 		COALESCE(borough_id, 0), COALESCE(ward_id, 0), COALESCE(msoa_id, 0), COALESCE(lsoa_id, 0),
 		COALESCE(latitude, 999), COALESCE(longitude, 999)
-		FROM stops WHERE active = 1`)
+		FROM stops WHERE active = 1`+and, args...)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,9 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -43,6 +45,13 @@ type Store struct {
 	vocab *vocab
 
 	areaVersion atomic.Int64
+
+	subMu  sync.Mutex
+	subs   []subscriber // in the order they subscribed
+	subSeq int
+	// commits counts announced changes, so a follower can tell whether it
+	// missed one between loading and subscribing.
+	commits atomic.Int64
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -130,6 +139,53 @@ func (s *Store) Close() error {
 		s.pool.Close()
 	}
 	return err
+}
+
+// OnCommit registers fn to receive every change a write commits, from then
+// on, and returns the function that cancels it. This is how what is derived
+// from the store (the analytic index, the crime index) stays current in the
+// same process. fn runs after the commit, outside any transaction, on the
+// goroutine that committed, before Commit returns: a caller that has
+// committed sees its write followed. So fn must not block for long, and may
+// run concurrently with itself when writers commit concurrently
+// (PostgreSQL); it must not modify the change, which all subscribers share.
+// Rolled-back writes and writes that changed nothing are not announced.
+func (s *Store) OnCommit(fn func(charter.Change)) (cancel func()) {
+	s.subMu.Lock()
+	defer s.subMu.Unlock()
+	s.subSeq++
+	id := s.subSeq
+	s.subs = append(s.subs, subscriber{id, fn})
+	return func() {
+		s.subMu.Lock()
+		defer s.subMu.Unlock()
+		s.subs = slices.DeleteFunc(slices.Clone(s.subs), func(sub subscriber) bool { return sub.id == id })
+	}
+}
+
+type subscriber struct {
+	id int
+	fn func(charter.Change)
+}
+
+// Commits counts the changes announced so far. A follower reads it before
+// loading and again after subscribing: if it moved, a write committed in
+// between and was neither loaded nor announced to it.
+func (s *Store) Commits() int64 { return s.commits.Load() }
+
+// announce tells the subscribers about a committed change, in the order they
+// subscribed.
+func (s *Store) announce(c charter.Change) {
+	if c.Empty() {
+		return
+	}
+	s.commits.Add(1)
+	s.subMu.Lock()
+	subs := s.subs // cancel copies before deleting, so this stays intact
+	s.subMu.Unlock()
+	for _, sub := range subs {
+		sub.fn(c)
+	}
 }
 
 // redact hides a password in a database URL before it is shown.

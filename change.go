@@ -1,0 +1,45 @@
+package charter
+
+import "sort"
+
+// ForceMonth names one force's month of stops, the unit in which the store
+// decides which source counts (see Coverage), and so the unit in which the
+// counted stops change.
+type ForceMonth struct {
+	Force string
+	Month Month
+}
+
+// Change is what one committed write changed in the store, announced after
+// the commit so that what is derived from the store (the analytic index, the
+// crime index) can follow it without re-reading everything.
+type Change struct {
+	// Stops are the force-months whose counted stops changed: the new
+	// import's own months where it counts, and the months where it replaced
+	// a source that counted before. Sorted by force, then month.
+	Stops []ForceMonth
+	// Areas is set when boundaries were stored: stops and street crimes may
+	// all have been re-assigned to other areas, so nothing per area holds.
+	Areas bool
+	// StreetCrimes, CrimeCounts and Population say which other kinds of
+	// record were added or replaced.
+	StreetCrimes bool
+	CrimeCounts  bool
+	Population   bool
+}
+
+// Empty reports whether nothing changed, so that announcing can be skipped.
+func (c Change) Empty() bool {
+	return len(c.Stops) == 0 && !c.Areas && !c.StreetCrimes && !c.CrimeCounts && !c.Population
+}
+
+// SortForceMonths orders force-months by force, then month, the order in which
+// a Change lists them.
+func SortForceMonths(fms []ForceMonth) {
+	sort.Slice(fms, func(i, j int) bool {
+		if fms[i].Force != fms[j].Force {
+			return fms[i].Force < fms[j].Force
+		}
+		return fms[i].Month < fms[j].Month
+	})
+}
