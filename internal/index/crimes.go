@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"log/slog"
 	"sort"
 	"sync"
 
@@ -36,6 +37,8 @@ type Crimes struct {
 	careas *dict // "level\x00code"
 	ccats  *dict
 	months map[charter.Level][]charter.Month
+
+	loadedAt int64 // the source's Commits() when loading began, if it counts them
 }
 
 type streetCrime struct {
@@ -59,6 +62,9 @@ func (d *dict) codeBytes(v []byte) (uint16, error) {
 // LoadCrimes builds the crime index from src.
 func LoadCrimes(ctx context.Context, src CrimeSource) (*Crimes, error) {
 	c := &Crimes{scats: newDict(), careas: newDict(), ccats: newDict()}
+	if cm, ok := src.(committer); ok {
+		c.loadedAt = cm.Commits()
+	}
 	err := src.ScanStreetCrimes(ctx, func(sc *charter.StreetCrime) error {
 		cat, err := c.scats.code(sc.Category)
 		if err != nil {
@@ -280,3 +286,51 @@ func (c *Crimes) StreetLen() int { c.mu.RLock(); defer c.mu.RUnlock(); return le
 
 // CountLen is the number of count rows held.
 func (c *Crimes) CountLen() int { c.mu.RLock(); defer c.mu.RUnlock(); return len(c.cCount) }
+
+// FollowedCrimes is a store the crime index can follow: it reads crimes and
+// announces the writes.
+type FollowedCrimes interface {
+	CrimeSource
+	Notifier
+}
+
+// Follow keeps the crime index current with every write st commits from now
+// on: a change of street crimes, crime counts or areas (street crimes
+// re-assigned) reloads the crime index and swaps it in, so queries see the
+// old or the new state, never a half one. Crime files are imported rarely
+// and load in about a second, so a whole reload is simpler than patching
+// and as correct. The returned stop ends following.
+func (c *Crimes) Follow(ctx context.Context, st FollowedCrimes) (stop func(), err error) {
+	stop = st.OnCommit(func(ch charter.Change) {
+		if ch.StreetCrimes || ch.CrimeCounts || ch.Areas {
+			if err := c.Reload(context.Background(), st); err != nil {
+				slog.Error("crime index could not follow a write", "err", err)
+			}
+		}
+	})
+	// A write between loading and subscribing would be missed: reload.
+	c.mu.RLock()
+	at := c.loadedAt
+	c.mu.RUnlock()
+	if st.Commits() != at {
+		if err := c.Reload(ctx, st); err != nil {
+			stop()
+			return nil, err
+		}
+	}
+	return stop, nil
+}
+
+// Reload rebuilds the crime index from src and swaps it in.
+func (c *Crimes) Reload(ctx context.Context, src CrimeSource) error {
+	n, err := LoadCrimes(ctx, src)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.street, c.scats = n.street, n.scats
+	c.cArea, c.cMonth, c.cCat, c.cCount, c.careas, c.ccats, c.months = n.cArea, n.cMonth, n.cCat, n.cCount, n.careas, n.ccats, n.months
+	c.loadedAt = n.loadedAt
+	return nil
+}

@@ -151,3 +151,55 @@ func TestCrimesEqualSQL(t *testing.T) {
 		t.Fatalf("street by age: %v", err)
 	}
 }
+
+// A followed crime index equals a fresh load after crime files are
+// imported, and a stop-only import leaves it alone.
+func TestCrimesFollow(t *testing.T) {
+	s := storetest.Open(t)
+	im := &importer.Importer{Store: s}
+	ctx := context.Background()
+	if _, err := im.Import(ctx, lad, "../../data/crime/MPS_Ward_Level_Crime_most_recent_24_months_2021-09_to_2023-08.csv.gz"); err != nil {
+		t.Fatal(err)
+	}
+	c, err := LoadCrimes(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A write between loading and following is caught up on.
+	if _, err := im.Import(ctx, "../../data/police-uk/2023-01-city-of-london-street.csv.gz"); err != nil {
+		t.Fatal(err)
+	}
+	stop, err := c.Follow(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	same := func(step string) {
+		t.Helper()
+		fresh, err := LoadCrimes(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := CountQuery{Level: charter.LevelWard, Match: charter.DefaultWeaponCrime.MatchCount, ByMonth: true}
+		sq := StreetQuery{By: DimHex500, ByMonth: true}
+		a, _ := c.Street(sq)
+		b, _ := fresh.Street(sq)
+		if fmt.Sprint(c.Counts(q)) != fmt.Sprint(fresh.Counts(q)) || fmt.Sprint(a) != fmt.Sprint(b) ||
+			fmt.Sprint(c.CountMonths(charter.LevelWard)) != fmt.Sprint(fresh.CountMonths(charter.LevelWard)) {
+			t.Fatalf("%s: followed crime index differs from a fresh load", step)
+		}
+	}
+	same("after following")
+	if c.StreetLen() == 0 {
+		t.Fatal("the street crimes imported before following are missing")
+	}
+	before := c.CountLen()
+	if _, err := im.Import(ctx, "../../data/crime/MPS_Ward_Level_Crime_most_recent_24_months_2024-02_to_2026-01.csv.gz",
+		"../../data/police-uk/2023-02-city-of-london-street.csv.gz"); err != nil {
+		t.Fatal(err)
+	}
+	same("after two more crime files")
+	if c.CountLen() <= before || len(c.CountMonths(charter.LevelWard)) != 48 || len(c.StreetMonths("")) != 2 {
+		t.Fatalf("not followed: %d counts (was %d), %d months", c.CountLen(), before, len(c.CountMonths(charter.LevelWard)))
+	}
+}

@@ -52,6 +52,11 @@ type Store struct {
 	// commits counts announced changes, so a follower can tell whether it
 	// missed one between loading and subscribing.
 	commits atomic.Int64
+
+	// MonthCounts' answer, kept until the next announced commit.
+	monthMu    sync.Mutex
+	monthCache []charter.MonthCounts
+	monthAt    int64
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.

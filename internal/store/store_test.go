@@ -298,3 +298,26 @@ func TestReassign(t *testing.T) {
 		t.Fatalf("coverage %+v %v", cov, err)
 	}
 }
+
+// Month counts are kept between calls and follow every commit: a cached
+// answer is never returned after a write, and callers cannot change it.
+func TestMonthCountsFollowCommits(t *testing.T) {
+	s := storetest.Open(t)
+	ctx := context.Background()
+	m := charter.NewMonth(2021, 6)
+	importStops(t, s, "a.csv", charter.CoverAll, stop("metropolitan", m, 2))
+	first, err := s.MonthCounts(ctx)
+	if err != nil || len(first) != 1 || first[0].Count != 1 {
+		t.Fatalf("%+v %v", first, err)
+	}
+	first[0].Count, first[0].Sources[0] = 99, "changed"
+	again, _ := s.MonthCounts(ctx)
+	if again[0].Count != 1 || again[0].Sources[0] == "changed" {
+		t.Fatalf("the cached answer was changed by a caller: %+v", again[0])
+	}
+	importStops(t, s, "b.csv", charter.CoverAll, stop("metropolitan", m.Add(1), 2), stop("metropolitan", m.Add(1), 3))
+	after, _ := s.MonthCounts(ctx)
+	if len(after) != 2 || after[1].Count != 2 {
+		t.Fatalf("after a commit: %+v", after)
+	}
+}
