@@ -98,12 +98,7 @@ func DiffInDiff(treatedPre, treatedPost, controlPre, controlPost RateInput, leve
 		anyZero = anyZero || c.Events == 0
 		variance += rates[i] / c.Exposure
 	}
-	if anyZero {
-		d.Difference = pointOnly(diff, level)
-	} else {
-		half := Z(level) * math.Sqrt(variance)
-		d.Difference = interval(diff, diff-half, diff+half, level)
-	}
+	d.Difference = waldDifference(diff, variance, anyZero, level)
 	return d
 }
 
@@ -306,4 +301,15 @@ func extremeness(x float64, scale Scale) float64 {
 		return math.Abs(x)
 	}
 	return math.Abs(math.Log(x))
+}
+
+// waldDifference is a difference with its Wald interval from variance; a zero
+// count in any cell leaves no usable interval (its variance would be zero and
+// overstate precision), so only the point estimate is given.
+func waldDifference(diff, variance float64, anyZero bool, level float64) Estimate {
+	if anyZero {
+		return pointOnly(diff, level)
+	}
+	half := Z(level) * math.Sqrt(variance)
+	return interval(diff, diff-half, diff+half, level)
 }

@@ -91,11 +91,6 @@ func DisparityDiD(treatedPre, treatedPost, controlPre, controlPost CountRatio, l
 		}
 	}
 	diff := (r[1] - r[0]) - (r[3] - r[2])
-	if anyZero {
-		d.Difference = pointOnly(diff, level)
-	} else {
-		half := Z(level) * math.Sqrt(variance)
-		d.Difference = interval(diff, diff-half, diff+half, level)
-	}
+	d.Difference = waldDifference(diff, variance, anyZero, level)
 	return d
 }
