@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/stopsearch/charter"
@@ -39,7 +38,7 @@ func runBenchAnalytics(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	var ns []int
-	for _, s := range splitList(*sizes) {
+	for _, s := range split(*sizes) {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {
 			return charter.Errorf(charter.EINVALID, "--sizes: %q is not a number of stops", s)
@@ -260,14 +259,4 @@ func humanCount(n int) string {
 		return strconv.Itoa(n/1000) + "k"
 	}
 	return strconv.Itoa(n)
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }

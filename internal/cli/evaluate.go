@@ -35,8 +35,8 @@ func runEvaluate(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *format != "table" && *format != "csv" && *format != "json" {
-		return charter.Errorf(charter.EINVALID, "--format %q: want table, csv or json", *format)
+	if err := checkFormat(*format); err != nil {
+		return err
 	}
 	if *start == "" {
 		return charter.Errorf(charter.EINVALID, "--start is required (the day the pilot began, YYYY-MM-DD)")

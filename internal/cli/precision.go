@@ -128,10 +128,7 @@ func runPrecision(ctx context.Context, e *env, args []string) error {
 			num(u.PerMonth), interval(u.PerMonthCI), u.Searches, u.WeaponSearches, num(u.WeaponSearchesPerCrime), hot)
 	}
 	w.Flush()
-	for _, n := range r.Notes {
-		fmt.Fprintln(e.stdout, "note: "+n)
-	}
-	printFlags(e, r.Flags)
+	printNotes(e, r.Notes, r.Flags)
 	return nil
 }
 

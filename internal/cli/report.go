@@ -143,10 +143,7 @@ func writeDisproportionality(e *env, r *report.Disproportionality, format string
 			interval(row.RateCI), num(row.Ratio), interval(row.RatioCI), num(row.AdjustedRatio), interval(row.AdjustedCI), note)
 	}
 	w.Flush()
-	for _, n := range r.Notes {
-		fmt.Fprintln(e.stdout, "note: "+n)
-	}
-	printFlags(e, r.Flags)
+	printNotes(e, r.Notes, r.Flags)
 	return nil
 }
 
@@ -254,6 +251,14 @@ func writeJSON(e *env, v any) error {
 	enc := json.NewEncoder(e.stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// printNotes prints a report's notes, then the data-quality flags under it.
+func printNotes(e *env, notes []string, flags []report.MonthFlags) {
+	for _, n := range notes {
+		fmt.Fprintln(e.stdout, "note: "+n)
+	}
+	printFlags(e, flags)
 }
 
 // printFlags lists the data-quality flags under a report.

@@ -236,6 +236,15 @@ func NewPrecision(ctx context.Context, st *store.Store, ix *index.Index, cr *ind
 				sq.Ward = area.ID
 			}
 		}
+		// No street-level crime of any kind in the area: there is nothing to
+		// find hotspots in, which is not the same as no weapon crime.
+		any := sq
+		any.From, any.To, any.Match, any.ByMonth = 0, 0, nil, false
+		if all, err := cr.Street(any); err != nil {
+			return nil, err
+		} else if len(all) == 0 {
+			return nil, charter.Errorf(charter.ENOTFOUND, "no street-level crime is held for %s: import data.police.uk street crime for it, or use --unit ward", r.Area.Name)
+		}
 		rows, err := cr.Street(sq)
 		if err != nil {
 			return nil, err
@@ -249,8 +258,9 @@ func NewPrecision(ctx context.Context, st *store.Store, ix *index.Index, cr *ind
 				crimeMonths = append(crimeMonths, m)
 			}
 		}
-		if area != nil && len(area.Boundary) > 0 {
-			mp, err := geo.ParseGeometry(area.Boundary)
+		// AreaByCode does not read boundaries; the list above holds them.
+		if b := boundaryOf(area, byCode); len(b) > 0 {
+			mp, err := geo.ParseGeometry(b)
 			if err != nil {
 				return nil, fmt.Errorf("boundary of %s: %w", area.Code, err)
 			}
@@ -509,6 +519,14 @@ func NewPrecision(ctx context.Context, st *store.Store, ix *index.Index, cr *ind
 	}
 	r.Notes = append(r.Notes, fmt.Sprintf("hotspots are the top %g%% of %d %s units by weapon-enabled crime over the crime months of the period (%d units, ties broken by code)", 100*q.Top, r.Units, q.Unit, r.Hotspots))
 	return r, nil
+}
+
+// boundaryOf is the stored boundary of a borough or ward (nil otherwise).
+func boundaryOf(a *charter.Area, byCode map[string]charter.Area) []byte {
+	if a == nil {
+		return nil
+	}
+	return byCode[a.Level.String()+a.Code].Boundary
 }
 
 func containsFloat(xs []float64, v float64) bool {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/geo"
 	"github.com/stopsearch/charter/internal/index"
 	"github.com/stopsearch/charter/internal/store"
 )
@@ -169,6 +170,20 @@ func testPrecisionHex(t *testing.T, s *store.Store, ix *index.Index, cr *index.C
 	// The City is about 2.9 km²: some fifty 250 m cells, each 0.054 km².
 	if r.WeaponCrimes != want || want < 300 || r.Units < 40 || r.Units > 80 || r.CrimeMonths != 3 {
 		t.Fatalf("City: %d weapon crimes (SQL %d) in %d cells over %d months", r.WeaponCrimes, want, r.Units, r.CrimeMonths)
+	}
+	// Every cell of the City's boundary is a unit, crime or not.
+	var b string
+	s.DB().QueryRow(`SELECT boundary FROM areas WHERE level = 'borough' AND code = 'E09000001'`).Scan(&b)
+	mp, err := geo.ParseGeometry([]byte(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inside := map[string]bool{}
+	for _, c := range geo.HexCellsIn(geo.Hex250, mp) {
+		inside[c.String()] = true
+	}
+	if len(inside) < 30 || r.Units < len(inside) {
+		t.Fatalf("%d units, %d cells inside the City's boundary", r.Units, len(inside))
 	}
 	if r.Ranked[0].WeaponCrimes < r.Ranked[1].WeaponCrimes || r.Concentration[len(r.Concentration)-1].CrimeShare < 0.5 {
 		t.Fatalf("ranking %+v", r.Ranked[:2])
