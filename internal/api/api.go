@@ -1,0 +1,203 @@
+// Package api is Charter's own JSON API under /api/v1/: every aggregate the
+// public pages show, the same numbers from the same code (internal/public),
+// described by an OpenAPI 3.1 document at /api/openapi.json and a docs page
+// at /api/docs served from the binary (swagger-ui, vendored).
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"sync"
+
+	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/httpx"
+	"github.com/stopsearch/charter/internal/public"
+	"github.com/stopsearch/charter/internal/report"
+)
+
+// Period is the default period of the public figures.
+type Period struct {
+	Force string `json:"force"`
+	From  string `json:"from"`
+	To    string `json:"to"`
+	Rule  string `json:"rule"`
+}
+
+// param is a query or path parameter of an operation.
+type param struct {
+	name, in, desc string
+	required       bool
+	many           bool
+}
+
+// op is one operation: its route, its documentation and its handler.
+type op struct {
+	id, path, summary, desc string
+	params                  []param
+	answer                  reflect.Type
+	run                     func(ctx context.Context, r *http.Request, fl public.Filter) (any, error)
+}
+
+// filterParams are the filters every aggregate takes.
+var filterParams = []param{
+	{name: "from", in: "query", desc: "first month, YYYY-MM (with to; both empty: the default period, see /api/v1/period)"},
+	{name: "to", in: "query", desc: "last month, YYYY-MM"},
+	{name: "legislation", in: "query", desc: "only searches under this legislation, as published (repeatable)", many: true},
+	{name: "object", in: "query", desc: "only searches for this object, as published (repeatable)", many: true},
+}
+
+// API serves the operations.
+type API struct {
+	fig *public.Figures
+	ops []op
+
+	docOnce sync.Once
+	doc     []byte
+}
+
+// New returns the API over the figures.
+func New(fig *public.Figures) *API {
+	a := &API{fig: fig}
+	code := param{name: "code", in: "path", required: true, desc: "a force id (metropolitan), a borough (E09…) or ward (E05…) GSS code"}
+	a.ops = []op{
+		{id: "getProfile", path: "/api/v1/areas/{code}/profile", summary: "Profile of an area",
+			desc:   "Volume and trend; searches by ethnic group, age, gender, legislation, object and outcome; arrest, find and strip-search shares; disproportionality with intervals; the sub-areas; weapon-enabled crime; the data-quality flags of the months under it. What the force, borough and ward pages show.",
+			params: append([]param{code}, filterParams...), answer: reflect.TypeFor[report.Profile](),
+			run: func(ctx context.Context, r *http.Request, fl public.Filter) (any, error) {
+				return a.fig.Profile(ctx, r.PathValue("code"), fl)
+			}},
+		{id: "getWard", path: "/api/v1/wards/{code}", summary: "Ward view",
+			desc:   "A ward's profile beside its borough's and the force area's, the comparison table, and the ward's place in the force-wide weapon-crime hotspot ranking with how precise the searching there is. What the ward page shows.",
+			params: append([]param{{name: "code", in: "path", required: true, desc: "a ward GSS code (E05…)"}}, filterParams...), answer: reflect.TypeFor[public.WardView](),
+			run: func(ctx context.Context, r *http.Request, fl public.Filter) (any, error) {
+				return a.fig.Ward(ctx, r.PathValue("code"), fl)
+			}},
+		{id: "getPrecision", path: "/api/v1/precision", summary: "Precision of searching across the force area's wards",
+			desc:   "Where weapon-enabled crime is concentrated, what share of (weapon) searches is made there, the score by month, and every ward ranked (docs/methodology.md §8).",
+			params: filterParams, answer: reflect.TypeFor[report.Precision](),
+			run: func(ctx context.Context, r *http.Request, fl public.Filter) (any, error) {
+				return a.fig.Precision(ctx, fl)
+			}},
+		{id: "getFilters", path: "/api/v1/filters", summary: "Filter choices",
+			desc: "Every legislation and object of search in the data, and the months with stops.", answer: reflect.TypeFor[public.Options](),
+			run: func(ctx context.Context, r *http.Request, fl public.Filter) (any, error) {
+				return a.fig.FilterOptions(ctx)
+			}},
+		{id: "getPeriod", path: "/api/v1/period", summary: "The default period",
+			desc: "The period the pages and the API use when none is given.", answer: reflect.TypeFor[Period](),
+			run: func(ctx context.Context, r *http.Request, fl public.Filter) (any, error) {
+				from, to, err := a.fig.Period(ctx)
+				if err != nil {
+					return nil, err
+				}
+				return Period{Force: a.fig.Force, From: from.String(), To: to.String(),
+					Rule: "the latest 12 consecutive months of the force with no month missing or of low volume"}, nil
+			}},
+	}
+	return a
+}
+
+// Assets is what the docs page needs of the static files.
+type Assets interface{ URL(path string) string }
+
+// Register adds the operations, the OpenAPI document and the docs page.
+func (a *API) Register(mux *http.ServeMux, assets Assets) {
+	for _, o := range a.ops {
+		mux.HandleFunc("GET "+o.path, a.handle(o))
+	}
+	mux.HandleFunc("GET /api/openapi.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(a.Document())
+	})
+	mux.HandleFunc("GET /api/docs", func(w http.ResponseWriter, r *http.Request) { docsPage(w, assets) })
+	mux.HandleFunc("GET /api/v1/", func(w http.ResponseWriter, r *http.Request) {
+		httpx.WriteError(w, charter.Errorf(charter.ENOTFOUND, "no operation %s: see /api/openapi.json", r.URL.Path))
+	})
+}
+
+func (a *API) handle(o op) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		fl, err := public.ParseFilter(r.URL.Query())
+		if err == nil {
+			fl, err = a.fig.Resolve(ctx, fl)
+		}
+		var v any
+		if err == nil {
+			v, err = o.run(ctx, r, fl)
+		}
+		if err != nil {
+			httpx.WriteError(w, err)
+			return
+		}
+		httpx.WriteJSON(w, http.StatusOK, v)
+	}
+}
+
+// Document is the OpenAPI 3.1 description of the operations.
+func (a *API) Document() []byte {
+	a.docOnce.Do(func() {
+		sc := newSchemas()
+		paths := map[string]any{}
+		problem := sc.ref(reflect.TypeFor[httpx.Problem]())
+		for _, o := range a.ops {
+			var params []any
+			for _, p := range o.params {
+				schema := map[string]any{"type": "string"}
+				if p.many {
+					schema = map[string]any{"type": "array", "items": map[string]any{"type": "string"}}
+				}
+				pm := map[string]any{"name": p.name, "in": p.in, "description": p.desc, "required": p.required, "schema": schema}
+				if p.many {
+					pm["explode"] = true
+					pm["style"] = "form"
+				}
+				params = append(params, pm)
+			}
+			errAnswer := func(d string) map[string]any {
+				return map[string]any{"description": d, "content": map[string]any{"application/problem+json": map[string]any{"schema": problem}}}
+			}
+			paths[o.path] = map[string]any{"get": map[string]any{
+				"operationId": o.id, "summary": o.summary, "description": o.desc, "parameters": params,
+				"responses": map[string]any{
+					"200": map[string]any{"description": "OK", "content": map[string]any{"application/json": map[string]any{"schema": sc.ref(o.answer)}}},
+					"400": errAnswer("a parameter is wrong; detail says which"),
+					"404": errAnswer("no such area"),
+					"429": map[string]any{"description": "too many requests from this address (15 a second, bursts of 30)"},
+				},
+			}}
+		}
+		doc := map[string]any{
+			"openapi":           "3.1.0",
+			"jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+			"info": map[string]any{
+				"title":       "Charter API",
+				"version":     charter.Version,
+				"description": "The aggregates of Charter's public pages: stop and search rates with confidence intervals, disproportionality, outcomes, precision and weapon-enabled crime, with the data-quality flags under each. Every figure is explained in docs/methodology.md. The data.police.uk-compatible endpoints (/api/forces, /api/stops-street …) are described in docs/api.md.",
+				"license":     map[string]any{"name": "Open Government Licence v3.0 (data)", "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"},
+			},
+			"paths":      paths,
+			"components": map[string]any{"schemas": sc.components},
+		}
+		a.doc, _ = json.MarshalIndent(doc, "", "  ")
+	})
+	return a.doc
+}
+
+// docsPage is swagger-ui over /api/openapi.json, from the vendored files
+// (no CDN); the start-up script is a file, as the content security policy
+// allows no inline script.
+func docsPage(w http.ResponseWriter, assets Assets) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_, _ = w.Write([]byte(`<!doctype html>
+<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Charter API</title>
+<link rel="stylesheet" href="` + assets.URL("vendor/swagger-ui.css") + `">
+</head><body>
+<main id="main"><h1 class="visually-hidden">Charter API</h1><p><a href="/">Back to Charter</a> · <a href="/api/openapi.json">OpenAPI 3.1 document</a></p><div id="swagger-ui" data-url="/api/openapi.json"></div></main>
+<script src="` + assets.URL("vendor/swagger-ui-bundle.js") + `"></script>
+<script src="` + assets.URL("js/api-docs.js") + `"></script>
+</body></html>`))
+}

@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+
+	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/server"
+	"github.com/stopsearch/charter/internal/store"
+)
+
+func init() {
+	register(command{"serve", "serve the public site, the data.police.uk-compatible API and Charter's API", runServe})
+}
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("serve", "[--addr HOST:PORT] [--demo] [--force ID] [--rate-limit N] [--rate-burst N]")
+	addrDefault := os.Getenv("CHARTER_ADDR")
+	if addrDefault == "" {
+		addrDefault = "127.0.0.1:8080"
+	}
+	addr := fs.String("addr", addrDefault, "address to listen on (env CHARTER_ADDR); port 0 picks a free one")
+	demo := fs.Bool("demo", false, "first import the bundled open dataset (what is already imported is passed over)")
+	force := fs.String("force", "", "the force the dashboard opens on (default: the force with the most stops)")
+	rateLimit := fs.Float64("rate-limit", 15, "requests a second per client address; 0 turns the limit off")
+	rateBurst := fs.Int("rate-burst", 30, "bursts allowed above the rate")
+	quiet := fs.Bool("quiet", false, "log only failed requests")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return errUsage
+	}
+	if *force != "" && !charter.ValidForceID(*force) {
+		return charter.Errorf(charter.EINVALID, "--force %q is not a data.police.uk force id (e.g. metropolitan)", *force)
+	}
+	if *demo {
+		if err := runImport(ctx, e, []string{"--demo", "--quiet"}); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return charter.Errorf(charter.EINVALID, "cannot listen on %s: %v", *addr, err)
+	}
+	defer ln.Close()
+	st, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	cfg := server.DefaultConfig()
+	cfg.Force, cfg.RateLimit, cfg.RateBurst, cfg.Quiet, cfg.Logger = *force, *rateLimit, *rateBurst, *quiet, log
+	srv, err := server.New(ctx, st, cfg)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	return srv.Serve(ctx, ln, func(url string) {
+		db := e.db
+		if store.IsPostgres(db) {
+			db = "PostgreSQL" // the URL may hold a password
+		}
+		log.Info("charter is serving", "url", url, "database", db)
+		fmt.Fprintf(e.stdout, "Charter is serving at %s\n", url)
+	})
+}

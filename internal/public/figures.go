@@ -1,0 +1,145 @@
+// Package public computes, and keeps, the figures the public site and
+// Charter's own API show: area profiles, ward views, precision and the map
+// layers. Pages and API answers are the same numbers, so both ask here, and
+// each figure is computed once per version of the data.
+package public
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+
+	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/index"
+	"github.com/stopsearch/charter/internal/report"
+	"github.com/stopsearch/charter/internal/store"
+)
+
+// Figures answers with cached figures. Version must change whenever the
+// data under them does: the server bumps it after the indexes have followed
+// a commit (see Bump).
+type Figures struct {
+	St *store.Store
+	Ix *index.Index
+	Cr *index.Crimes
+	// Force is the force the site opens on (the dashboard's "London").
+	Force string
+
+	version atomic.Int64
+	mu      sync.Mutex
+	at      int64
+	memo    map[string]*entry
+}
+
+type entry struct {
+	once sync.Once
+	val  any
+	err  error
+}
+
+// New returns Figures over a store and its indexes.
+func New(st *store.Store, ix *index.Index, cr *index.Crimes, force string) *Figures {
+	return &Figures{St: st, Ix: ix, Cr: cr, Force: force, memo: map[string]*entry{}}
+}
+
+// Bump drops every cached figure; call it after the indexes followed a write.
+func (f *Figures) Bump() { f.version.Add(1) }
+
+// Version is the data version the cached figures belong to; HTTP caches key
+// on it too (ETag).
+func (f *Figures) Version() int64 { return f.version.Load() }
+
+// memoise computes fn once per key and data version. Concurrent callers of
+// one key wait for the first, so a burst of requests computes a figure once.
+func memoise[T any](f *Figures, key string, fn func() (T, error)) (T, error) {
+	v := f.version.Load()
+	f.mu.Lock()
+	if f.at != v {
+		f.memo, f.at = map[string]*entry{}, v
+	}
+	e := f.memo[key]
+	if e == nil {
+		e = &entry{}
+		f.memo[key] = e
+	}
+	f.mu.Unlock()
+	e.once.Do(func() { e.val, e.err = fn() })
+	if e.err != nil {
+		f.mu.Lock()
+		if f.memo[key] == e {
+			delete(f.memo, key) // a failure is not kept: the next request tries again
+		}
+		f.mu.Unlock()
+		var zero T
+		return zero, e.err
+	}
+	return e.val.(T), nil
+}
+
+// Period is the default period of the site's force (report.DefaultPeriod).
+func (f *Figures) Period(ctx context.Context) (from, to charter.Month, err error) {
+	type period struct{ from, to charter.Month }
+	p, err := memoise(f, "period", func() (period, error) {
+		from, to, _, err := report.DefaultPeriod(ctx, f.St, f.Force)
+		return period{from, to}, err
+	})
+	return p.from, p.to, err
+}
+
+// Resolve fills an empty period with the default one.
+func (f *Figures) Resolve(ctx context.Context, fl Filter) (Filter, error) {
+	if fl.From == 0 && fl.To == 0 {
+		from, to, err := f.Period(ctx)
+		if err != nil {
+			return fl, err
+		}
+		fl.From, fl.To = from, to
+	}
+	return fl, nil
+}
+
+// Profile is the profile of an area (report.NewProfile).
+func (f *Figures) Profile(ctx context.Context, area string, fl Filter) (*report.Profile, error) {
+	return memoise(f, "profile|"+area+"|"+fl.Key(), func() (*report.Profile, error) {
+		return report.NewProfile(ctx, f.St, f.Ix, f.Cr, report.ProfileQuery{Area: area, From: fl.From, To: fl.To, Where: fl.Where()})
+	})
+}
+
+// Precision is the force-wide precision report over wards, every ward ranked.
+func (f *Figures) Precision(ctx context.Context, fl Filter) (*report.Precision, error) {
+	return memoise(f, "precision|"+fl.Key(), func() (*report.Precision, error) {
+		return report.NewPrecision(ctx, f.St, f.Ix, f.Cr, report.PrecisionQuery{Area: f.Force, From: fl.From, To: fl.To,
+			Unit: "ward", Rank: 100000, Where: fl.Where()})
+	})
+}
+
+// Options lists the values the filters offer: every legislation and object
+// of search in the data, and the months with stops.
+type Options struct {
+	Legislation []string `json:"legislation"`
+	Object      []string `json:"object"`
+	Months      []string `json:"months"`
+}
+
+// FilterOptions returns the filter choices.
+func (f *Figures) FilterOptions(ctx context.Context) (*Options, error) {
+	return memoise(f, "options", func() (*Options, error) {
+		o := &Options{}
+		for _, d := range []struct {
+			dim index.Dim
+			to  *[]string
+		}{{index.DimLegislation, &o.Legislation}, {index.DimObject, &o.Object}, {index.DimMonth, &o.Months}} {
+			rows, err := f.Ix.Count(index.Query{GroupBy: []index.Dim{d.dim}})
+			if err != nil {
+				return nil, err
+			}
+			*d.to = []string{}
+			for _, r := range rows {
+				if r.Values[0] != "" {
+					*d.to = append(*d.to, r.Values[0])
+				}
+			}
+		}
+		return o, nil
+	})
+}

@@ -1,0 +1,156 @@
+package server
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// respCache keeps whole public GET answers, keyed by method, URL and the
+// data version, so that a page or API aggregate asked for again is a map
+// lookup and a write (the load budget is 25,000 requests a second). Every
+// answer is public: nothing personal is served on these paths. A new data
+// version empties it; it is bounded in entries and bytes.
+type respCache struct {
+	version func() int64
+	mu      sync.RWMutex
+	at      int64
+	items   map[string]*cached
+	bytes   int
+}
+
+type cached struct {
+	status int
+	header http.Header
+	body   []byte
+	etag   string
+}
+
+const (
+	cacheMaxEntries = 8192
+	cacheMaxBytes   = 256 << 20
+	cacheMaxItem    = 8 << 20
+)
+
+func newRespCache(version func() int64) *respCache {
+	return &respCache{version: version, items: map[string]*cached{}}
+}
+
+// bufferWriter captures an answer while it is written through.
+type bufferWriter struct {
+	http.ResponseWriter
+	status int
+	buf    bytes.Buffer
+	over   bool
+}
+
+func (w *bufferWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *bufferWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	if !w.over {
+		if w.buf.Len()+len(b) > cacheMaxItem {
+			w.over = true
+			w.buf = bytes.Buffer{}
+		} else {
+			w.buf.Write(b)
+		}
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// cacheable says which paths are cached: pages, downloads of figures and
+// both APIs; never the static files (they have their own long lifetime) or
+// the record CSV (streamed, large).
+func cacheable(r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	p := r.URL.Path
+	return !strings.HasPrefix(p, "/static/") && p != "/downloads/stops.csv" && p != "/healthz"
+}
+
+func (c *respCache) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !cacheable(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		v := c.version()
+		key := r.URL.RequestURI()
+		c.mu.RLock()
+		if c.at != v {
+			c.mu.RUnlock()
+			c.mu.Lock()
+			if c.at != v {
+				c.items, c.bytes, c.at = map[string]*cached{}, 0, v
+			}
+			c.mu.Unlock()
+			c.mu.RLock()
+		}
+		e := c.items[key]
+		c.mu.RUnlock()
+		if e != nil {
+			h := w.Header()
+			for k, vs := range e.header {
+				h[k] = vs
+			}
+			h.Set("X-Cache", "hit")
+			if inm := r.Header.Get("If-None-Match"); inm != "" && inm == e.etag {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+			w.WriteHeader(e.status)
+			if r.Method != http.MethodHead {
+				_, _ = w.Write(e.body)
+			}
+			return
+		}
+		etag := `"v` + strconv.FormatInt(v, 10) + `-` + strconv.FormatUint(fnv(key), 36) + `"`
+		if inm := r.Header.Get("If-None-Match"); inm != "" && inm == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		h := w.Header()
+		h.Set("Cache-Control", "public, max-age=300")
+		h.Set("ETag", etag)
+		h.Set("X-Cache", "miss")
+		bw := &bufferWriter{ResponseWriter: w}
+		next.ServeHTTP(bw, r)
+		if bw.status != http.StatusOK || bw.over || r.Method == http.MethodHead || h.Get("Cache-Control") == "no-store" {
+			return
+		}
+		hdr := h.Clone()
+		hdr.Del("X-Request-Id")
+		hdr.Del("X-Cache")
+		e = &cached{status: bw.status, header: hdr, body: bw.buf.Bytes(), etag: etag}
+		c.mu.Lock()
+		if c.at == v {
+			if len(c.items) >= cacheMaxEntries || c.bytes+len(e.body) > cacheMaxBytes {
+				c.items, c.bytes = map[string]*cached{}, 0 // crude but bounded: start again
+			}
+			c.items[key] = e
+			c.bytes += len(e.body)
+		}
+		c.mu.Unlock()
+	})
+}
+
+// fnv is FNV-1a, for short ETags.
+func fnv(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}

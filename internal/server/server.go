@@ -1,0 +1,182 @@
+// Package server is Charter's HTTP server: it loads the analytic and crime
+// indexes, keeps them following the store, and serves the public site, the
+// data.police.uk-compatible API and Charter's own API on one address, behind
+// request logging, panic recovery, cross-origin protection, rate limiting
+// and a response cache.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/api"
+	"github.com/stopsearch/charter/internal/index"
+	// "github.com/stopsearch/charter/internal/policeapi"
+	"github.com/stopsearch/charter/internal/public"
+	"github.com/stopsearch/charter/internal/store"
+	"github.com/stopsearch/charter/internal/web"
+)
+
+// Config is how the server runs.
+type Config struct {
+	// Force is the force the dashboard opens on; empty picks the force with
+	// the most stops.
+	Force string
+	// RateLimit is requests a second per client address (0: no limit), with
+	// bursts of RateBurst.
+	RateLimit float64
+	RateBurst int
+	// Quiet logs only failed requests (for benchmarks).
+	Quiet  bool
+	Logger *slog.Logger
+}
+
+// DefaultConfig is data.police.uk's published limit: 15 a second, bursts of 30.
+func DefaultConfig() Config {
+	return Config{RateLimit: 15, RateBurst: 30, Logger: slog.Default()}
+}
+
+// Server serves one store.
+type Server struct {
+	St      *store.Store
+	Ix      *index.Index
+	Cr      *index.Crimes
+	Figures *public.Figures
+	handler http.Handler
+	stops   []func()
+	log     *slog.Logger
+}
+
+// New loads the indexes from st, follows it, and builds the routes.
+func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Server{St: st, log: cfg.Logger}
+	start := time.Now()
+	var err error
+	if s.Ix, err = index.Load(ctx, st); err != nil {
+		return nil, fmt.Errorf("load the analytic index: %w", err)
+	}
+	if s.Cr, err = index.LoadCrimes(ctx, st); err != nil {
+		return nil, fmt.Errorf("load the crime index: %w", err)
+	}
+	stop, err := s.Ix.Follow(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	s.stops = append(s.stops, stop)
+	if stop, err = s.Cr.Follow(ctx, st); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.stops = append(s.stops, stop)
+	force := cfg.Force
+	if force == "" {
+		force = busiestForce(s.Ix)
+	}
+	s.Figures = public.New(st, s.Ix, s.Cr, force)
+	// Subscribed after the indexes, so it runs after they have followed the
+	// write (subscribers run in order): no figure is cached from before it.
+	s.stops = append(s.stops, st.OnCommit(func(charter.Change) { s.Figures.Bump() }))
+	s.log.Info("indexes loaded", "stops", s.Ix.Len(), "street_crimes", s.Cr.StreetLen(), "crime_counts", s.Cr.CountLen(),
+		"force", force, "took", time.Since(start).Round(time.Millisecond))
+
+	site, err := web.New(s.Figures, s.log)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	site.Register(mux)
+	// policeapi.New(st).Register(mux)
+	api.New(s.Figures).Register(mux, site.Assets())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if err := s.Ix.Stale(); err != nil {
+			http.Error(w, "analytic index stale", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ok\n"))
+	})
+
+	var h http.Handler = mux
+	h = newRespCache(s.Figures.Version).wrap(h)
+	if cfg.RateLimit > 0 {
+		h = limited(newLimiter(cfg.RateLimit, max(cfg.RateBurst, 1)), h)
+	}
+	h = http.NewCrossOriginProtection().Handler(h)
+	h = securityHeaders(h)
+	s.handler = logged(s.log, cfg.Quiet, h)
+	return s, nil
+}
+
+// busiestForce is the force with the most stops in the index.
+func busiestForce(ix *index.Index) string {
+	rows, err := ix.Count(index.Query{GroupBy: []index.Dim{index.DimForce}})
+	best, n := "metropolitan", -1
+	if err != nil {
+		return best
+	}
+	for _, r := range rows {
+		if r.Count > n {
+			best, n = r.Values[0], r.Count
+		}
+	}
+	return best
+}
+
+// securityHeaders are sent with every answer: no framing, no sniffing, and
+// a content security policy that allows only our own files (the vendored
+// libraries included) and the data: URIs Leaflet uses.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Handler is the whole site, for tests and for serving.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Serve answers on ln until ctx ends, then shuts down gracefully. ready, if
+// not nil, is called with the URL once the server is listening.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, ready func(url string)) error {
+	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if ready != nil {
+		ready("http://" + ln.Addr().String() + "/")
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shut); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Close stops following the store.
+func (s *Server) Close() {
+	for _, stop := range s.stops {
+		stop()
+	}
+	s.stops = nil
+}

@@ -1,0 +1,168 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/report"
+)
+
+// funcs are the template functions. Numbers are formatted here, once, so
+// that every page spells a figure the same way (and tests can find it).
+func (s *Site) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset": s.assets.URL,
+		"int":   FormatInt,
+		"intp":  func(p *int) string { return ifNil(p == nil, func() string { return FormatInt(*p) }) },
+		"rate":  FormatRate,
+		"pct":   FormatPct,
+		"ci":    formatCI,
+		"pctci": formatPctCI,
+		"num": func(p *float64) string {
+			return ifNil(p == nil, func() string { return strconv.FormatFloat(*p, 'f', 4, 64) })
+		},
+		"lo":        func(ci []float64) string { return bound(ci, 0) },
+		"hi":        func(ci []float64) string { return bound(ci, 1) },
+		"flagText":  FlagText,
+		"flagged":   flagged,
+		"join":      strings.Join,
+		"query":     func(q string) template.URL { return template.URL(ifEmpty(q, "?"+q)) },
+		"amp":       func(q string) template.URL { return template.URL(ifEmpty(q, "&"+q)) },
+		"selected":  func(vs []string, v string) bool { return contains(vs, v) },
+		"share":     func(p report.Proportion) string { return FormatPct(p.Rate) },
+		"sharep":    func(p *report.Proportion) string { return ifNil(p == nil, func() string { return FormatPct(p.Rate) }) },
+		"forceName": charter.ForceName,
+		"ptrf":      func(v float64) *float64 { return &v },
+		"pctnum": func(p *float64) string {
+			return ifNil(p == nil, func() string { return strconv.FormatFloat(*p*100, 'f', 2, 64) })
+		},
+		"pctlo": func(ci []float64) string { return pctBound(ci, 0) },
+		"pcthi": func(ci []float64) string { return pctBound(ci, 1) },
+	}
+}
+
+func ifNil(isNil bool, f func() string) string {
+	if isNil {
+		return "–"
+	}
+	return f()
+}
+
+func ifEmpty(q, s string) string {
+	if q == "" {
+		return ""
+	}
+	return s
+}
+
+func contains(vs []string, v string) bool {
+	for _, x := range vs {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// FormatInt writes n with thousands separators: 196,715.
+func FormatInt(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// FormatRate writes a rate (per 1,000, or a ratio) with one decimal, or two
+// below 10 so that small ratios keep their meaning; "–" when unknown.
+func FormatRate(p *float64) string {
+	if p == nil || math.IsNaN(*p) || math.IsInf(*p, 0) {
+		return "–"
+	}
+	if math.Abs(*p) < 10 {
+		return strconv.FormatFloat(*p, 'f', 2, 64)
+	}
+	return strconv.FormatFloat(*p, 'f', 1, 64)
+}
+
+// FormatPct writes a share as a percentage with one decimal.
+func FormatPct(p *float64) string {
+	if p == nil || math.IsNaN(*p) {
+		return "–"
+	}
+	return strconv.FormatFloat(*p*100, 'f', 1, 64) + "%"
+}
+
+func formatCI(ci []float64) string {
+	if len(ci) != 2 {
+		return ""
+	}
+	return fmt.Sprintf("%s to %s", FormatRate(&ci[0]), FormatRate(&ci[1]))
+}
+
+func formatPctCI(ci []float64) string {
+	if len(ci) != 2 {
+		return ""
+	}
+	return fmt.Sprintf("%s to %s", FormatPct(&ci[0]), FormatPct(&ci[1]))
+}
+
+func pctBound(ci []float64, i int) string {
+	if len(ci) != 2 {
+		return ""
+	}
+	return strconv.FormatFloat(ci[i]*100, 'f', 2, 64)
+}
+
+func bound(ci []float64, i int) string {
+	if len(ci) != 2 {
+		return ""
+	}
+	return strconv.FormatFloat(ci[i], 'f', 4, 64)
+}
+
+// flagged reports whether a month's flags change what its volume means:
+// those are drawn and marked on charts (a field not reported is listed but
+// does not mark the month).
+func flagged(flags []string) string {
+	var out []string
+	for _, f := range flags {
+		if !strings.HasPrefix(f, charter.FlagNotReportedPrefix) {
+			out = append(out, FlagText(f))
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// FlagText explains a data-quality flag in plain words.
+func FlagText(f string) string {
+	switch f {
+	case charter.FlagMissing:
+		return "no data published for this month"
+	case charter.FlagLowVolume:
+		return "incomplete: far fewer records than the months around it"
+	case charter.FlagLocatedOnly:
+		return "only searches with a location are in the data"
+	case charter.FlagMidnightHeavy:
+		return "many records timed at exactly midnight"
+	case charter.FlagNotStatedDrop:
+		return "ethnicity 'not stated' unusually rare"
+	}
+	if field, ok := strings.CutPrefix(f, charter.FlagNotReportedPrefix); ok {
+		return "not reported: " + strings.ReplaceAll(field, "_", " ")
+	}
+	return f
+}
