@@ -12,9 +12,10 @@ import (
 	"github.com/stopsearch/charter/internal/store"
 )
 
-// loadPrecision imports the real data precision needs: London boroughs and
+// loadPrecision imports the real data precision (and the profile) needs: London boroughs and
 // wards (2022 wards for Barking and Dagenham), the Met archive months, one
-// MPS ward-level download and three months of City of London street crime.
+// MPS ward-level download, three months of City of London street crime and
+// the Census 2021 ward populations.
 func loadPrecision(t *testing.T) (*store.Store, *index.Index, *index.Crimes) {
 	t.Helper()
 	s := importReal(t, "boundaries/london-lad22.geojson.gz", "boundaries/london-wards-2018.geojson.gz",
@@ -22,7 +23,8 @@ func loadPrecision(t *testing.T) (*store.Store, *index.Index, *index.Crimes) {
 		"police-uk/metropolitan-stop-and-search-2021-06_2022-08.zip",
 		"crime/MPS_Ward_Level_Crime_most_recent_24_months_2021-09_to_2023-08.csv.gz",
 		"police-uk/2023-01-city-of-london-street.csv.gz", "police-uk/2023-02-city-of-london-street.csv.gz",
-		"police-uk/2023-03-city-of-london-street.csv.gz")
+		"police-uk/2023-03-city-of-london-street.csv.gz",
+		"census/london-ward2022-census2021-ethnic-group-19cat.csv.gz")
 	ix, err := index.Load(context.Background(), s)
 	if err != nil {
 		t.Fatal(err)
@@ -43,6 +45,8 @@ func TestPrecision(t *testing.T) {
 	t.Run("wards", func(t *testing.T) { testPrecisionWards(t, s, ix, cr) })
 	t.Run("hex", func(t *testing.T) { testPrecisionHex(t, s, ix, cr) })
 	t.Run("bad input", func(t *testing.T) { testPrecisionBadInput(t, s, ix, cr) })
+	t.Run("profile", func(t *testing.T) { testProfile(t, s, ix, cr) })
+	t.Run("default period", func(t *testing.T) { testDefaultPeriod(t, s) })
 }
 
 func testPrecisionWards(t *testing.T, s *store.Store, ix *index.Index, cr *index.Crimes) {
