@@ -194,6 +194,7 @@ func docsPage(w http.ResponseWriter, assets Assets) {
 	_, _ = w.Write([]byte(`<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Charter API</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="` + assets.URL("vendor/swagger-ui.css") + `">
 </head><body>
 <main id="main"><h1 class="visually-hidden">Charter API</h1><p><a href="/">Back to Charter</a> · <a href="/api/openapi.json">OpenAPI 3.1 document</a></p><div id="swagger-ui" data-url="/api/openapi.json"></div></main>

@@ -38,34 +38,54 @@ func newRespCache(version func() int64) *respCache {
 	return &respCache{version: version, items: map[string]*cached{}}
 }
 
-// bufferWriter captures an answer while it is written through.
+// bufferWriter holds an answer back until the handler is done, so that it
+// is in the cache before the client has it (a client that asks again at
+// once gets the hit). An answer larger than cacheMaxItem is not kept: the
+// part held is sent and the rest passes straight through.
 type bufferWriter struct {
-	http.ResponseWriter
+	w      http.ResponseWriter
 	status int
 	buf    bytes.Buffer
 	over   bool
 }
 
+func (w *bufferWriter) Header() http.Header { return w.w.Header() }
+
 func (w *bufferWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
 	}
-	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *bufferWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
-	if !w.over {
-		if w.buf.Len()+len(b) > cacheMaxItem {
-			w.over = true
-			w.buf = bytes.Buffer{}
-		} else {
-			w.buf.Write(b)
-		}
+	if w.over {
+		return w.w.Write(b)
 	}
-	return w.ResponseWriter.Write(b)
+	if w.buf.Len()+len(b) <= cacheMaxItem {
+		return w.buf.Write(b)
+	}
+	w.over = true
+	w.w.WriteHeader(w.status)
+	if _, err := w.w.Write(w.buf.Bytes()); err != nil {
+		return 0, err
+	}
+	w.buf = bytes.Buffer{}
+	return w.w.Write(b)
+}
+
+// finish sends what is held.
+func (w *bufferWriter) finish() {
+	if w.over {
+		return
+	}
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	w.w.WriteHeader(w.status)
+	_, _ = w.w.Write(w.buf.Bytes())
 }
 
 // cacheable says which paths are cached: pages, downloads of figures and
@@ -124,15 +144,17 @@ func (c *respCache) wrap(next http.Handler) http.Handler {
 		h.Set("Cache-Control", "public, max-age=300")
 		h.Set("ETag", etag)
 		h.Set("X-Cache", "miss")
-		bw := &bufferWriter{ResponseWriter: w}
+		bw := &bufferWriter{w: w}
 		next.ServeHTTP(bw, r)
 		if bw.status != http.StatusOK || bw.over || r.Method == http.MethodHead || h.Get("Cache-Control") == "no-store" {
+			bw.finish()
 			return
 		}
 		hdr := h.Clone()
 		hdr.Del("X-Request-Id")
 		hdr.Del("X-Cache")
-		e = &cached{status: bw.status, header: hdr, body: bw.buf.Bytes(), etag: etag}
+		e = &cached{status: bw.status, header: hdr, body: bytes.Clone(bw.buf.Bytes()), etag: etag}
+		defer bw.finish()
 		c.mu.Lock()
 		if c.at == v {
 			if len(c.items) >= cacheMaxEntries || c.bytes+len(e.body) > cacheMaxBytes {

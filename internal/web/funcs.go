@@ -147,6 +147,21 @@ func flagged(flags []string) string {
 	return strings.Join(out, "; ")
 }
 
+// notReported lists the fields some month of a trend does not report.
+func notReported(trend []report.TrendMonth) []string {
+	var out []string
+	for _, m := range trend {
+		for _, f := range m.Flags {
+			if field, ok := strings.CutPrefix(f, charter.FlagNotReportedPrefix); ok {
+				if name := strings.ReplaceAll(field, "_", " "); !contains(out, name) {
+					out = append(out, name)
+				}
+			}
+		}
+	}
+	return out
+}
+
 // FlagText explains a data-quality flag in plain words.
 func FlagText(f string) string {
 	switch f {
