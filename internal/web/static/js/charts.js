@@ -455,9 +455,17 @@
 		box.appendChild(out.svg);
 
 		var anchor = table.closest(".table-wrap");
-		if (!anchor || anchor.parentNode !== figure) anchor = table;
+		// A long table may sit in <details class="table-details" open>: open
+		// without JavaScript (the table is the chart), folded once the chart
+		// is drawn above it.
+		var fold = anchor && anchor.parentNode && anchor.parentNode.matches("details.table-details") ? anchor.parentNode : null;
+		if (fold && fold.parentNode === figure) anchor = fold;
+		else if (!anchor || anchor.parentNode !== figure) anchor = table;
 		if (old) old.replaceWith(box);
-		else anchor.parentNode.insertBefore(box, anchor);
+		else {
+			anchor.parentNode.insertBefore(box, anchor);
+			if (fold) fold.open = false;
+		}
 		state.get(figure).width = width;
 	}
 

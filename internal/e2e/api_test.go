@@ -1,0 +1,148 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/stopsearch/charter/internal/cli"
+	"github.com/stopsearch/charter/internal/report"
+	"github.com/stopsearch/charter/internal/web"
+)
+
+// testAPI checks Charter's own API against its OpenAPI 3.1 document: every
+// operation answers, and every answer validates against the schema the
+// document gives for it (JSON Schema 2020-12, OpenAPI 3.1's dialect).
+func testAPI(t *testing.T, s *site) {
+	var doc map[string]any
+	raw := s.getJSON(t, "/api/openapi.json", &doc)
+	if doc["openapi"] != "3.1.0" {
+		t.Fatalf("openapi = %v, want 3.1.0", doc["openapi"])
+	}
+	docJSON, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	const base = "https://charter.test/openapi.json"
+	if err := c.AddResource(base, docJSON); err != nil {
+		t.Fatal(err)
+	}
+	calls := map[string]string{
+		"/api/v1/areas/{code}/profile": "/api/v1/areas/E05014066/profile",
+		"/api/v1/wards/{code}":         "/api/v1/wards/E05014066",
+		"/api/v1/precision":            "/api/v1/precision",
+		"/api/v1/filters":              "/api/v1/filters",
+		"/api/v1/period":               "/api/v1/period",
+	}
+	paths := doc["paths"].(map[string]any)
+	if len(paths) != len(calls) {
+		t.Errorf("the document has %d paths, the test knows %d: test every operation", len(paths), len(calls))
+	}
+	for p, item := range paths {
+		call, ok := calls[p]
+		if !ok {
+			t.Errorf("no test call for %s", p)
+			continue
+		}
+		ref := item.(map[string]any)["get"].(map[string]any)["responses"].(map[string]any)["200"].(map[string]any)["content"].(map[string]any)["application/json"].(map[string]any)["schema"].(map[string]any)["$ref"].(string)
+		sch, err := c.Compile(base + ref)
+		if err != nil {
+			t.Fatalf("%s: compile %s: %v", p, ref, err)
+		}
+		for _, q := range []string{"", "?from=2022-02&to=2022-04&legislation=Misuse+of+Drugs+Act+1971+(section+23)"} {
+			var body any
+			b := s.getJSON(t, call+q, &body)
+			v, _ := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+			if err := sch.Validate(v); err != nil {
+				t.Errorf("GET %s%s does not match its schema %s: %v", call, q, ref, err)
+			}
+		}
+	}
+	// Errors are problem documents with the status of the error's code.
+	for path, status := range map[string]int{
+		"/api/v1/areas/NOPE/profile":                  404,
+		"/api/v1/wards/E09000002":                     404,
+		"/api/v1/precision?from=2022-05":              400,
+		"/api/v1/areas/E09000002/profile?from=x&to=y": 400,
+		"/api/v1/nothing":                             404,
+	} {
+		code, ct, b := s.get(t, path)
+		var pr struct {
+			Status int    `json:"status"`
+			Detail string `json:"detail"`
+		}
+		if code != status || ct != "application/problem+json" || json.Unmarshal(b, &pr) != nil || pr.Status != status || pr.Detail == "" {
+			t.Errorf("GET %s: %d %s %s, want a %d problem document", path, code, ct, b, status)
+		}
+	}
+}
+
+// testMatchesCLI checks that the site and the API show the numbers the CLI
+// reports compute, on the same database.
+func testMatchesCLI(t *testing.T, s *site) {
+	var period struct{ From, To string }
+	s.getJSON(t, "/api/v1/period", &period)
+	if period.From != "2021-06" || period.To != "2022-05" {
+		t.Errorf("default period %s to %s; the demo's latest 12 sound Met months are 2021-06 to 2022-05", period.From, period.To)
+	}
+	for _, area := range []string{"E05014066", "E09000002", "metropolitan"} {
+		var out, errb bytes.Buffer
+		code := cli.Run(context.Background(), []string{"--db", s.dsn, "report", "disproportionality", "--area", area,
+			"--from", period.From, "--to", period.To, "--format", "json"}, &out, &errb)
+		if code != 0 {
+			t.Fatalf("charter report disproportionality --area %s: exit %d: %s", area, code, errb.String())
+		}
+		var fromCLI report.Disproportionality
+		if err := json.Unmarshal(out.Bytes(), &fromCLI); err != nil {
+			t.Fatal(err)
+		}
+		var prof report.Profile
+		s.getJSON(t, "/api/v1/areas/"+area+"/profile", &prof)
+		got, _ := json.Marshal(prof.Disproportionality.Rows)
+		want, _ := json.Marshal(fromCLI.Rows)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: API disproportionality rows differ from the CLI's:\n api %s\n cli %s", area, got, want)
+		}
+		if prof.Searches != fromCLI.Searches+fromCLI.VehicleOnlyExcluded {
+			t.Errorf("%s: profile counts %d searches, the CLI %d counted + %d vehicle-only", area, prof.Searches, fromCLI.Searches, fromCLI.VehicleOnlyExcluded)
+		}
+
+		out.Reset()
+		if code := cli.Run(context.Background(), []string{"--db", s.dsn, "report", "outcomes", "--area", area,
+			"--from", period.From, "--to", period.To, "--format", "json"}, &out, &errb); code != 0 {
+			t.Fatalf("charter report outcomes: exit %d: %s", code, errb.String())
+		}
+		var oc report.Outcomes
+		if err := json.Unmarshal(out.Bytes(), &oc); err != nil {
+			t.Fatal(err)
+		}
+		arrests, searches := 0, 0
+		for _, r := range oc.Rows {
+			arrests += r.Arrest.Count
+			searches += r.Searches
+		}
+		if prof.Arrest.Count != arrests || prof.Arrest.Of != searches {
+			t.Errorf("%s: profile arrests %d of %d, outcome report %d of %d", area, prof.Arrest.Count, prof.Arrest.Of, arrests, searches)
+		}
+	}
+	// The ward page prints the CLI's rate for Black residents of Northbury.
+	var out, errb bytes.Buffer
+	cli.Run(context.Background(), []string{"--db", s.dsn, "report", "disproportionality", "--area", "E05014066",
+		"--from", period.From, "--to", period.To, "--format", "json"}, &out, &errb)
+	var d report.Disproportionality
+	_ = json.Unmarshal(out.Bytes(), &d)
+	_, _, page := s.get(t, "/wards/E05014066")
+	for _, r := range d.Rows {
+		if r.Group == "Black" && r.Rate != nil {
+			if want := web.FormatRate(r.Rate); !strings.Contains(string(page), "<th scope=\"row\">Black</th><td class=\"num\">"+web.FormatInt(r.Searches)+"</td>") || !strings.Contains(string(page), want) {
+				t.Errorf("ward page lacks the CLI's Black row: %d searches, rate %s", r.Searches, want)
+			}
+		}
+	}
+}

@@ -1,0 +1,101 @@
+package e2e
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// testPages asks for every public page as a browser without JavaScript
+// would, and checks what must and must not be there.
+func testPages(t *testing.T, s *site) {
+	pages := []struct {
+		path   string
+		status int
+		want   []string // substrings of the HTML
+	}{
+		{"/", 200, []string{"<h1>Stop and search: Metropolitan Police Service</h1>", `id="trend"`, `id="disproportionality"`, `id="subareas"`, "Barking and Dagenham", `data-geojson="/downloads/boroughs.geojson?force=metropolitan`}},
+		{"/forces/metropolitan", 200, []string{"Stop and search: Metropolitan Police Service"}},
+		{"/boroughs/E09000002", 200, []string{"Stop and search in Barking and Dagenham", `href="/wards/E05014066`, "Northbury", `id="weapon-crime"`}},
+		{"/wards/E05014066", 200, []string{"Stop and search in Northbury ward", `id="comparison"`, `id="hotspot"`, "weapon-crime hotspot", `aria-current="page">Northbury`}},
+		{"/rights", 200, []string{`id="gowisely"`, `id="complain"`, `id="your-record"`}},
+		{"/downloads", 200, []string{"/downloads/stops.csv?force=metropolitan&amp;month=2022-03", "boroughs.geojson"}},
+		{"/api/docs", 200, []string{"/api/openapi.json", "swagger-ui-bundle"}},
+		{"/wards/E09000002", 404, []string{"is not a ward"}},
+		{"/boroughs/E05014066", 404, []string{"is not a borough"}},
+		{"/wards/NOPE", 404, []string{"no area with code"}},
+		{"/boroughs/E09000002?from=2022-13&to=2022-05", 400, []string{"is not YYYY-MM"}},
+		{"/boroughs/E09000002?from=2022-05&to=2021-06", 400, []string{"is after"}},
+		{"/nowhere", 404, nil},
+	}
+	for _, p := range pages {
+		code, ct, b := s.get(t, p.path)
+		if code != p.status {
+			t.Errorf("GET %s: %d, want %d: %.400s", p.path, code, p.status, b)
+			continue
+		}
+		if p.status == 200 && !strings.HasPrefix(ct, "text/html") {
+			t.Errorf("GET %s: content type %q", p.path, ct)
+		}
+		for _, w := range p.want {
+			if !strings.Contains(string(b), w) {
+				t.Errorf("GET %s: no %q", p.path, w)
+			}
+		}
+	}
+
+	// The incomplete Met API months are shown as such wherever the trend is.
+	_, _, home := s.get(t, "/")
+	row := regexp.MustCompile(`<tr data-flag="([^"]*)"><th scope="row">2024-09</th>`).FindSubmatch(home)
+	if row == nil || !strings.Contains(string(row[1]), "incomplete") {
+		t.Errorf("home: the 2024-09 trend row is not flagged incomplete (%q)", row)
+	}
+	missing := regexp.MustCompile(`<th scope="row">2023-01</th><td class="num" data-value="">no data</td>`)
+	if !missing.Match(home) {
+		t.Error("home: 2023-01, a month with no data published, is not shown as no data")
+	}
+
+	// Static files are content-hashed and cached for a year.
+	css := regexp.MustCompile(`href="(/static/[0-9a-f]{12}/css/charter.css)"`).FindSubmatch(home)
+	if css == nil {
+		t.Fatal("home: no hashed stylesheet link")
+	}
+	resp, err := http.Get(s.url + string(css[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Cache-Control"), "immutable") {
+		t.Errorf("stylesheet: %d, Cache-Control %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
+	}
+
+	// Public answers are cached: the second ask is a hit.
+	for i, want := range []string{"", "hit"} {
+		resp, err := http.Get(s.url + "/boroughs/E09000030")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if i == 1 && resp.Header.Get("X-Cache") != want {
+			t.Errorf("second GET of a borough page: X-Cache %q, want hit", resp.Header.Get("X-Cache"))
+		}
+	}
+}
+
+// testPrivacy checks that nothing public carries a field that could
+// identify a person or an officer.
+func testPrivacy(t *testing.T, s *site) {
+	forbidden := []string{"officer_id", "grounds", "receipt_ref", "authorisation_id", "officer_name", "collar"}
+	for _, p := range []string{"/", "/boroughs/E09000002", "/wards/E05014066", "/api/v1/areas/E05014066/profile",
+		"/api/v1/wards/E05014066", "/api/v1/precision", "/downloads/stops.csv?force=metropolitan&month=2024-09",
+		"/api/stops-force?force=metropolitan&date=2024-09", "/api/openapi.json"} {
+		_, _, b := s.get(t, p)
+		low := strings.ToLower(string(b))
+		for _, f := range forbidden {
+			if strings.Contains(low, f) {
+				t.Errorf("GET %s holds %q", p, f)
+			}
+		}
+	}
+}
