@@ -2,6 +2,7 @@ package public
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/report"
@@ -17,7 +18,8 @@ type Measure struct {
 // its borough and the whole force area.
 type Comparison struct {
 	Measure string  `json:"measure"`
-	Unit    string  `json:"unit"` // "per 1,000 residents" or "share"
+	Kind    string  `json:"kind"` // "rate" (per 1,000 residents) or "share"
+	Unit    string  `json:"unit"` // the unit in words
 	Ward    Measure `json:"ward"`
 	Borough Measure `json:"borough"`
 	Force   Measure `json:"force"`
@@ -41,6 +43,9 @@ type WardView struct {
 	Score         *report.Proportion `json:"force_score"`
 	HotspotCrime  float64            `json:"force_hotspot_crime_share"`
 	PrecisionNote string             `json:"precision_note,omitempty"`
+	// PrecisionNotes are the force-wide report's notes: what the ranking
+	// leaves out (wards whose boundary vintage differs from the counts').
+	PrecisionNotes []string `json:"precision_notes"`
 }
 
 // Ward computes the view of one ward.
@@ -93,17 +98,20 @@ func (v *WardView) compare() {
 		}
 	}
 	lines := []struct {
-		name, unit string
-		fn         get
+		name, kind, unit string
+		fn               get
 	}{
-		{"Searches", "per 1,000 residents", rate},
-		{"Weapon-enabled crime", "per 1,000 residents", weapon},
-		{"Searches ending in arrest", "share of searches", share(func(p *report.Profile) *report.Proportion { return &p.Arrest })},
-		{"Outcome linked to object of search (find rate)", "share of searches where recorded", share(func(p *report.Profile) *report.Proportion { return p.Find })},
-		{"More than outer clothing removed", "share of searches where recorded", share(func(p *report.Profile) *report.Proportion { return p.StripSearch })},
+		{"Searches", "rate", "per 1,000 residents", rate},
+		{"Weapon-enabled crime", "rate", "per 1,000 residents", weapon},
+		{"Searches ending in arrest", "share", "share of searches", share(func(p *report.Profile) *report.Proportion { return &p.Arrest })},
+		{"Outcome linked to object of search (find rate)", "share", "share of searches where recorded", share(func(p *report.Profile) *report.Proportion { return p.Find })},
+		{"More than outer clothing removed", "share", "share of searches where recorded", share(func(p *report.Profile) *report.Proportion { return p.StripSearch })},
+	}
+	if wc := v.Ward.WeaponCrime; wc != nil && wc.Months > 0 {
+		lines[1].unit = fmt.Sprintf("per 1,000 residents over the %d months of the period the crime counts cover", wc.Months)
 	}
 	for _, l := range lines {
-		c := Comparison{Measure: l.name, Unit: l.unit, Ward: l.fn(v.Ward)}
+		c := Comparison{Measure: l.name, Kind: l.kind, Unit: l.unit, Ward: l.fn(v.Ward)}
 		if v.Borough != nil {
 			c.Borough = l.fn(v.Borough)
 		}
@@ -124,7 +132,7 @@ func (f *Figures) hotspot(ctx context.Context, v *WardView, code string, fl Filt
 		}
 		return err
 	}
-	v.Units, v.Hotspots, v.Top, v.HotspotCrime = p.Units, p.Hotspots, p.Top, p.HotspotCrimeShare
+	v.Units, v.Hotspots, v.Top, v.HotspotCrime, v.PrecisionNotes = p.Units, p.Hotspots, p.Top, p.HotspotCrimeShare, p.Notes
 	score := p.Score
 	v.Score = &score
 	for i := range p.Ranked {
