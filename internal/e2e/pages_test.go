@@ -56,6 +56,16 @@ func testPages(t *testing.T, s *site) {
 		t.Error("home: 2023-01, a month with no data published, is not shown as no data")
 	}
 
+	// A period over the incomplete months says loudly that it undercounts;
+	// the default period has no such month.
+	if strings.Contains(string(home), `data-figure="undercount"`) {
+		t.Error("home: the default period is flagged as undercounting")
+	}
+	_, _, api := s.get(t, "/?from=2024-09&to=2025-04")
+	if !strings.Contains(string(api), `data-figure="undercount"`) || !strings.Contains(string(api), "2024-09, 2024-10") {
+		t.Error("home over 2024-09 to 2025-04 does not warn that its months are incomplete")
+	}
+
 	// Static files are content-hashed and cached for a year.
 	css := regexp.MustCompile(`href="(/static/[0-9a-f]{12}/css/charter.css)"`).FindSubmatch(home)
 	if css == nil {

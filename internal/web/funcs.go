@@ -25,20 +25,21 @@ func (s *Site) funcs() template.FuncMap {
 		"num": func(p *float64) string {
 			return ifNil(p == nil, func() string { return strconv.FormatFloat(*p, 'f', 4, 64) })
 		},
-		"lo":          func(ci []float64) string { return bound(ci, 0) },
-		"hi":          func(ci []float64) string { return bound(ci, 1) },
-		"flagText":    FlagText,
-		"flagged":     flagged,
-		"notReported": notReported,
-		"rawp":        func(p *int) string { return ifNil(p == nil, func() string { return strconv.Itoa(*p) }) },
-		"join":        strings.Join,
-		"query":       func(q string) template.URL { return template.URL(ifEmpty(q, "?"+q)) },
-		"amp":         func(q string) template.URL { return template.URL(ifEmpty(q, "&"+q)) },
-		"selected":    func(vs []string, v string) bool { return contains(vs, v) },
-		"share":       func(p report.Proportion) string { return FormatPct(p.Rate) },
-		"sharep":      func(p *report.Proportion) string { return ifNil(p == nil, func() string { return FormatPct(p.Rate) }) },
-		"forceName":   charter.ForceName,
-		"ptrf":        func(v float64) *float64 { return &v },
+		"lo":            func(ci []float64) string { return bound(ci, 0) },
+		"hi":            func(ci []float64) string { return bound(ci, 1) },
+		"flagText":      FlagText,
+		"flagged":       flagged,
+		"notReported":   notReported,
+		"unsoundMonths": unsoundMonths,
+		"rawp":          func(p *int) string { return ifNil(p == nil, func() string { return strconv.Itoa(*p) }) },
+		"join":          strings.Join,
+		"query":         func(q string) template.URL { return template.URL(ifEmpty(q, "?"+q)) },
+		"amp":           func(q string) template.URL { return template.URL(ifEmpty(q, "&"+q)) },
+		"selected":      func(vs []string, v string) bool { return contains(vs, v) },
+		"share":         func(p report.Proportion) string { return FormatPct(p.Rate) },
+		"sharep":        func(p *report.Proportion) string { return ifNil(p == nil, func() string { return FormatPct(p.Rate) }) },
+		"forceName":     charter.ForceName,
+		"ptrf":          func(v float64) *float64 { return &v },
 		"pctnum": func(p *float64) string {
 			return ifNil(p == nil, func() string { return strconv.FormatFloat(*p*100, 'f', 2, 64) })
 		},
@@ -158,6 +159,20 @@ func notReported(trend []report.TrendMonth) []string {
 				if name := strings.ReplaceAll(field, "_", " "); !contains(out, name) {
 					out = append(out, name)
 				}
+			}
+		}
+	}
+	return out
+}
+
+// unsoundMonths lists the months of a period whose volume is in doubt
+// (missing or low-volume): counts and rates over them undercount.
+func unsoundMonths(flags []report.MonthFlags) []string {
+	var out []string
+	for _, m := range flags {
+		for _, f := range m.Flags {
+			if (f == charter.FlagMissing || f == charter.FlagLowVolume) && !contains(out, m.Month) {
+				out = append(out, m.Month)
 			}
 		}
 	}
