@@ -51,7 +51,9 @@ func (f *Figures) Version() int64 { return f.version.Load() }
 
 // memoise computes fn once per key and data version. Concurrent callers of
 // one key wait for the first, so a burst of requests computes a figure once.
-func memoise[T any](f *Figures, key string, fn func() (T, error)) (T, error) {
+// fn runs without the caller's cancellation: the figure is for everyone
+// waiting, and one client going away must not fail the others.
+func memoise[T any](ctx context.Context, f *Figures, key string, fn func(ctx context.Context) (T, error)) (T, error) {
 	v := f.version.Load()
 	f.mu.Lock()
 	if f.at != v {
@@ -63,7 +65,7 @@ func memoise[T any](f *Figures, key string, fn func() (T, error)) (T, error) {
 		f.memo[key] = e
 	}
 	f.mu.Unlock()
-	e.once.Do(func() { e.val, e.err = fn() })
+	e.once.Do(func() { e.val, e.err = fn(context.WithoutCancel(ctx)) })
 	if e.err != nil {
 		f.mu.Lock()
 		if f.memo[key] == e {
@@ -79,7 +81,7 @@ func memoise[T any](f *Figures, key string, fn func() (T, error)) (T, error) {
 // Period is the default period of the site's force (report.DefaultPeriod).
 func (f *Figures) Period(ctx context.Context) (from, to charter.Month, err error) {
 	type period struct{ from, to charter.Month }
-	p, err := memoise(f, "period", func() (period, error) {
+	p, err := memoise(ctx, f, "period", func(ctx context.Context) (period, error) {
 		from, to, _, err := report.DefaultPeriod(ctx, f.St, f.Force)
 		return period{from, to}, err
 	})
@@ -100,14 +102,14 @@ func (f *Figures) Resolve(ctx context.Context, fl Filter) (Filter, error) {
 
 // Profile is the profile of an area (report.NewProfile).
 func (f *Figures) Profile(ctx context.Context, area string, fl Filter) (*report.Profile, error) {
-	return memoise(f, "profile|"+area+"|"+fl.Key(), func() (*report.Profile, error) {
+	return memoise(ctx, f, "profile|"+area+"|"+fl.Key(), func(ctx context.Context) (*report.Profile, error) {
 		return report.NewProfile(ctx, f.St, f.Ix, f.Cr, report.ProfileQuery{Area: area, From: fl.From, To: fl.To, Where: fl.Where()})
 	})
 }
 
 // Precision is the force-wide precision report over wards, every ward ranked.
 func (f *Figures) Precision(ctx context.Context, fl Filter) (*report.Precision, error) {
-	return memoise(f, "precision|"+fl.Key(), func() (*report.Precision, error) {
+	return memoise(ctx, f, "precision|"+fl.Key(), func(ctx context.Context) (*report.Precision, error) {
 		return report.NewPrecision(ctx, f.St, f.Ix, f.Cr, report.PrecisionQuery{Area: f.Force, From: fl.From, To: fl.To,
 			Unit: "ward", Rank: 100000, Where: fl.Where()})
 	})
@@ -123,7 +125,7 @@ type Options struct {
 
 // FilterOptions returns the filter choices.
 func (f *Figures) FilterOptions(ctx context.Context) (*Options, error) {
-	return memoise(f, "options", func() (*Options, error) {
+	return memoise(ctx, f, "options", func(ctx context.Context) (*Options, error) {
 		o := &Options{}
 		for _, d := range []struct {
 			dim index.Dim

@@ -13,7 +13,7 @@ import (
 // profile as feature properties: what the choropleth maps draw and what the
 // GeoJSON download holds. Areas without a boundary are left out.
 func (f *Figures) Layer(ctx context.Context, area string, fl Filter) ([]byte, error) {
-	return memoise(f, "layer|"+area+"|"+fl.Key(), func() ([]byte, error) {
+	return memoise(ctx, f, "layer|"+area+"|"+fl.Key(), func(ctx context.Context) ([]byte, error) {
 		p, err := f.Profile(ctx, area, fl)
 		if err != nil {
 			return nil, err
@@ -58,7 +58,7 @@ func (f *Figures) Layer(ctx context.Context, area string, fl Filter) ([]byte, er
 
 // boundaries maps level|code to the GeoJSON geometry of every area with one.
 func (f *Figures) boundaries(ctx context.Context) (map[string][]byte, error) {
-	return memoise(f, "boundaries", func() (map[string][]byte, error) {
+	return memoise(ctx, f, "boundaries", func(ctx context.Context) (map[string][]byte, error) {
 		areas, err := f.St.Areas(ctx, true)
 		if err != nil {
 			return nil, err

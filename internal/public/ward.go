@@ -50,7 +50,7 @@ type WardView struct {
 
 // Ward computes the view of one ward.
 func (f *Figures) Ward(ctx context.Context, code string, fl Filter) (*WardView, error) {
-	return memoise(f, "ward|"+code+"|"+fl.Key(), func() (*WardView, error) {
+	return memoise(ctx, f, "ward|"+code+"|"+fl.Key(), func(ctx context.Context) (*WardView, error) {
 		w, err := f.Profile(ctx, code, fl)
 		if err != nil {
 			return nil, err
