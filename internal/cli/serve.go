@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"time"
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/server"
@@ -17,7 +18,7 @@ func init() {
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("serve", "[--addr HOST:PORT] [--demo] [--force ID] [--rate-limit N] [--rate-burst N]")
+	fs := e.flags("serve", "[--addr HOST:PORT] [--demo] [--force ID] [--rate-limit N] [--rate-burst N] [--watch 30s]")
 	addrDefault := os.Getenv("CHARTER_ADDR")
 	if addrDefault == "" {
 		addrDefault = "127.0.0.1:8080"
@@ -28,6 +29,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	rateLimit := fs.Float64("rate-limit", 15, "requests a second per client address; 0 turns the limit off")
 	rateBurst := fs.Int("rate-burst", 30, "bursts allowed above the rate")
 	quiet := fs.Bool("quiet", false, "log only failed requests")
+	watch := fs.Duration("watch", 30*time.Second, "how often to look for imports by another process (a charter import beside the server); 0 never")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -55,7 +57,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	defer st.Close()
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	cfg := server.DefaultConfig()
-	cfg.Force, cfg.RateLimit, cfg.RateBurst, cfg.Quiet, cfg.Logger = *force, *rateLimit, *rateBurst, *quiet, log
+	cfg.Force, cfg.RateLimit, cfg.RateBurst, cfg.Quiet, cfg.Logger, cfg.Watch = *force, *rateLimit, *rateBurst, *quiet, log, *watch
 	srv, err := server.New(ctx, st, cfg)
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stopsearch/charter/data"
 	"github.com/stopsearch/charter/internal/importer"
@@ -49,6 +50,7 @@ func newSite(t *testing.T) *site {
 	cfg := server.DefaultConfig()
 	cfg.RateLimit = 0 // one test client makes every request; the limiter has its own tests
 	cfg.Quiet = true
+	cfg.Watch = 100 * time.Millisecond
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv, err := server.New(ctx, st, cfg)
 	if err != nil {
@@ -101,4 +103,5 @@ func TestSite(t *testing.T) {
 	t.Run("cli", func(t *testing.T) { testMatchesCLI(t, s) })
 	t.Run("downloads", func(t *testing.T) { testDownloads(t, s) })
 	t.Run("browser", func(t *testing.T) { testBrowser(t, s) })
+	t.Run("other process", func(t *testing.T) { testOtherProcess(t, s) })
 }

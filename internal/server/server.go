@@ -32,14 +32,17 @@ type Config struct {
 	// bursts of RateBurst.
 	RateLimit float64
 	RateBurst int
+	// Watch is how often to look for imports by another process (0: never).
+	Watch time.Duration
 	// Quiet logs only failed requests (for benchmarks).
 	Quiet  bool
 	Logger *slog.Logger
 }
 
-// DefaultConfig is data.police.uk's published limit: 15 a second, bursts of 30.
+// DefaultConfig has data.police.uk's published limit (15 a second, bursts of
+// 30) and looks for other processes' imports every 30 seconds.
 func DefaultConfig() Config {
-	return Config{RateLimit: 15, RateBurst: 30, Logger: slog.Default()}
+	return Config{RateLimit: 15, RateBurst: 30, Watch: 30 * time.Second, Logger: slog.Default()}
 }
 
 // Server serves one store.
@@ -85,6 +88,16 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	// Subscribed after the indexes, so it runs after they have followed the
 	// write (subscribers run in order): no figure is cached from before it.
 	s.stops = append(s.stops, st.OnCommit(func(charter.Change) { s.Figures.Bump() }))
+	if cfg.Watch > 0 {
+		// An import by another process is announced like one of ours, so
+		// everything above follows it too.
+		stop, err := st.Watch(context.Background(), cfg.Watch)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.stops = append(s.stops, stop)
+	}
 	s.log.Info("indexes loaded", "stops", s.Ix.Len(), "street_crimes", s.Cr.StreetLen(), "crime_counts", s.Cr.CountLen(),
 		"force", force, "took", time.Since(start).Round(time.Millisecond))
 

@@ -102,8 +102,16 @@ func (x *ImportTx) vocabID(field, label, code string) (any, error) {
 	if id, ok := x.pending[k]; ok {
 		return id, nil
 	}
+	// Another process may have added the label since this one loaded the
+	// vocabulary (two imports side by side, or an import beside a server):
+	// then its row is the label's.
 	var id int64
-	if err := x.t.queryRow(`INSERT INTO vocab (field, label, code) VALUES ($1, $2, $3) RETURNING id`, field, label, code).Scan(&id); err != nil {
+	err := x.t.queryRow(`INSERT INTO vocab (field, label, code) VALUES ($1, $2, $3)
+		ON CONFLICT (field, label) DO NOTHING RETURNING id`, field, label, code).Scan(&id)
+	if isNoRows(err) {
+		err = x.t.queryRow(`SELECT id FROM vocab WHERE field = $1 AND label = $2`, field, label).Scan(&id)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("add %s %q: %w", field, label, err)
 	}
 	x.pending[k] = id
@@ -251,6 +259,7 @@ func (x *ImportTx) Commit() error {
 		int64(x.imp.Rows), int64(x.imp.Rejects), x.imp.FinishedAt.Unix(), x.imp.ID); err != nil {
 		return err
 	}
+	x.s.own.add(x.imp.ID) // before it is visible, so Watch never takes it for another's
 	if err := x.t.commit(); err != nil {
 		return fmt.Errorf("commit %s: %w", x.imp.Source, err)
 	}

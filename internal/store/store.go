@@ -53,6 +53,9 @@ type Store struct {
 	// missed one between loading and subscribing.
 	commits atomic.Int64
 
+	// own holds the imports this process committed (for Watch).
+	own ownImports
+
 	// MonthCounts' answer, kept until the next announced commit.
 	monthMu    sync.Mutex
 	monthCache []charter.MonthCounts
