@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -214,32 +215,22 @@ func (r *Profile) parents(ctx context.Context, st *store.Store, area charter.Are
 		r.Parents = append([]AreaRef{{Code: p.Code, Name: p.Name, Level: p.Level.String()}}, r.Parents...)
 		a = p
 	}
-	if area.Level == charter.LevelBorough {
-		for _, f := range charter.Forces {
-			if codes, ok := charter.ForceBoroughs(f.ID); ok && contains(codes, area.Code) {
-				r.Parents = append([]AreaRef{{Code: f.ID, Name: f.Name, Level: charter.LevelForce.String()}}, r.Parents...)
-				break
-			}
-		}
+	// Boroughs know no force in the areas table: take it from the force's
+	// list of boroughs, for a borough or a ward's borough.
+	borough := ""
+	switch {
+	case area.Level == charter.LevelBorough:
+		borough = area.Code
+	case area.Level == charter.LevelWard && len(r.Parents) == 1:
+		borough = r.Parents[0].Code
 	}
-	if area.Level == charter.LevelWard && len(r.Parents) == 1 {
-		for _, f := range charter.Forces {
-			if codes, ok := charter.ForceBoroughs(f.ID); ok && contains(codes, r.Parents[0].Code) {
-				r.Parents = append([]AreaRef{{Code: f.ID, Name: f.Name, Level: charter.LevelForce.String()}}, r.Parents...)
-				break
-			}
+	for _, f := range charter.Forces {
+		if codes, ok := charter.ForceBoroughs(f.ID); ok && borough != "" && slices.Contains(codes, borough) {
+			r.Parents = append([]AreaRef{{Code: f.ID, Name: f.Name, Level: charter.LevelForce.String()}}, r.Parents...)
+			break
 		}
 	}
 	return nil
-}
-
-func contains(xs []string, v string) bool {
-	for _, x := range xs {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // rates fills the arrest, find and strip-search shares. The three-state
@@ -339,7 +330,7 @@ func (r *Profile) trend(ctx context.Context, st *store.Store, ix *index.Index, w
 		if a := byMonth[m]; a != nil {
 			n := a.searches
 			tm.Searches, tm.Arrests = &n, a.arrests
-		} else if !containsString(tm.Flags, charter.FlagMissing) {
+		} else if !slices.Contains(tm.Flags, charter.FlagMissing) {
 			zero := 0
 			tm.Searches = &zero
 		}
@@ -351,14 +342,12 @@ func (r *Profile) trend(ctx context.Context, st *store.Store, ix *index.Index, w
 func dedupe(xs []string) []string {
 	out := []string{}
 	for _, x := range xs {
-		if !containsString(out, x) {
+		if !slices.Contains(out, x) {
 			out = append(out, x)
 		}
 	}
 	return out
 }
-
-func containsString(xs []string, v string) bool { return contains(xs, v) }
 
 // population sets the area's census population and its search rate. The
 // disproportionality report already resolved it (a force as the sum of its

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/stopsearch/charter"
@@ -54,7 +55,7 @@ func testProfile(t *testing.T, s *store.Store, ix *index.Index, cr *index.Crimes
 		byMonth[m.Month] = m
 	}
 	for _, m := range []string{"2022-01", "2022-06"} {
-		if tm, ok := byMonth[m]; !ok || tm.Searches != nil || !containsString(tm.Flags, charter.FlagMissing) {
+		if tm, ok := byMonth[m]; !ok || tm.Searches != nil || !slices.Contains(tm.Flags, charter.FlagMissing) {
 			t.Errorf("trend %s = %+v, want no searches and flagged missing", m, tm)
 		}
 	}

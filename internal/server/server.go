@@ -17,7 +17,6 @@ import (
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/api"
 	"github.com/stopsearch/charter/internal/index"
-	// "github.com/stopsearch/charter/internal/policeapi"
 	"github.com/stopsearch/charter/internal/public"
 	"github.com/stopsearch/charter/internal/store"
 	"github.com/stopsearch/charter/internal/web"
@@ -108,7 +107,6 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	}
 	mux := http.NewServeMux()
 	site.Register(mux)
-	// policeapi.New(st).Register(mux)
 	api.New(s.Figures).Register(mux, site.Assets())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if err := s.Ix.Stale(); err != nil {

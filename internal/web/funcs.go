@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,7 +36,7 @@ func (s *Site) funcs() template.FuncMap {
 		"join":          strings.Join,
 		"query":         func(q string) template.URL { return template.URL(ifEmpty(q, "?"+q)) },
 		"amp":           func(q string) template.URL { return template.URL(ifEmpty(q, "&"+q)) },
-		"selected":      func(vs []string, v string) bool { return contains(vs, v) },
+		"selected":      func(vs []string, v string) bool { return slices.Contains(vs, v) },
 		"share":         func(p report.Proportion) string { return FormatPct(p.Rate) },
 		"sharep":        func(p *report.Proportion) string { return ifNil(p == nil, func() string { return FormatPct(p.Rate) }) },
 		"forceName":     charter.ForceName,
@@ -60,15 +61,6 @@ func ifEmpty(q, s string) string {
 		return ""
 	}
 	return s
-}
-
-func contains(vs []string, v string) bool {
-	for _, x := range vs {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // FormatInt writes n with thousands separators: 196,715.
@@ -156,7 +148,7 @@ func notReported(trend []report.TrendMonth) []string {
 	for _, m := range trend {
 		for _, f := range m.Flags {
 			if field, ok := strings.CutPrefix(f, charter.FlagNotReportedPrefix); ok {
-				if name := strings.ReplaceAll(field, "_", " "); !contains(out, name) {
+				if name := strings.ReplaceAll(field, "_", " "); !slices.Contains(out, name) {
 					out = append(out, name)
 				}
 			}
@@ -171,7 +163,7 @@ func unsoundMonths(flags []report.MonthFlags) []string {
 	var out []string
 	for _, m := range flags {
 		for _, f := range m.Flags {
-			if (f == charter.FlagMissing || f == charter.FlagLowVolume) && !contains(out, m.Month) {
+			if (f == charter.FlagMissing || f == charter.FlagLowVolume) && !slices.Contains(out, m.Month) {
 				out = append(out, m.Month)
 			}
 		}
