@@ -12,6 +12,7 @@ const (
 	ENOTFOUND  = "not_found" // the thing asked for does not exist
 	EFORBIDDEN = "forbidden" // the caller may not do this
 	ECONFLICT  = "conflict"  // the change clashes with what is stored
+	ETOOLARGE  = "too_large" // the answer would pass a published limit; ask for less
 	EINTERNAL  = "internal"  // a fault of ours; the message is generic
 )
 

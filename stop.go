@@ -305,6 +305,13 @@ type StopFilter struct {
 	// AnyOrder lets the store return stops in storage order rather than by
 	// force, month and source row: loading the analytic index needs no sort.
 	AnyOrder bool
+	// Located selects stops with a location (True), without one (False) or
+	// both (Unknown).
+	Located Tristate
+	// Box keeps only stops located inside it.
+	Box *Box
+	// StreetID keeps only stops at one data.police.uk map point.
+	StreetID int64
 }
 
 // PoliceCSVColumns are the columns of a data.police.uk stop-and-search
@@ -324,4 +331,15 @@ func InvolvedPerson(typ string) Tristate {
 		return Unknown
 	}
 	return True
+}
+
+// Box is a latitude and longitude rectangle: the cheap first cut of a search
+// by radius or polygon, which the store can answer from an index.
+type Box struct {
+	MinLat, MinLng, MaxLat, MaxLng float64
+}
+
+// Contains says whether a point is inside the box (edges included).
+func (b Box) Contains(lat, lng float64) bool {
+	return lat >= b.MinLat && lat <= b.MaxLat && lng >= b.MinLng && lng <= b.MaxLng
 }

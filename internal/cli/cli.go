@@ -29,7 +29,7 @@ func exitCode(err error) int {
 	switch charter.ErrorCode(err) {
 	case "":
 		return ExitOK
-	case charter.EINVALID, charter.ECONFLICT, charter.EFORBIDDEN:
+	case charter.EINVALID, charter.ECONFLICT, charter.EFORBIDDEN, charter.ETOOLARGE:
 		return ExitUsage
 	case charter.ENOTFOUND:
 		return ExitNotFound

@@ -23,6 +23,10 @@ func StatusOf(err error) int {
 		return http.StatusForbidden
 	case charter.ECONFLICT:
 		return http.StatusConflict
+	case charter.ETOOLARGE:
+		// data.police.uk answers 503 when a custom area holds more than
+		// 10,000 records, and its clients expect that status.
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/api"
 	"github.com/stopsearch/charter/internal/index"
+	"github.com/stopsearch/charter/internal/policeapi"
 	"github.com/stopsearch/charter/internal/public"
 	"github.com/stopsearch/charter/internal/store"
 	"github.com/stopsearch/charter/internal/web"
@@ -106,8 +107,10 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	mux := http.NewServeMux()
+	cop := http.NewCrossOriginProtection()
 	site.Register(mux)
 	api.New(s.Figures).Register(mux, site.Assets())
+	policeapi.New(st).Register(mux, cop)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if err := s.Ix.Stale(); err != nil {
 			http.Error(w, "analytic index stale", http.StatusServiceUnavailable)
@@ -121,7 +124,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	if cfg.RateLimit > 0 {
 		h = limited(newLimiter(cfg.RateLimit, max(cfg.RateBurst, 1)), h)
 	}
-	h = http.NewCrossOriginProtection().Handler(h)
+	h = cop.Handler(h)
 	h = securityHeaders(h)
 	s.handler = logged(s.log, cfg.Quiet, h)
 	return s, nil

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/stopsearch/charter"
 )
@@ -85,6 +86,68 @@ func (s *Store) CrimeCountMonths(ctx context.Context) (map[charter.Level][]chart
 			return nil, err
 		}
 		out[l] = append(out[l], charter.MonthFromYYYYMM(int(month)))
+	}
+	return out, rows.Err()
+}
+
+// FindStreetCrimes calls fn for every stored street-level crime of one month
+// matching f, in the order they were published (force, then source row).
+// The StreetCrime passed is reused between calls.
+func (s *Store) FindStreetCrimes(ctx context.Context, f charter.StreetCrimeFilter, fn func(*charter.StreetCrime) error) error {
+	q := `SELECT id, crime_ref, month, reported_by, falls_within, latitude, longitude, location, lsoa_code, lsoa_name,
+		category, last_outcome, context FROM street_crimes WHERE month = $1`
+	args := []any{int64(f.Month.YYYYMM())}
+	if f.Category != "" {
+		args = append(args, f.Category)
+		q += ` AND category = $2`
+	}
+	if b := f.Box; b != nil {
+		n := len(args)
+		args = append(args, b.MinLat, b.MaxLat, b.MinLng, b.MaxLng)
+		q += fmt.Sprintf(` AND latitude BETWEEN $%d AND $%d AND longitude BETWEEN $%d AND $%d`, n+1, n+2, n+3, n+4)
+	}
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY falls_within, import_id, source_row`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var c charter.StreetCrime
+	var loc charter.Location
+	var month int64
+	var lat, lng sql.NullFloat64
+	for rows.Next() {
+		c = charter.StreetCrime{}
+		if err := rows.Scan(&c.ID, &c.CrimeID, &month, &c.ReportedBy, &c.FallsWithin, &lat, &lng, &loc.StreetName,
+			&c.LSOACode, &c.LSOAName, &c.Category, &c.LastOutcome, &c.Context); err != nil {
+			return err
+		}
+		c.Month = charter.MonthFromYYYYMM(int(month))
+		if lat.Valid && lng.Valid {
+			loc.Latitude, loc.Longitude = lat.Float64, lng.Float64
+			c.Location = &loc
+		}
+		if err := fn(&c); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// StreetCrimeMonths returns the months that hold street-level crimes,
+// oldest first.
+func (s *Store) StreetCrimeMonths(ctx context.Context) ([]charter.Month, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT month FROM street_crimes ORDER BY month`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []charter.Month
+	for rows.Next() {
+		var month int64
+		if err := rows.Scan(&month); err != nil {
+			return nil, err
+		}
+		out = append(out, charter.MonthFromYYYYMM(int(month)))
 	}
 	return out, rows.Err()
 }

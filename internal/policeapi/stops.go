@@ -1,0 +1,210 @@
+package policeapi
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/stopsearch/charter"
+)
+
+// Stop is a stop and search as data.police.uk's stops-* endpoints return it:
+// all sixteen fields, always present, null where the record has no value.
+// Coordinates are strings, and the three-state facts are true, false or
+// null (unknown is never turned into false).
+type Stop struct {
+	AgeRange                *string        `json:"age_range"`
+	Outcome                 *string        `json:"outcome"`
+	InvolvedPerson          *bool          `json:"involved_person"`
+	SelfDefinedEthnicity    *string        `json:"self_defined_ethnicity"`
+	Gender                  *string        `json:"gender"`
+	Legislation             *string        `json:"legislation"`
+	OutcomeLinked           *bool          `json:"outcome_linked_to_object_of_search"`
+	Datetime                string         `json:"datetime"`
+	Removal                 *bool          `json:"removal_of_more_than_outer_clothing"`
+	OutcomeObject           *OutcomeObject `json:"outcome_object"`
+	Location                *Location      `json:"location"`
+	Operation               *bool          `json:"operation"`
+	OfficerDefinedEthnicity *string        `json:"officer_defined_ethnicity"`
+	Type                    *string        `json:"type"`
+	OperationName           *string        `json:"operation_name"`
+	ObjectOfSearch          *string        `json:"object_of_search"`
+}
+
+// OutcomeObject is the outcome with its id ("bu-arrest"). The archive CSVs
+// carry only the name; the id is the one data.police.uk gives that name, or
+// empty for a name it does not use.
+type OutcomeObject struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Location is an anonymised map point.
+type Location struct {
+	Latitude  string `json:"latitude"`
+	Street    Street `json:"street"`
+	Longitude string `json:"longitude"`
+}
+
+// Street is the map point's id and description ("On or near Waterside").
+type Street struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// datetimeLayout is data.police.uk's spelling: ISO 8601 in UTC with +00:00.
+const datetimeLayout = "2006-01-02T15:04:05+00:00"
+
+// stopOf is the API shape of a stop.
+func stopOf(st *charter.Stop) Stop {
+	out := Stop{
+		AgeRange:                str(st.AgeRange),
+		Outcome:                 str(st.Outcome),
+		InvolvedPerson:          boolOf(st.InvolvedPerson),
+		SelfDefinedEthnicity:    str(st.SelfDefinedEthnicity),
+		Gender:                  str(st.Gender),
+		Legislation:             str(st.Legislation),
+		OutcomeLinked:           boolOf(st.OutcomeLinked),
+		Datetime:                st.Datetime.UTC().Format(datetimeLayout),
+		Removal:                 boolOf(st.Removal),
+		Location:                locationOf(st.Location),
+		Operation:               boolOf(st.Operation),
+		OfficerDefinedEthnicity: str(st.OfficerDefinedEthnicity),
+		Type:                    str(st.Type),
+		OperationName:           str(st.OperationName),
+		ObjectOfSearch:          str(st.ObjectOfSearch),
+	}
+	if st.Outcome != "" {
+		id := st.OutcomeID
+		if id == "" {
+			if o, ok := charter.LookupOutcome(st.Outcome); ok {
+				id = o.ID
+			}
+		}
+		out.OutcomeObject = &OutcomeObject{ID: id, Name: st.Outcome}
+	}
+	return out
+}
+
+func locationOf(loc *charter.Location) *Location {
+	if loc == nil {
+		return nil
+	}
+	return &Location{
+		Latitude:  strconv.FormatFloat(loc.Latitude, 'f', 6, 64),
+		Longitude: strconv.FormatFloat(loc.Longitude, 'f', 6, 64),
+		Street:    Street{ID: streetID(loc), Name: loc.StreetName},
+	}
+}
+
+func str(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func boolOf(t charter.Tristate) *bool {
+	if t == charter.Unknown {
+		return nil
+	}
+	b := t == charter.True
+	return &b
+}
+
+// findStops collects the API shape of the stops matching f that keep
+// (nil: all), refusing more than limit (0: no limit) as data.police.uk
+// refuses a custom area holding too many.
+func (a *API) findStops(ctx context.Context, f charter.StopFilter, keep func(*charter.Stop) bool, limit int) ([]Stop, error) {
+	out := []Stop{} // an empty month is [], never null
+	err := a.st.FindStops(ctx, f, func(st *charter.Stop) error {
+		if keep != nil && !keep(st) {
+			return nil
+		}
+		if limit > 0 && len(out) >= limit {
+			return charter.Errorf(charter.ETOOLARGE, "the area holds more than %d stops: ask for a smaller one", limit)
+		}
+		out = append(out, stopOf(st))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// stopsForce is every stop a force published for a month, located or not.
+func (a *API) stopsForce(ctx context.Context, r *http.Request) (any, error) {
+	return a.forceMonth(ctx, r, charter.Unknown)
+}
+
+// stopsNoLocation is a force's stops for a month that have no location.
+func (a *API) stopsNoLocation(ctx context.Context, r *http.Request) (any, error) {
+	return a.forceMonth(ctx, r, charter.False)
+}
+
+func (a *API) forceMonth(ctx context.Context, r *http.Request, located charter.Tristate) (any, error) {
+	force, err := forceParam(r)
+	if err != nil {
+		return nil, err
+	}
+	m, err := a.stopMonth(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return a.findStops(ctx, charter.StopFilter{Force: force, From: m, To: m, Located: located}, nil, 0)
+}
+
+// stopMonth is the month a stops request asks for (see month).
+func (a *API) stopMonth(ctx context.Context, r *http.Request) (charter.Month, error) {
+	months, _, err := a.stopMonths(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return month(r, months)
+}
+
+// stopsStreet is every force's stops for a month within a mile of a point,
+// or inside a polygon.
+func (a *API) stopsStreet(ctx context.Context, r *http.Request) (any, error) {
+	ar, err := areaParam(r)
+	if err != nil {
+		return nil, err
+	}
+	m, err := a.stopMonth(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	f := charter.StopFilter{From: m, To: m, Located: charter.True, Box: &ar.box}
+	return a.findStops(ctx, f, func(st *charter.Stop) bool {
+		return ar.contains(st.Location.Latitude, st.Location.Longitude)
+	}, MaxArea)
+}
+
+// stopsAtLocation is the stops of a month at one map point (location_id, a
+// street id as the other endpoints give it).
+func (a *API) stopsAtLocation(ctx context.Context, r *http.Request) (any, error) {
+	s := strings.TrimSpace(r.Form.Get("location_id"))
+	if s == "" {
+		return nil, charter.Errorf(charter.EINVALID, "location_id is required (the street id of a map point)")
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return nil, charter.Errorf(charter.EINVALID, "location_id %q: want a street id (a whole number)", s)
+	}
+	m, err := a.stopMonth(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	f := charter.StopFilter{From: m, To: m, Located: charter.True, StreetID: id}
+	keep := func(*charter.Stop) bool { return true }
+	if lat, lng, ok := madePoint(id); ok {
+		// A made id stands for coordinates: look there, and keep the points
+		// that have no street id of their own.
+		f.StreetID = 0
+		f.Box = &charter.Box{MinLat: lat - 5e-7, MaxLat: lat + 5e-7, MinLng: lng - 5e-7, MaxLng: lng + 5e-7}
+		keep = func(st *charter.Stop) bool { return streetID(st.Location) == id }
+	}
+	return a.findStops(ctx, f, keep, 0)
+}
