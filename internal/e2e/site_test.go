@@ -100,6 +100,7 @@ func TestSite(t *testing.T) {
 	t.Run("pages", func(t *testing.T) { testPages(t, s) })
 	t.Run("privacy", func(t *testing.T) { testPrivacy(t, s) })
 	t.Run("api", func(t *testing.T) { testAPI(t, s) })
+	t.Run("police api", func(t *testing.T) { testPoliceAPI(t, s) })
 	t.Run("cli", func(t *testing.T) { testMatchesCLI(t, s) })
 	t.Run("downloads", func(t *testing.T) { testDownloads(t, s) })
 	t.Run("browser", func(t *testing.T) { testBrowser(t, s) })

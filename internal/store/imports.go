@@ -22,6 +22,8 @@ type ImportTx struct {
 
 	stops   *bulk
 	batches map[batchKey]int
+	// stopFloor is the largest stop id when the import began.
+	stopFloor int64
 	streets *bulk
 	// streetKeys are the (falls-within force name, month) pairs of street crimes added.
 	streetKeys map[batchKey]bool
@@ -86,8 +88,15 @@ func (s *Store) BeginImport(ctx context.Context, imp *charter.Import) (*ImportTx
 		t.rollback()
 		return nil, fmt.Errorf("record import: %w", err)
 	}
-	return &ImportTx{s: s, t: t, imp: imp, pending: map[vocabKey]int64{}, batches: map[batchKey]int{},
-		popSeen: map[string]bool{}, levels: map[charter.Level]bool{}}, nil
+	x := &ImportTx{s: s, t: t, imp: imp, pending: map[vocabKey]int64{}, batches: map[batchKey]int{},
+		popSeen: map[string]bool{}, levels: map[charter.Level]bool{}}
+	// The largest stop id now: this import's stops come after it (the max
+	// of a primary key is one index probe on both engines).
+	if err := t.queryRow(`SELECT COALESCE(max(id), 0) FROM stops`).Scan(&x.stopFloor); err != nil {
+		t.rollback()
+		return nil, err
+	}
+	return x, nil
 }
 
 // vocabID returns the id of a label, adding it inside this transaction if new.
@@ -284,6 +293,10 @@ func (x *ImportTx) settleBatches() error {
 	}
 	charter.SortForceMonths(keys)
 	x.changed = nil
+	ranges, err := x.batchRanges()
+	if err != nil {
+		return err
+	}
 	forces := map[string]bool{}
 	for _, fm := range keys {
 		k := batchKey{fm.Force, fm.Month}
@@ -293,8 +306,9 @@ func (x *ImportTx) settleBatches() error {
 				return err
 			}
 		}
-		if _, err := x.t.exec(`INSERT INTO stop_batches (import_id, force, month, coverage, rows, active) VALUES ($1, $2, $3, $4, $5, 1)`,
-			x.imp.ID, k.force, int64(k.month.YYYYMM()), string(x.imp.Coverage), int64(x.batches[k])); err != nil {
+		rg := ranges[k]
+		if _, err := x.t.exec(`INSERT INTO stop_batches (import_id, force, month, coverage, rows, active, first_id, last_id) VALUES ($1, $2, $3, $4, $5, 1, $6, $7)`,
+			x.imp.ID, k.force, int64(k.month.YYYYMM()), string(x.imp.Coverage), int64(x.batches[k]), rg[0], rg[1]); err != nil {
 			return err
 		}
 		var bs []batch
@@ -343,6 +357,28 @@ func (x *ImportTx) settleBatches() error {
 		}
 	}
 	return nil
+}
+
+// batchRanges finds the first and last stop id of each of this import's
+// batches. Its rows were all added after stopFloor, the largest id before
+// it began, so only they are read (by primary key), not the table.
+func (x *ImportTx) batchRanges() (map[batchKey][2]int64, error) {
+	out := map[batchKey][2]int64{}
+	if len(x.batches) == 0 {
+		return out, nil
+	}
+	err := x.t.query(`SELECT force, month, min(id), max(id) FROM stops WHERE id > $1 AND import_id = $2 GROUP BY force, month`,
+		func(r scanner) error {
+			var k batchKey
+			var month, lo, hi int64
+			if err := r.Scan(&k.force, &month, &lo, &hi); err != nil {
+				return err
+			}
+			k.month = charter.MonthFromYYYYMM(int(month))
+			out[k] = [2]int64{lo, hi}
+			return nil
+		}, x.stopFloor, x.imp.ID)
+	return out, err
 }
 
 type batch struct {

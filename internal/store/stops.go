@@ -46,18 +46,87 @@ func whereStops(f charter.StopFilter) (string, []any) {
 }
 
 // FindStops calls fn for every counted stop matching f, in source order
-// (month, then import, then row), which is the order export writes.
+// (force, month, then import and row), which is the order export writes.
+// A filter by force or month reads each counted batch by its range of ids
+// (one primary-key range per batch), not the whole table.
 func (s *Store) FindStops(ctx context.Context, f charter.StopFilter, fn func(*charter.Stop) error) error {
 	where, args := whereStops(f)
-	order := ` ORDER BY force, month, import_id, source_row`
-	if f.AnyOrder {
-		order = ``
+	if f.Force == "" && f.From == 0 && f.To == 0 {
+		order := ` ORDER BY force, month, import_id, source_row`
+		if f.AnyOrder {
+			order = ``
+		}
+		return s.findStops(ctx, where+order, args, fn)
 	}
+	bs, ok, err := s.batchRanges(ctx, f)
+	if err != nil {
+		return err
+	}
+	if !ok { // batches stored before their ranges were kept
+		return s.findStops(ctx, where+` ORDER BY force, month, import_id, source_row`, args, fn)
+	}
+	for _, b := range bs {
+		n := len(args)
+		q := where + ` AND id BETWEEN $` + strconv.Itoa(n+1) + ` AND $` + strconv.Itoa(n+2) +
+			` AND import_id = $` + strconv.Itoa(n+3) + ` AND force = $` + strconv.Itoa(n+4) + ` AND month = $` + strconv.Itoa(n+5) +
+			` ORDER BY source_row`
+		if err := s.findStops(ctx, q, append(args[:n:n], b.first, b.last, b.importID, b.force, b.month), fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// idRange is the stops of one counted batch: an import's force-month.
+type idRange struct {
+	importID, month, first, last int64
+	force                        string
+}
+
+// batchRanges lists the counted batches f covers, in force, month and import
+// order. ok is false if one of them was stored without its range.
+func (s *Store) batchRanges(ctx context.Context, f charter.StopFilter) ([]idRange, bool, error) {
+	q := `SELECT import_id, force, month, first_id, last_id FROM stop_batches WHERE active = 1`
+	var args []any
+	if f.Force != "" {
+		args = append(args, f.Force)
+		q += ` AND force = $` + strconv.Itoa(len(args))
+	}
+	if f.From != 0 {
+		args = append(args, int64(f.From.YYYYMM()))
+		q += ` AND month >= $` + strconv.Itoa(len(args))
+	}
+	if f.To != 0 {
+		args = append(args, int64(f.To.YYYYMM()))
+		q += ` AND month <= $` + strconv.Itoa(len(args))
+	}
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY force, month, import_id`, args...)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	var out []idRange
+	ok := true
+	for rows.Next() {
+		var b idRange
+		var first, last sql.NullInt64
+		if err := rows.Scan(&b.importID, &b.force, &b.month, &first, &last); err != nil {
+			return nil, false, err
+		}
+		ok = ok && first.Valid && last.Valid
+		b.first, b.last = first.Int64, last.Int64
+		out = append(out, b)
+	}
+	return out, ok, rows.Err()
+}
+
+// findStops reads the stops a query selects (its WHERE and ORDER BY).
+func (s *Store) findStops(ctx context.Context, where string, args []any, fn func(*charter.Stop) error) error {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, import_id, source_row, force, month, occurred_at,
 		type_id, operation, operation_name, latitude, longitude, street_id, street_name,
 		gender_id, age_id, self_eth_id, officer_eth_id, legislation_id, object_id, outcome_id,
 		outcome_linked, removal, borough_id, ward_id, msoa_id, lsoa_id
-		FROM stops`+where+order, args...)
+		FROM stops`+where, args...)
 	if err != nil {
 		return err
 	}
