@@ -23,7 +23,7 @@ import (
 )
 
 func init() {
-	register(command{"bench", "benchmarks that print Charter's figure beside a peer's (bench import, bench analytics)", runBench})
+	register(command{"bench", "benchmarks that print Charter's figure beside a peer's (bench import, bench analytics, bench serve)", runBench})
 }
 
 const (
@@ -44,9 +44,13 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 && args[0] == "analytics" {
 		return runBenchAnalytics(ctx, e, args[1:])
 	}
+	if len(args) > 0 && args[0] == "serve" {
+		return runBenchServe(ctx, e, args[1:])
+	}
 	if len(args) == 0 || args[0] != "import" {
 		fmt.Fprintln(e.stderr, "Usage: charter bench import [--runs N] [--pg URL] [--sqlite3 PATH]")
 		fmt.Fprintln(e.stderr, "       charter bench analytics [--runs N] [--sizes 1000000,10000000]")
+		fmt.Fprintln(e.stderr, "       charter bench serve [--conns 64] [--duration 5s] [--warmup 1s]")
 		return errUsage
 	}
 	fs := e.flags("bench import", "[--runs N] [--pg URL] [--sqlite3 PATH]")

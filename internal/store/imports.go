@@ -24,7 +24,7 @@ type ImportTx struct {
 	batches map[batchKey]int
 	// stopFloor is the largest stop id when the import began.
 	stopFloor int64
-	streets *bulk
+	streets   *bulk
 	// streetKeys are the (falls-within force name, month) pairs of street crimes added.
 	streetKeys map[batchKey]bool
 	counts     *bulk

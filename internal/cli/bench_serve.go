@@ -1,0 +1,317 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/stopsearch/charter/data"
+	"github.com/stopsearch/charter/internal/importer"
+	"github.com/stopsearch/charter/internal/server"
+	"github.com/stopsearch/charter/internal/store"
+)
+
+// The DESIGN.md budget for a public page or API aggregate under load.
+const (
+	loadBudgetRate = 25000.0
+	loadBudgetP99  = 20 * time.Millisecond
+)
+
+// runBenchServe measures the server under load on loopback: requests a
+// second and latency percentiles for the dashboard aggregate and for
+// stops-street, beside a Go hello-world server measured in the same run by
+// the same client.
+func runBenchServe(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("bench serve", "[--conns 64] [--duration 5s] [--warmup 1s]")
+	conns := fs.Int("conns", 64, "concurrent connections (each one request at a time, kept alive)")
+	dur := fs.Duration("duration", 5*time.Second, "how long each target is measured")
+	warm := fs.Duration("warmup", time.Second, "load before each measurement, not counted (fills the response cache)")
+	clientFlag := fs.String("client", "auto", "the load generator: wrk (a separate process, as DESIGN.md's peer figures were measured), go (in this process), or auto (wrk when it is on PATH)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	useWrk := *clientFlag == "wrk"
+	if *clientFlag == "auto" {
+		_, err := exec.LookPath("wrk")
+		useWrk = err == nil
+	}
+	if *conns < 1 || *dur <= 0 || *warm < 0 || *clientFlag != "auto" && *clientFlag != "wrk" && *clientFlag != "go" {
+		fs.Usage()
+		return errUsage
+	}
+	dir, err := os.MkdirTemp("", "charter-bench-serve-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	w := e.stdout
+	fmt.Fprintln(w, "Importing the bundled demo data into a fresh SQLite database…")
+	st, err := store.Open(ctx, filepath.Join(dir, "charter.db"))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rs, err := (&importer.Importer{Store: st}).ImportFS(ctx, data.FS, data.Demo)
+	if err != nil {
+		return err
+	}
+	if sum := importer.Summarise(rs); sum.Refused > 0 {
+		return fmt.Errorf("the demo import refused %d files", sum.Refused)
+	}
+	cfg := server.DefaultConfig()
+	cfg.RateLimit, cfg.Watch, cfg.Quiet = 0, 0, true // one client address makes every request
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := server.New(ctx, st, cfg)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	charterURL, stopCharter, err := listen(srv.Handler())
+	if err != nil {
+		return err
+	}
+	defer stopCharter()
+	helloURL, stopHello, err := listen(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = io.WriteString(w, "Hello, World!\n")
+	}))
+	if err != nil {
+		return err
+	}
+	defer stopHello()
+
+	// stops-street at a new point each request: a grid of 0.001° steps
+	// over inner London, so no answer is ever served from the cache.
+	fresh := func(worker, k int) string {
+		i := worker*1_000_003 + k
+		lat := 51.45 + float64(i%100)*0.001
+		lng := -0.20 + float64(i/100%200)*0.001
+		return charterURL + "/api/stops-street?date=2024-09&lat=" + strconv.FormatFloat(lat, 'f', 4, 64) +
+			"&lng=" + strconv.FormatFloat(lng, 'f', 4, 64)
+	}
+	// The same for wrk: each of its threads walks the grid from its own start.
+	const freshLua = `local i = 0
+setup = function(thread) thread:set("base", math.random(0, 1000000)) end
+request = function()
+  i = i + 1
+  local j = base + i
+  return wrk.format("GET", string.format("/api/stops-street?date=2024-09&lat=%.4f&lng=%.4f",
+    51.45 + (j % 100) * 0.001, -0.20 + (math.floor(j / 100) % 200) * 0.001))
+end
+`
+	same := func(u string) func(int, int) string { return func(int, int) string { return u } }
+	targets := []struct {
+		name   string
+		url    func(int, int) string
+		lua    string // for wrk, instead of url
+		budget bool
+	}{
+		{"Go hello-world (the peer: the ceiling of this machine)", same(helloURL + "/"), "", false},
+		{"dashboard aggregate /api/v1/areas/metropolitan/profile", same(charterURL + "/api/v1/areas/metropolitan/profile"), "", true},
+		{"ward page /wards/E05014066 (Northbury)", same(charterURL + "/wards/E05014066"), "", true},
+		{"stops-street, one point (Brixton, 2024-09; cached)", same(charterURL + "/api/stops-street?date=2024-09&lat=51.4613&lng=-0.1156"), "", true},
+		{"stops-street, a new point each request (not cached)", fresh, freshLua, false},
+	}
+	client := "an in-process Go client (it shares the cores with the server)"
+	if useWrk {
+		client = "wrk, 2 threads, a separate process"
+	}
+	fmt.Fprintf(w, "\nLoad on loopback: %d connections, %s per target after %s of warm-up; %s; %d cores\n\n",
+		*conns, *dur, *warm, client, runtime.NumCPU())
+	fmt.Fprintf(w, "%-58s %10s %9s %9s %10s\n", "", "req/s", "p50", "p99", "bytes")
+	for _, tg := range targets {
+		run := func(d time.Duration) (loadResult, error) {
+			if useWrk {
+				return wrkLoad(ctx, dir, *conns, d, tg.url(0, 0), tg.lua)
+			}
+			return load(ctx, *conns, d, tg.url)
+		}
+		if *warm > 0 {
+			if _, err := run(*warm); err != nil {
+				return err
+			}
+		}
+		r, err := run(*dur)
+		if err != nil {
+			return err
+		}
+		note := ""
+		if tg.budget {
+			note = fmt.Sprintf("  (budget ≥ %.0f req/s, p99 ≤ %s: %s)", loadBudgetRate, loadBudgetP99,
+				verdict(r.rate() >= loadBudgetRate && r.p99 <= loadBudgetP99))
+		}
+		if r.errors > 0 {
+			note += fmt.Sprintf("  %d FAILED", r.errors)
+		}
+		fmt.Fprintf(w, "%-58s %10.0f %9s %9s %10d%s\n", tg.name, r.rate(), ms(r.p50), ms(r.p99), r.bytes/max(int64(r.n), 1), note)
+	}
+	fmt.Fprintln(w, "\nDESIGN.md's peer figure: Go hello-world ≈ 55,000 req/s, p99 ≈ 8 ms with wrk (a separate process).")
+	return nil
+}
+
+// listen serves h on a free loopback port.
+func listen(h http.Handler) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
+}
+
+// loadResult is one target's measurement.
+type loadResult struct {
+	n, errors int
+	bytes     int64
+	elapsed   time.Duration
+	p50, p99  time.Duration
+}
+
+func (r loadResult) rate() float64 { return float64(r.n) / r.elapsed.Seconds() }
+
+// load keeps conns connections busy for d, each asking url(worker, k) for its
+// k-th request and reading the whole answer, and measures every request.
+// An answer other than 200 counts as an error.
+func load(ctx context.Context, conns int, d time.Duration, url func(worker, k int) string) (loadResult, error) {
+	tr := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr}
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	var mu sync.Mutex
+	var all []time.Duration
+	var res loadResult
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := range conns {
+		wg.Go(func() {
+			var lat []time.Duration
+			var errs int
+			var bytes int64
+			for k := 0; ctx.Err() == nil; k++ {
+				t0 := time.Now()
+				req, _ := http.NewRequestWithContext(context.WithoutCancel(ctx), http.MethodGet, url(w, k), nil)
+				resp, err := client.Do(req)
+				if err != nil {
+					errs++
+					continue
+				}
+				n, err := io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				lat = append(lat, time.Since(t0))
+				bytes += n
+				if err != nil || resp.StatusCode != http.StatusOK {
+					errs++
+				}
+			}
+			mu.Lock()
+			all = append(all, lat...)
+			res.errors += errs
+			res.bytes += bytes
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	res.elapsed = time.Since(start)
+	res.n = len(all)
+	if res.n == 0 {
+		return res, fmt.Errorf("no request finished in %s", d)
+	}
+	slices.Sort(all)
+	res.p50, res.p99 = all[res.n/2], all[min(res.n-1, res.n*99/100)]
+	return res, nil
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+
+// wrkLoad measures with wrk: url, or the requests a Lua script makes on
+// url's host.
+func wrkLoad(ctx context.Context, dir string, conns int, d time.Duration, url, lua string) (loadResult, error) {
+	args := []string{"-t", "2", "-c", strconv.Itoa(conns), "-d", strconv.Itoa(max(1, int(d.Round(time.Second).Seconds()))) + "s", "--latency"}
+	if lua != "" {
+		path := filepath.Join(dir, "requests.lua")
+		if err := os.WriteFile(path, []byte(lua), 0o644); err != nil {
+			return loadResult{}, err
+		}
+		args = append(args, "-s", path)
+	}
+	out, err := exec.CommandContext(ctx, "wrk", append(args, url)...).CombinedOutput()
+	if err != nil {
+		return loadResult{}, fmt.Errorf("wrk: %v: %s", err, out)
+	}
+	return parseWrk(string(out))
+}
+
+// parseWrk reads wrk's report: the 50% and 99% latencies, the requests and
+// bytes read in the time, and the failures (non-2xx answers, socket errors).
+func parseWrk(out string) (loadResult, error) {
+	var r loadResult
+	var secs float64
+	var readBytes string
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		switch {
+		case len(f) == 2 && f[0] == "50%":
+			r.p50 = wrkDuration(f[1])
+		case len(f) == 2 && f[0] == "99%":
+			r.p99 = wrkDuration(f[1])
+		case len(f) >= 5 && f[1] == "requests" && f[2] == "in":
+			r.n, _ = strconv.Atoi(f[0])
+			secs, _ = strconv.ParseFloat(strings.TrimSuffix(strings.TrimSuffix(f[3], ","), "s"), 64)
+			readBytes = f[4]
+		case strings.HasPrefix(strings.TrimSpace(line), "Non-2xx or 3xx responses:"):
+			n, _ := strconv.Atoi(f[len(f)-1])
+			r.errors += n
+		case strings.HasPrefix(strings.TrimSpace(line), "Socket errors:"):
+			for i := 2; i+1 < len(f); i += 2 {
+				n, _ := strconv.Atoi(strings.TrimSuffix(f[i+1], ","))
+				r.errors += n
+			}
+		}
+	}
+	if r.n == 0 || secs == 0 || r.p99 == 0 {
+		return r, fmt.Errorf("cannot read wrk's report:\n%s", out)
+	}
+	r.elapsed = time.Duration(secs * float64(time.Second))
+	r.bytes = wrkBytes(readBytes)
+	return r, nil
+}
+
+// wrkDuration reads wrk's 1.23ms, 456.78us or 1.01s.
+func wrkDuration(s string) time.Duration {
+	for _, u := range []struct {
+		suffix string
+		unit   time.Duration
+	}{{"us", time.Microsecond}, {"ms", time.Millisecond}, {"s", time.Second}, {"m", time.Minute}} {
+		if v, err := strconv.ParseFloat(strings.TrimSuffix(s, u.suffix), 64); strings.HasSuffix(s, u.suffix) && err == nil {
+			return time.Duration(v * float64(u.unit))
+		}
+	}
+	return 0
+}
+
+// wrkBytes reads wrk's 12.34MB (binary units).
+func wrkBytes(s string) int64 {
+	for _, u := range []struct {
+		suffix string
+		unit   float64
+	}{{"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"B", 1}} {
+		if v, err := strconv.ParseFloat(strings.TrimSuffix(s, u.suffix), 64); strings.HasSuffix(s, u.suffix) && err == nil {
+			return int64(v * u.unit)
+		}
+	}
+	return 0
+}
