@@ -305,13 +305,6 @@ type StopFilter struct {
 	// AnyOrder lets the store return stops in storage order rather than by
 	// force, month and source row: loading the analytic index needs no sort.
 	AnyOrder bool
-	// Located selects stops with a location (True), without one (False) or
-	// both (Unknown).
-	Located Tristate
-	// Box keeps only stops located inside it.
-	Box *Box
-	// StreetID keeps only stops at one data.police.uk map point.
-	StreetID int64
 }
 
 // PoliceCSVColumns are the columns of a data.police.uk stop-and-search

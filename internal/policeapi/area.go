@@ -130,12 +130,3 @@ func streetID(loc *charter.Location) int64 {
 	}
 	return madeIDBase + int64(la)<<madeBits + int64(ln)
 }
-
-// madePoint returns the coordinates a made street id stands for.
-func madePoint(id int64) (lat, lng float64, ok bool) {
-	if id < madeIDBase || id >= madeIDBase+(1<<(2*madeBits-1)) {
-		return 0, 0, false
-	}
-	v := id - madeIDBase
-	return madeLat0 + float64(v>>madeBits)/1e6, madeLng0 + float64(v&(1<<madeBits-1))/1e6, true
-}

@@ -81,10 +81,11 @@ func (a *API) crimeCategories(_ context.Context, r *http.Request) (any, error) {
 // crimesStreetDates lists every month holding street-level crimes or stop
 // and search, newest first, with the forces whose stops it holds.
 func (a *API) crimesStreetDates(ctx context.Context, _ *http.Request) (any, error) {
-	months, forces, err := a.stopMonths(ctx)
+	held, forces, err := a.stopMonths(ctx)
 	if err != nil {
 		return nil, err
 	}
+	months := slices.Clone(held)
 	crimeMonths, err := a.st.StreetCrimeMonths(ctx)
 	if err != nil {
 		return nil, err

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/httpx"
@@ -34,6 +35,15 @@ const (
 // API answers the data.police.uk-compatible endpoints from the store.
 type API struct {
 	st *store.Store
+
+	// The months holding stops, kept until the store commits again: every
+	// stops request needs them.
+	mu       sync.Mutex
+	monthsAt int64
+	held     []charter.Month
+	heldBy   map[charter.Month][]string
+
+	cache stopCache
 }
 
 // New returns the API over st.
@@ -87,10 +97,12 @@ func (a *API) handle(h func(context.Context, *http.Request) (any, error)) http.H
 			httpx.WriteError(w, err)
 			return
 		}
-		b, err := json.Marshal(v)
-		if err != nil {
-			httpx.WriteError(w, err)
-			return
+		b, ok := v.(rawList)
+		if !ok {
+			if b, err = json.Marshal(v); err != nil {
+				httpx.WriteError(w, err)
+				return
+			}
 		}
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(b)
@@ -155,6 +167,20 @@ func month(r *http.Request, held []charter.Month) (charter.Month, error) {
 // stopMonths are the months holding stop-and-search records, ascending,
 // and for each the forces that published them.
 func (a *API) stopMonths(ctx context.Context) ([]charter.Month, map[charter.Month][]string, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if at := a.st.Commits(); a.heldBy == nil || at != a.monthsAt {
+		months, forces, err := a.readStopMonths(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		a.held, a.heldBy, a.monthsAt = months, forces, at
+	}
+	// Callers only read them.
+	return a.held, a.heldBy, nil
+}
+
+func (a *API) readStopMonths(ctx context.Context) ([]charter.Month, map[charter.Month][]string, error) {
 	mcs, err := a.st.MonthCounts(ctx)
 	if err != nil {
 		return nil, nil, err

@@ -113,56 +113,39 @@ func boolOf(t charter.Tristate) *bool {
 	return &b
 }
 
-// findStops collects the API shape of the stops matching f that keep
-// (nil: all), refusing more than limit (0: no limit) as data.police.uk
-// refuses a custom area holding too many.
-func (a *API) findStops(ctx context.Context, f charter.StopFilter, keep func(*charter.Stop) bool, limit int) ([]Stop, error) {
-	out := []Stop{} // an empty month is [], never null
-	err := a.st.FindStops(ctx, f, func(st *charter.Stop) error {
-		if keep != nil && !keep(st) {
-			return nil
-		}
-		if limit > 0 && len(out) >= limit {
-			return charter.Errorf(charter.ETOOLARGE, "the area holds more than %d stops: ask for a smaller one", limit)
-		}
-		out = append(out, stopOf(st))
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
 // stopsForce is every stop a force published for a month, located or not.
 func (a *API) stopsForce(ctx context.Context, r *http.Request) (any, error) {
-	return a.forceMonth(ctx, r, charter.Unknown)
+	return a.forceMonth(ctx, r, false)
 }
 
 // stopsNoLocation is a force's stops for a month that have no location.
 func (a *API) stopsNoLocation(ctx context.Context, r *http.Request) (any, error) {
-	return a.forceMonth(ctx, r, charter.False)
+	return a.forceMonth(ctx, r, true)
 }
 
-func (a *API) forceMonth(ctx context.Context, r *http.Request, located charter.Tristate) (any, error) {
+func (a *API) forceMonth(ctx context.Context, r *http.Request, unlocatedOnly bool) (any, error) {
 	force, err := forceParam(r)
 	if err != nil {
 		return nil, err
 	}
-	m, err := a.stopMonth(ctx, r)
+	ms, err := a.stopMonth(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	return a.findStops(ctx, charter.StopFilter{Force: force, From: m, To: m, Located: located}, nil, 0)
+	return ms.list(ms.where(func(s *stopRec) bool { return s.force == force && !(unlocatedOnly && s.located) })), nil
 }
 
-// stopMonth is the month a stops request asks for (see month).
-func (a *API) stopMonth(ctx context.Context, r *http.Request) (charter.Month, error) {
+// stopMonth is the stops of the month a request asks for (see month).
+func (a *API) stopMonth(ctx context.Context, r *http.Request) (*monthStops, error) {
 	months, _, err := a.stopMonths(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return month(r, months)
+	m, err := month(r, months)
+	if err != nil {
+		return nil, err
+	}
+	return a.month(ctx, m)
 }
 
 // stopsStreet is every force's stops for a month within a mile of a point,
@@ -172,18 +155,19 @@ func (a *API) stopsStreet(ctx context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := a.stopMonth(ctx, r)
+	ms, err := a.stopMonth(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	f := charter.StopFilter{From: m, To: m, Located: charter.True, Box: &ar.box}
-	return a.findStops(ctx, f, func(st *charter.Stop) bool {
-		return ar.contains(st.Location.Latitude, st.Location.Longitude)
-	}, MaxArea)
+	idx, err := ms.inBox(ar.box, func(s *stopRec) bool { return ar.contains(s.lat, s.lng) }, MaxArea)
+	if err != nil {
+		return nil, err
+	}
+	return ms.list(idx), nil
 }
 
 // stopsAtLocation is the stops of a month at one map point (location_id, a
-// street id as the other endpoints give it).
+// street id as the other endpoints give it, data.police.uk's or made).
 func (a *API) stopsAtLocation(ctx context.Context, r *http.Request) (any, error) {
 	s := strings.TrimSpace(r.Form.Get("location_id"))
 	if s == "" {
@@ -193,18 +177,9 @@ func (a *API) stopsAtLocation(ctx context.Context, r *http.Request) (any, error)
 	if err != nil || id <= 0 {
 		return nil, charter.Errorf(charter.EINVALID, "location_id %q: want a street id (a whole number)", s)
 	}
-	m, err := a.stopMonth(ctx, r)
+	ms, err := a.stopMonth(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	f := charter.StopFilter{From: m, To: m, Located: charter.True, StreetID: id}
-	keep := func(*charter.Stop) bool { return true }
-	if lat, lng, ok := madePoint(id); ok {
-		// A made id stands for coordinates: look there, and keep the points
-		// that have no street id of their own.
-		f.StreetID = 0
-		f.Box = &charter.Box{MinLat: lat - 5e-7, MaxLat: lat + 5e-7, MinLng: lng - 5e-7, MaxLng: lng + 5e-7}
-		keep = func(st *charter.Stop) bool { return streetID(st.Location) == id }
-	}
-	return a.findStops(ctx, f, keep, 0)
+	return ms.list(ms.where(func(s *stopRec) bool { return s.located && s.street == id })), nil
 }

@@ -26,22 +26,6 @@ func whereStops(f charter.StopFilter) (string, []any) {
 		args = append(args, int64(f.To.YYYYMM()))
 		conds = append(conds, "month <= $"+strconv.Itoa(len(args)))
 	}
-	switch f.Located {
-	case charter.True:
-		conds = append(conds, "latitude IS NOT NULL")
-	case charter.False:
-		conds = append(conds, "latitude IS NULL")
-	}
-	if b := f.Box; b != nil {
-		args = append(args, b.MinLat, b.MaxLat, b.MinLng, b.MaxLng)
-		n := len(args)
-		conds = append(conds, "latitude BETWEEN $"+strconv.Itoa(n-3)+" AND $"+strconv.Itoa(n-2)+
-			" AND longitude BETWEEN $"+strconv.Itoa(n-1)+" AND $"+strconv.Itoa(n))
-	}
-	if f.StreetID != 0 {
-		args = append(args, f.StreetID)
-		conds = append(conds, "street_id = $"+strconv.Itoa(len(args)))
-	}
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
