@@ -23,9 +23,9 @@ type monthStops struct {
 	err   error
 	recs  []stopRec
 	byLat []int32 // indexes of the located records, by latitude
-	bytes int   // encoded size, set by the reading
-	size  int   // bytes, once read; under stopCache.mu
-	used  int64 // the tick of its last use, for eviction; under stopCache.mu
+	bytes int     // encoded size, set by the reading
+	size  int     // bytes, once read; under stopCache.mu
+	used  int64   // the tick of its last use, for eviction; under stopCache.mu
 }
 
 type stopRec struct {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"compress/gzip"
 	"net/http"
 	"strconv"
 	"strings"
@@ -26,6 +27,38 @@ type cached struct {
 	header http.Header
 	body   []byte
 	etag   string
+
+	gzOnce sync.Once
+	gz     []byte // body gzipped, made at the first hit that accepts it; nil if not smaller
+}
+
+// gzipMin is the smallest answer worth compressing.
+const gzipMin = 1024
+
+// gzipped is the body compressed (fastest level: it is made while a client
+// waits, once per entry), or nil if that is not smaller.
+func (e *cached) gzipped() []byte {
+	e.gzOnce.Do(func() {
+		var b bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed)
+		_, _ = zw.Write(e.body)
+		if zw.Close() == nil && b.Len() < len(e.body) {
+			e.gz = b.Bytes()
+		}
+	})
+	return e.gz
+}
+
+// acceptsGzip says whether the client takes gzip (not refused with q=0).
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
 }
 
 const (
@@ -125,13 +158,25 @@ func (c *respCache) wrap(next http.Handler) http.Handler {
 				h[k] = vs
 			}
 			h.Set("X-Cache", "hit")
-			if inm := r.Header.Get("If-None-Match"); inm != "" && inm == e.etag {
+			// A kept answer is sent gzipped to clients that take it (most
+			// do: browsers, Go's, Python's and R's HTTP clients), with an
+			// ETag of its own for that representation.
+			body, etag := e.body, e.etag
+			if len(body) >= gzipMin && acceptsGzip(r) {
+				if gz := e.gzipped(); gz != nil {
+					body, etag = gz, strings.TrimSuffix(e.etag, `"`)+`-gz"`
+					h.Set("Content-Encoding", "gzip")
+					h.Set("ETag", etag)
+				}
+			}
+			if inm := r.Header.Get("If-None-Match"); inm != "" && inm == etag {
 				w.WriteHeader(http.StatusNotModified)
 				return
 			}
+			h.Set("Content-Length", strconv.Itoa(len(body)))
 			w.WriteHeader(e.status)
 			if r.Method != http.MethodHead {
-				_, _ = w.Write(e.body)
+				_, _ = w.Write(body)
 			}
 			return
 		}
@@ -142,6 +187,7 @@ func (c *respCache) wrap(next http.Handler) http.Handler {
 		}
 		h := w.Header()
 		h.Set("Cache-Control", "public, max-age=300")
+		h.Set("Vary", "Accept-Encoding")
 		h.Set("ETag", etag)
 		h.Set("X-Cache", "miss")
 		bw := &bufferWriter{w: w}
@@ -153,18 +199,33 @@ func (c *respCache) wrap(next http.Handler) http.Handler {
 		hdr := h.Clone()
 		hdr.Del("X-Request-Id")
 		hdr.Del("X-Cache")
-		e = &cached{status: bw.status, header: hdr, body: bytes.Clone(bw.buf.Bytes()), etag: etag}
+		e = &cached{status: bw.status, header: hdr, body: bw.buf.Bytes(), etag: etag} // bw is not used again: no copy
 		defer bw.finish()
 		c.mu.Lock()
 		if c.at == v {
 			if len(c.items) >= cacheMaxEntries || c.bytes+len(e.body) > cacheMaxBytes {
-				c.items, c.bytes = map[string]*cached{}, 0 // crude but bounded: start again
+				c.shed(len(e.body))
 			}
 			c.items[key] = e
 			c.bytes += len(e.body)
 		}
 		c.mu.Unlock()
 	})
+}
+
+// shed drops answers at random (Go's map order) until an eighth of the
+// entries and bytes are free and need more bytes fit: a sweep of one-off
+// answers (a client walking stops-street over a grid) then costs each page
+// only an occasional recomputation, where starting again would drop every
+// page at once. c.mu is held.
+func (c *respCache) shed(need int) {
+	for k, e := range c.items {
+		if len(c.items) < cacheMaxEntries*7/8 && c.bytes+need <= cacheMaxBytes*7/8 {
+			return
+		}
+		delete(c.items, k)
+		c.bytes -= len(e.body)
+	}
 }
 
 // fnv is FNV-1a, for short ETags.

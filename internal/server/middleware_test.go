@@ -1,8 +1,12 @@
 package server
 
 import (
+	"compress/gzip"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 )
@@ -17,18 +21,24 @@ func counting(calls *atomic.Int64, status int) http.Handler {
 	})
 }
 
+// serve asks h for path with the headers given as name, value pairs
+// (empty values are left out).
+func serve(h http.Handler, path string, headers ...string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest("GET", path, nil)
+	for i := 0; i+1 < len(headers); i += 2 {
+		if headers[i+1] != "" {
+			r.Header.Set(headers[i], headers[i+1])
+		}
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
 func TestRespCache(t *testing.T) {
 	var calls, version atomic.Int64
 	h := newRespCache(version.Load).wrap(counting(&calls, http.StatusOK))
-	get := func(path, inm string) *httptest.ResponseRecorder {
-		r := httptest.NewRequest("GET", path, nil)
-		if inm != "" {
-			r.Header.Set("If-None-Match", inm)
-		}
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, r)
-		return w
-	}
+	get := func(path, inm string) *httptest.ResponseRecorder { return serve(h, path, "If-None-Match", inm) }
 	first := get("/boroughs/E09000002?from=2021-06&to=2022-05", "")
 	if first.Code != 200 || first.Body.String() != "1" || first.Header().Get("X-Cache") != "miss" {
 		t.Fatalf("first: %d %q %q", first.Code, first.Body, first.Header().Get("X-Cache"))
@@ -87,5 +97,72 @@ func TestLimiter(t *testing.T) {
 	h.ServeHTTP(w, r)
 	if w.Code != 200 {
 		t.Fatalf("another address was limited too: %d", w.Code)
+	}
+}
+
+// A kept answer goes gzipped to a client that takes gzip, with its own
+// ETag, and plain to one that does not.
+func TestRespCacheGzip(t *testing.T) {
+	var version atomic.Int64
+	body := strings.Repeat(`{"age_range":"over 34","outcome":"A no further action disposal"},`, 100)
+	h := newRespCache(version.Load).wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, body)
+	}))
+	get := func(ae, inm string) *httptest.ResponseRecorder {
+		return serve(h, "/api/stops-street?lat=51.5&lng=-0.1", "Accept-Encoding", ae, "If-None-Match", inm)
+	}
+	miss := get("gzip", "")
+	if miss.Body.String() != body || miss.Header().Get("Vary") != "Accept-Encoding" {
+		t.Fatalf("miss: %q…, Vary %q", miss.Body.String()[:20], miss.Header().Get("Vary"))
+	}
+	hit := get("br, gzip", "")
+	if hit.Header().Get("Content-Encoding") != "gzip" || hit.Body.Len() >= len(body)/4 {
+		t.Fatalf("hit: Content-Encoding %q, %d bytes for %d", hit.Header().Get("Content-Encoding"), hit.Body.Len(), len(body))
+	}
+	if hit.Header().Get("Content-Length") != strconv.Itoa(hit.Body.Len()) {
+		t.Errorf("Content-Length %q for %d bytes", hit.Header().Get("Content-Length"), hit.Body.Len())
+	}
+	zr, err := gzip.NewReader(hit.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := io.ReadAll(zr); err != nil || string(b) != body {
+		t.Fatalf("gunzipped: %v, %d bytes", err, len(b))
+	}
+	plain := get("", "")
+	if plain.Header().Get("Content-Encoding") != "" || plain.Body.String() != body {
+		t.Fatal("a client without gzip got it compressed")
+	}
+	if refused := get("gzip;q=0", ""); refused.Header().Get("Content-Encoding") != "" {
+		t.Fatal("gzip;q=0 got gzip")
+	}
+	gzTag, plainTag := hit.Header().Get("ETag"), plain.Header().Get("ETag")
+	if gzTag == plainTag || gzTag == "" {
+		t.Fatalf("ETags %q and %q: each representation needs its own", gzTag, plainTag)
+	}
+	if get("gzip", gzTag).Code != http.StatusNotModified || get("", gzTag).Code == http.StatusNotModified {
+		t.Fatal("If-None-Match must match the representation sent")
+	}
+}
+
+// A full cache sheds some answers, not all, and stays within its bounds.
+func TestRespCacheSheds(t *testing.T) {
+	var version atomic.Int64
+	h := newRespCache(version.Load)
+	wrapped := h.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, r.URL.RawQuery) }))
+	for i := range cacheMaxEntries + 10 {
+		wrapped.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/api/stops-street?i="+strconv.Itoa(i), nil))
+	}
+	n := len(h.items)
+	if n > cacheMaxEntries || n < cacheMaxEntries*7/8 {
+		t.Fatalf("%d entries after %d answers, want between %d and %d", n, cacheMaxEntries+10, cacheMaxEntries*7/8, cacheMaxEntries)
+	}
+	sum := 0
+	for _, e := range h.items {
+		sum += len(e.body)
+	}
+	if sum != h.bytes {
+		t.Fatalf("bytes counted %d, held %d", h.bytes, sum)
 	}
 }
