@@ -99,8 +99,13 @@ func testPrivacy(t *testing.T, s *site) {
 	forbidden := []string{"officer_id", "grounds", "receipt_ref", "authorisation_id", "officer_name", "collar"}
 	for _, p := range []string{"/", "/boroughs/E09000002", "/wards/E05014066", "/api/v1/areas/E05014066/profile",
 		"/api/v1/wards/E05014066", "/api/v1/precision", "/downloads/stops.csv?force=metropolitan&month=2024-09",
-		"/api/stops-force?force=metropolitan&date=2024-09", "/api/openapi.json"} {
-		_, _, b := s.get(t, p)
+		"/api/stops-force?force=metropolitan&date=2024-09", "/api/stops-street?date=2022-03&lat=51.5133&lng=-0.0890",
+		"/api/stops-no-location?force=metropolitan&date=2025-01", "/api/crimes-street/all-crime?date=2023-05&lat=51.5155&lng=-0.0922",
+		"/api/openapi.json"} {
+		code, _, b := s.get(t, p)
+		if code != 200 || len(b) < 1000 {
+			t.Errorf("GET %s: %d with %d bytes: the privacy check would check nothing", p, code, len(b))
+		}
 		low := strings.ToLower(string(b))
 		for _, f := range forbidden {
 			if strings.Contains(low, f) {
