@@ -3,7 +3,6 @@ package policeapi
 import (
 	"context"
 	"net/http"
-	"strconv"
 
 	"github.com/stopsearch/charter"
 )
@@ -65,7 +64,7 @@ func (a *API) crimesStreet(ctx context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := month(r, months)
+	m, err := askedMonth(r, months)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +78,7 @@ func (a *API) crimesStreet(ctx context.Context, r *http.Request) (any, error) {
 			return nil
 		}
 		if len(out) >= MaxArea {
-			return charter.Errorf(charter.ETOOLARGE, "the area holds more than %s crimes: ask for a smaller one", strconv.Itoa(MaxArea))
+			return charter.Errorf(charter.ETOOLARGE, "the area holds more than %d crimes: ask for a smaller one", MaxArea)
 		}
 		out = append(out, crimeOf(c))
 		return nil

@@ -142,11 +142,11 @@ func parseDate(s string) (charter.Month, error) {
 	return m, nil
 }
 
-// month picks the month of a request from the months the data holds
+// askedMonth picks the month of a request from the months the data holds
 // (ascending): the date parameter, or the latest month when it is left out.
 // A month the data does not hold is 404, as data.police.uk answers a month it
 // has not published.
-func month(r *http.Request, held []charter.Month) (charter.Month, error) {
+func askedMonth(r *http.Request, held []charter.Month) (charter.Month, error) {
 	s := strings.TrimSpace(r.Form.Get("date"))
 	if s == "" {
 		if len(held) == 0 {

@@ -44,13 +44,13 @@ type stopCache struct {
 	tick   int64
 }
 
-// cacheBytes bounds the encoded records kept: a busy Met month of the
+// cacheBytes bounds the encoded records kept (a variable for tests): a busy Met month of the
 // archive (18,000 stops) is about 13 MB.
-const cacheBytes = 256 << 20
+var cacheBytes = 256 << 20
 
-// month returns month m's stops, reading them on first use. Concurrent
+// stopsOf returns month m's stops, reading them on first use. Concurrent
 // requests for a month being read wait for that one reading.
-func (a *API) month(ctx context.Context, m charter.Month) (*monthStops, error) {
+func (a *API) stopsOf(ctx context.Context, m charter.Month) (*monthStops, error) {
 	c := &a.cache
 	c.mu.Lock()
 	if at := a.st.Commits(); c.months == nil || at != c.at {

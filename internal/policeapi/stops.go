@@ -128,24 +128,24 @@ func (a *API) forceMonth(ctx context.Context, r *http.Request, unlocatedOnly boo
 	if err != nil {
 		return nil, err
 	}
-	ms, err := a.stopMonth(ctx, r)
+	ms, err := a.askedStops(ctx, r)
 	if err != nil {
 		return nil, err
 	}
 	return ms.list(ms.where(func(s *stopRec) bool { return s.force == force && !(unlocatedOnly && s.located) })), nil
 }
 
-// stopMonth is the stops of the month a request asks for (see month).
-func (a *API) stopMonth(ctx context.Context, r *http.Request) (*monthStops, error) {
+// askedStops is the stops of the month a request asks for (see askedMonth).
+func (a *API) askedStops(ctx context.Context, r *http.Request) (*monthStops, error) {
 	months, _, err := a.stopMonths(ctx)
 	if err != nil {
 		return nil, err
 	}
-	m, err := month(r, months)
+	m, err := askedMonth(r, months)
 	if err != nil {
 		return nil, err
 	}
-	return a.month(ctx, m)
+	return a.stopsOf(ctx, m)
 }
 
 // stopsStreet is every force's stops for a month within a mile of a point,
@@ -155,7 +155,7 @@ func (a *API) stopsStreet(ctx context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	ms, err := a.stopMonth(ctx, r)
+	ms, err := a.askedStops(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +177,7 @@ func (a *API) stopsAtLocation(ctx context.Context, r *http.Request) (any, error)
 	if err != nil || id <= 0 {
 		return nil, charter.Errorf(charter.EINVALID, "location_id %q: want a street id (a whole number)", s)
 	}
-	ms, err := a.stopMonth(ctx, r)
+	ms, err := a.askedStops(ctx, r)
 	if err != nil {
 		return nil, err
 	}
