@@ -88,3 +88,24 @@ Transfer/sec:      0.85GB
 		t.Error("a report without figures was read")
 	}
 }
+
+// The server timer times each request through it and gives their p99.
+func TestServerTimer(t *testing.T) {
+	st := &serverTimer{buf: make([]time.Duration, 1000)}
+	var i atomic.Int64
+	h := st.wrap(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		if i.Add(1)%50 == 0 { // 2 in 100 are slow
+			time.Sleep(20 * time.Millisecond)
+		}
+	}))
+	for range 200 {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	}
+	if p := st.p99(); p < 20*time.Millisecond {
+		t.Errorf("p99 %s, want at least the 20 ms of the slowest 2%%", p)
+	}
+	st.reset()
+	if st.p99() != 0 {
+		t.Error("reset kept the timings")
+	}
+}
