@@ -5,6 +5,7 @@ package httpx
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	"github.com/stopsearch/charter"
 )
@@ -59,4 +60,18 @@ func WriteError(w http.ResponseWriter, err error) {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// AcceptsGzip says whether the client takes gzip (named in Accept-Encoding
+// and not refused with q=0). Cached answers and static files are sent
+// gzipped to such clients.
+func AcceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
 }

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/stopsearch/charter/internal/httpx"
 )
 
 // respCache keeps whole public GET answers, keyed by method, URL and the
@@ -47,18 +49,6 @@ func (e *cached) gzipped() []byte {
 		}
 	})
 	return e.gz
-}
-
-// acceptsGzip says whether the client takes gzip (not refused with q=0).
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
-			q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
-			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
-		}
-	}
-	return false
 }
 
 const (
@@ -162,7 +152,7 @@ func (c *respCache) wrap(next http.Handler) http.Handler {
 			// do: browsers, Go's, Python's and R's HTTP clients), with an
 			// ETag of its own for that representation.
 			body, etag := e.body, e.etag
-			if len(body) >= gzipMin && acceptsGzip(r) {
+			if len(body) >= gzipMin && httpx.AcceptsGzip(r) {
 				if gz := e.gzipped(); gz != nil {
 					body, etag = gz, strings.TrimSuffix(e.etag, `"`)+`-gz"`
 					h.Set("Content-Encoding", "gzip")
