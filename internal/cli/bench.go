@@ -23,7 +23,7 @@ import (
 )
 
 func init() {
-	register(command{"bench", "benchmarks that print Charter's figure beside a peer's (bench import, bench analytics, bench serve)", runBench})
+	register(command{"bench", "benchmarks that print Charter's figure beside a peer's (bench import, bench analytics, bench serve, bench start)", runBench})
 }
 
 const (
@@ -47,10 +47,14 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 && args[0] == "serve" {
 		return runBenchServe(ctx, e, args[1:])
 	}
+	if len(args) > 0 && args[0] == "start" {
+		return runBenchStart(ctx, e, args[1:])
+	}
 	if len(args) == 0 || args[0] != "import" {
 		fmt.Fprintln(e.stderr, "Usage: charter bench import [--runs N] [--pg URL] [--sqlite3 PATH]")
 		fmt.Fprintln(e.stderr, "       charter bench analytics [--runs N] [--sizes 1000000,10000000]")
 		fmt.Fprintln(e.stderr, "       charter bench serve [--conns 64] [--duration 5s] [--warmup 1s]")
+		fmt.Fprintln(e.stderr, "       charter bench start [--stops 1000000] [--runs 3]")
 		return errUsage
 	}
 	fs := e.flags("bench import", "[--runs N] [--pg URL] [--sqlite3 PATH]")
@@ -183,14 +187,19 @@ func benchCharter(ctx context.Context, dsn string) (rows int, d, build time.Dura
 	return s.Rows, d, build, nil
 }
 
+// benchArchive opens the bundled Met archive zip the benchmarks use.
+func benchArchive() (*zip.Reader, error) {
+	b, err := fs.ReadFile(data.FS, benchStops)
+	if err != nil {
+		return nil, err
+	}
+	return zip.NewReader(bytes.NewReader(b), int64(len(b)))
+}
+
 // writeConcatenatedCSV writes the archive months as one CSV with one header,
 // the input the sqlite3 shell imports.
 func writeConcatenatedCSV(path string) (int, error) {
-	b, err := fs.ReadFile(data.FS, benchStops)
-	if err != nil {
-		return 0, err
-	}
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	zr, err := benchArchive()
 	if err != nil {
 		return 0, err
 	}

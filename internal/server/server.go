@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/stopsearch/charter"
@@ -63,12 +64,19 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	}
 	s := &Server{St: st, log: cfg.Logger}
 	start := time.Now()
+	// The two indexes load side by side: each is mostly the database
+	// driver decoding rows.
+	var crErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { s.Cr, crErr = index.LoadCrimes(ctx, st) })
 	var err error
-	if s.Ix, err = index.Load(ctx, st); err != nil {
+	s.Ix, err = index.Load(ctx, st)
+	wg.Wait()
+	if err != nil {
 		return nil, fmt.Errorf("load the analytic index: %w", err)
 	}
-	if s.Cr, err = index.LoadCrimes(ctx, st); err != nil {
-		return nil, fmt.Errorf("load the crime index: %w", err)
+	if crErr != nil {
+		return nil, fmt.Errorf("load the crime index: %w", crErr)
 	}
 	stop, err := s.Ix.Follow(ctx, st)
 	if err != nil {

@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/stopsearch/charter"
@@ -286,11 +288,86 @@ func (s *Store) monthCounts(ctx context.Context) ([]charter.MonthCounts, error) 
 }
 
 // ScanAnalytic calls fn for every counted stop with only the fields the
-// analytic index uses (no street, operation or first-hand fields), in storage
+// analytic index uses (no street, operation or first-hand fields), in no set
 // order. It reads plain integers, which makes it several times faster than
-// FindStops for loading the index at start.
+// FindStops for loading the index at start, and reads the two halves of the
+// table on two connections at once (most of the time is the driver decoding
+// rows, which one core cannot keep up with); fn is called on the caller's
+// goroutine, one stop at a time.
 func (s *Store) ScanAnalytic(ctx context.Context, fn func(*charter.Stop) error) error {
-	return s.scanAnalytic(ctx, "", nil, fn)
+	var lo, hi sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT min(id), max(id) FROM stops`).Scan(&lo, &hi); err != nil {
+		return err
+	}
+	if !lo.Valid || hi.Int64-lo.Int64 < scanSplitMin {
+		return s.scanAnalytic(ctx, "", nil, fn)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	mid := lo.Int64 + (hi.Int64-lo.Int64)/2
+	batches := make(chan []charter.Stop, 8)
+	errs := make(chan error, 2)
+	var wg sync.WaitGroup
+	for _, r := range [][2]int64{{lo.Int64, mid}, {mid + 1, hi.Int64}} {
+		wg.Go(func() { errs <- s.scanRange(ctx, r[0], r[1], batches) })
+	}
+	go func() { wg.Wait(); close(batches) }()
+	var ferr error
+	for b := range batches {
+		for i := 0; i < len(b) && ferr == nil; i++ {
+			ferr = fn(&b[i])
+		}
+		if ferr != nil {
+			cancel() // the readers stop; drain what they sent
+		}
+	}
+	for range 2 {
+		if err := <-errs; err != nil && ferr == nil && !errors.Is(err, context.Canceled) {
+			ferr = err
+		}
+	}
+	if ferr == nil {
+		ferr = ctx.Err()
+	}
+	return ferr
+}
+
+// scanSplitMin is the table size (in ids) from which ScanAnalytic reads in
+// two halves.
+const scanSplitMin = 100_000
+
+// scanRange reads the analytic fields of the counted stops with ids from lo
+// to hi and sends them in batches (the Stops and their Locations are the
+// receiver's).
+func (s *Store) scanRange(ctx context.Context, lo, hi int64, out chan<- []charter.Stop) error {
+	const size = 4096
+	b := make([]charter.Stop, 0, size)
+	locs := make([]charter.Location, 0, size)
+	send := func() error {
+		select {
+		case out <- b:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		b, locs = make([]charter.Stop, 0, size), make([]charter.Location, 0, size)
+		return nil
+	}
+	err := s.scanAnalytic(ctx, ` AND id BETWEEN $1 AND $2`, []any{lo, hi}, func(st *charter.Stop) error {
+		c := *st
+		if st.Location != nil {
+			locs = append(locs, *st.Location)
+			c.Location = &locs[len(locs)-1]
+		}
+		b = append(b, c)
+		if len(b) == size {
+			return send()
+		}
+		return nil
+	})
+	if err == nil && len(b) > 0 {
+		err = send()
+	}
+	return err
 }
 
 // scanMonthsChunk bounds the force-months of one query, well inside the

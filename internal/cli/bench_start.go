@@ -1,0 +1,203 @@
+package cli
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stopsearch/charter/data"
+	"github.com/stopsearch/charter/internal/importer"
+	"github.com/stopsearch/charter/internal/server"
+	"github.com/stopsearch/charter/internal/store"
+)
+
+// startBudget is DESIGN.md's budget for `charter serve` to start on a store
+// of a million stops.
+const startBudget = 5 * time.Second
+
+// runBenchStart measures a cold start: from opening a store of about a
+// million stops to the first answer of the home page, as `charter serve`
+// does it.
+func runBenchStart(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("bench start", "[--stops 1000000] [--runs 3]")
+	want := fs.Int("stops", 1_000_000, "stops in the store: the demo data, then the archive months again as earlier years until there are this many")
+	runs := fs.Int("runs", 3, "starts measured; the median is reported")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *want < 1 || *runs < 1 {
+		fs.Usage()
+		return errUsage
+	}
+	dir, err := os.MkdirTemp("", "charter-bench-start-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	w := e.stdout
+	dsn := filepath.Join(dir, "charter.db")
+	n, err := fillStore(ctx, dsn, dir, *want)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "Cold start of the server on SQLite with %d stops (the demo data and the archive months again as earlier years), median of %d\n\n", n, *runs)
+	var total, load []time.Duration
+	for range *runs {
+		t, l, err := coldStart(ctx, dsn)
+		if err != nil {
+			return err
+		}
+		total, load = append(total, t), append(load, l)
+	}
+	med := func(ds []time.Duration) time.Duration {
+		s := slices.Clone(ds)
+		slices.Sort(s)
+		return s[len(s)/2]
+	}
+	t := med(total)
+	fmt.Fprintf(w, "%-58s %8.2f s  (budget ≤ %.0f s: %s)\n", "open the store → first answer of / (the dashboard)", t.Seconds(), startBudget.Seconds(), verdict(t <= startBudget))
+	fmt.Fprintf(w, "%-58s %8.2f s\n", "  of which loading the indexes (server.New)", med(load).Seconds())
+	return nil
+}
+
+// fillStore imports the demo data and then the bundled archive months
+// relabelled as earlier years (the Date column and the file's month moved
+// back whole years) until the store holds at least want stops.
+func fillStore(ctx context.Context, dsn, dir string, want int) (int, error) {
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	im := &importer.Importer{Store: st}
+	rs, err := im.ImportFS(ctx, data.FS, data.Demo)
+	if err != nil {
+		return 0, err
+	}
+	n := importer.Summarise(rs).Rows
+	count := func() (int, error) {
+		var c int
+		err := st.DB().QueryRowContext(ctx, `SELECT count(*) FROM stops WHERE active = 1`).Scan(&c)
+		return c, err
+	}
+	if n, err = count(); err != nil {
+		return 0, err
+	}
+	zr, err := benchArchive()
+	if err != nil {
+		return 0, err
+	}
+	for back := 1; n < want; back++ {
+		var paths []string
+		for _, f := range zr.File {
+			if !strings.HasSuffix(f.Name, "-stop-and-search.csv") {
+				continue
+			}
+			p, err := relabel(f, dir, back)
+			if err != nil {
+				return 0, err
+			}
+			paths = append(paths, p)
+		}
+		rs, err := im.Import(ctx, paths...)
+		if err != nil {
+			return 0, err
+		}
+		if s := importer.Summarise(rs); s.Refused > 0 || s.Imported == 0 {
+			return 0, fmt.Errorf("bench start: relabelled months refused: %+v", s)
+		}
+		if n, err = count(); err != nil {
+			return 0, err
+		}
+	}
+	return n, nil
+}
+
+// relabel writes one archive month as the same month back years earlier.
+func relabel(f *zip.File, dir string, back int) (string, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	body, err := io.ReadAll(rc)
+	if err != nil {
+		return "", err
+	}
+	name := path.Base(f.Name) // 2021-06-metropolitan-stop-and-search.csv
+	year, err := strconv.Atoi(name[:4])
+	if err != nil {
+		return "", fmt.Errorf("bench start: %s: no year in the name", f.Name)
+	}
+	lines := bytes.Split(body, []byte("\n"))
+	for i := 1; i < len(lines); i++ {
+		// The Date column is the second: Type,Date,…; its year moves too.
+		line := lines[i]
+		c := bytes.IndexByte(line, ',')
+		if c < 0 || len(line) < c+5 {
+			continue
+		}
+		y, err := strconv.Atoi(string(line[c+1 : c+5]))
+		if err != nil {
+			continue
+		}
+		copy(line[c+1:c+5], strconv.Itoa(y-back))
+	}
+	out := filepath.Join(dir, strconv.Itoa(year-back)+name[4:])
+	return out, os.WriteFile(out, bytes.Join(lines, []byte("\n")), 0o644)
+}
+
+// coldStart opens the store, builds the server as `charter serve` does and
+// asks for the home page; it returns the time to that answer and the part
+// spent in server.New.
+func coldStart(ctx context.Context, dsn string) (total, load time.Duration, err error) {
+	start := time.Now()
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer st.Close()
+	cfg := server.DefaultConfig()
+	cfg.Watch, cfg.Quiet = 0, true
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	t0 := time.Now()
+	srv, err := server.New(ctx, st, cfg)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer srv.Close()
+	load = time.Since(t0)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, 0, err
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(sctx, ln, nil) }()
+	resp, err := http.Get("http://" + ln.Addr().String() + "/")
+	if err != nil {
+		return 0, 0, err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	total = time.Since(start)
+	if resp.StatusCode != http.StatusOK {
+		return 0, 0, fmt.Errorf("bench start: the home page answered %d", resp.StatusCode)
+	}
+	cancel()
+	<-done
+	return total, load, nil
+}
