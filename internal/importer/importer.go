@@ -23,6 +23,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/stopsearch/charter"
@@ -44,6 +45,9 @@ type Importer struct {
 	Reject func(charter.Reject)
 	// Progress receives one line per source as it finishes; nil is silent.
 	Progress func(Result)
+	// Meter, if not nil, follows each run as it happens (bytes and rows
+	// read, the work planned and left), for a progress display.
+	Meter *Meter
 	// Now is the clock (tests fix it).
 	Now func() time.Time
 
@@ -94,6 +98,7 @@ func Summarise(rs []Result) Summary {
 // embedded file; gzip is undone by open.
 type source struct {
 	name string
+	size int64 // bytes as stored (a zip member's decompressed), 0 if unknown
 	open func() (io.ReadCloser, error)
 }
 
@@ -135,7 +140,11 @@ func (im *Importer) ImportFS(ctx context.Context, fsys fs.FS, names []string) ([
 			srcs = append(srcs, ss...)
 			continue
 		}
-		srcs = append(srcs, source{name: n, open: func() (io.ReadCloser, error) { return fsys.Open(n) }})
+		var size int64
+		if fi, err := fs.Stat(fsys, n); err == nil {
+			size = fi.Size()
+		}
+		srcs = append(srcs, source{name: n, size: size, open: func() (io.ReadCloser, error) { return fsys.Open(n) }})
 	}
 	rs, err := im.importSources(ctx, srcs)
 	return append(results, rs...), err
@@ -158,11 +167,17 @@ func (im *Importer) importSources(ctx context.Context, srcs []source) ([]Result,
 			}
 		}
 	}()
+	if im.Meter != nil {
+		im.Meter.begin(plan(srcs))
+	}
 	var results []Result
-	for _, s := range srcs {
+	for i, s := range srcs {
 		sm := <-sums
 		if err := ctx.Err(); err != nil {
 			return results, err
+		}
+		if im.Meter != nil {
+			im.Meter.enter(i)
 		}
 		start := time.Now()
 		r, err := im.importOne(ctx, s, sm)
@@ -171,12 +186,15 @@ func (im *Importer) importSources(ctx context.Context, srcs []source) ([]Result,
 			// The store failed (or the context ended): stop here. The file's
 			// transaction has been rolled back.
 			r.Err = err
-			results = append(results, r)
-			im.progress(r)
-			return results, err
+		}
+		if im.Meter != nil {
+			im.Meter.leave(i, r)
 		}
 		results = append(results, r)
 		im.progress(r)
+		if err != nil {
+			return results, err
+		}
 	}
 	return results, nil
 }
@@ -241,7 +259,7 @@ func expand(p string) ([]source, []Result) {
 		}
 		return ss, nil
 	}
-	return []source{{name: p, open: func() (io.ReadCloser, error) { return os.Open(p) }}}, nil
+	return []source{{name: p, size: fi.Size(), open: func() (io.ReadCloser, error) { return os.Open(p) }}}, nil
 }
 
 // zipSources lists the data files inside a zip archive as sources named
@@ -260,7 +278,7 @@ func zipSources(name string, r io.ReaderAt, size int64) ([]source, error) {
 		if f.FileInfo().IsDir() || strings.HasPrefix(base, ".") || strings.HasPrefix(f.Name, "__MACOSX") {
 			continue
 		}
-		out = append(out, source{name: name + "!" + f.Name, open: func() (io.ReadCloser, error) { return f.Open() }})
+		out = append(out, source{name: name + "!" + f.Name, size: int64(f.UncompressedSize64), open: func() (io.ReadCloser, error) { return f.Open() }})
 	}
 	return out, nil
 }
@@ -268,6 +286,8 @@ func zipSources(name string, r io.ReaderAt, size int64) ([]source, error) {
 // opened is a source opened for reading, with gzip undone.
 type opened struct {
 	io.Reader
+	raw     io.Reader // the source as stored
+	gzipped bool
 	closers []io.Closer
 }
 
@@ -278,12 +298,14 @@ func (o *opened) Close() error {
 	return nil
 }
 
-func (s source) reader() (*opened, error) {
+// reader opens the source; read, if not nil, counts the bytes read from it
+// (decompressed), for the meter.
+func (s source) reader(read *atomic.Int64) (*opened, error) {
 	rc, err := s.open()
 	if err != nil {
 		return nil, charter.Errorf(charter.EINVALID, "%s: cannot be opened: %v", s.name, err)
 	}
-	o := &opened{Reader: rc, closers: []io.Closer{rc}}
+	o := &opened{Reader: rc, raw: rc, closers: []io.Closer{rc}}
 	br := bufio.NewReaderSize(rc, 1<<16)
 	o.Reader = br
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
@@ -293,7 +315,10 @@ func (s source) reader() (*opened, error) {
 			return nil, charter.Errorf(charter.EINVALID, "%s: not a readable gzip file: %v", s.name, err)
 		}
 		o.closers = append(o.closers, zr)
-		o.Reader = bufio.NewReaderSize(zr, 1<<16)
+		o.Reader, o.gzipped = bufio.NewReaderSize(zr, 1<<16), true
+	}
+	if read != nil {
+		o.Reader = countReader{o.Reader, read}
 	}
 	return o, nil
 }
@@ -301,7 +326,7 @@ func (s source) reader() (*opened, error) {
 // checksum hashes the decompressed bytes of a source. It is a separate pass
 // so that a source already imported costs one read and no parsing.
 func (s source) checksum() (string, []byte, error) {
-	o, err := s.reader()
+	o, err := s.reader(nil)
 	if err != nil {
 		return "", nil, err
 	}

@@ -78,7 +78,7 @@ func (im *Importer) importOne(ctx context.Context, s source, sm summed) (Result,
 		return r, err
 	}
 	defer x.Rollback()
-	o, err := s.reader()
+	o, err := s.reader(im.Meter.counter())
 	if err != nil {
 		r.Err = err
 		return r, nil
@@ -94,7 +94,7 @@ func (im *Importer) importOne(ctx context.Context, s source, sm summed) (Result,
 		read := map[format]func(io.Reader, string, StopSource, func(*charter.Stop) error, func(charter.Reject)) error{
 			fmtPoliceCSV: ReadPoliceCSV, fmtPoliceJSON: ReadPoliceJSON, fmtFlatCSV: ReadFlatCSV}[f]
 		err = pipeStops(x, func(emit func(*charter.Stop) error) error {
-			return read(o, s.name, src, emit, reject)
+			return read(o, s.name, src, counting(im.Meter, emit), reject)
 		}, func(st *charter.Stop) {
 			if st.Location != nil {
 				im.locator.Assign(st.Location.Longitude, st.Location.Latitude, &st.Areas)
@@ -102,23 +102,23 @@ func (im *Importer) importOne(ctx context.Context, s source, sm summed) (Result,
 		})
 	case fmtStreetCSV:
 		var rjs []charter.Reject
-		rjs, err = ReadStreetCrimes(o, s.name, func(c *charter.StreetCrime) error {
+		rjs, err = ReadStreetCrimes(o, s.name, counting(im.Meter, func(c *charter.StreetCrime) error {
 			if c.Location != nil {
 				im.locator.Assign(c.Location.Longitude, c.Location.Latitude, &c.Areas)
 			}
 			return x.AddStreetCrime(c)
-		})
+		}))
 		rejects = append(rejects, rjs...)
 	case fmtCrimeCounts:
 		var rjs []charter.Reject
 		_, rjs, err = ReadCrimeCounts(o, s.name, func(f CrimeCountFile) error {
 			_, err := x.SetCrimeCountFile(f.Level, f.Months)
 			return err
-		}, x.AddCrimeCount)
+		}, counting(im.Meter, x.AddCrimeCount))
 		rejects = append(rejects, rjs...)
 	case fmtPopulation:
 		var rjs []charter.Reject
-		rjs, err = ReadPopulation(o, s.name, x.AddPopulation)
+		rjs, err = ReadPopulation(o, s.name, counting(im.Meter, x.AddPopulation))
 		rejects = append(rejects, rjs...)
 	case fmtGeoJSON:
 		newLocator, err = im.importBoundaries(ctx, x, o, s.name)
