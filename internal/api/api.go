@@ -1,18 +1,22 @@
 // Package api is Charter's own JSON API under /api/v1/: every aggregate the
-// public pages show, the same numbers from the same code (internal/public),
-// described by an OpenAPI 3.1 document at /api/openapi.json and a docs page
-// at /api/docs served from the binary (swagger-ui, vendored).
+// public pages show, the same numbers from the same code (internal/public).
+// It serves the OpenAPI 3.1 document of both of Charter's APIs at
+// /api/openapi.json (this one and the data.police.uk-compatible one, which
+// describes its endpoints in internal/policeapi) and a docs page at
+// /api/docs served from the binary (swagger-ui, vendored).
 package api
 
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"reflect"
 	"sync"
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/httpx"
+	"github.com/stopsearch/charter/internal/policeapi"
 	"github.com/stopsearch/charter/internal/public"
 	"github.com/stopsearch/charter/internal/report"
 )
@@ -75,7 +79,7 @@ func New(fig *public.Figures) *API {
 				return a.fig.Ward(ctx, r.PathValue("code"), fl)
 			}},
 		{id: "getPrecision", path: "/api/v1/precision", summary: "Precision of searching across the force area's wards",
-			desc:   "Where weapon-enabled crime is concentrated, what share of (weapon) searches is made there, the score by month, and every ward ranked (docs/methodology.md §8).",
+			desc:   "Where weapon-enabled crime is concentrated, what share of (weapon) searches is made there, the score by month, and every ward ranked. The methodology that comes with Charter explains how each figure is computed.",
 			params: filterParams, answer: reflect.TypeFor[report.Precision](),
 			run: func(ctx context.Context, r *http.Request, fl public.Filter) (any, error) {
 				return a.fig.Precision(ctx, fl)
@@ -136,12 +140,19 @@ func (a *API) handle(o op) http.HandlerFunc {
 	}
 }
 
-// Document is the OpenAPI 3.1 description of the operations.
+// Charter's own operations are grouped under this tag in the document.
+const tagCharter = "Charter"
+
+// Document is the OpenAPI 3.1 description of both APIs: Charter's own
+// operations and the data.police.uk-compatible endpoints.
 func (a *API) Document() []byte {
 	a.docOnce.Do(func() {
 		sc := newSchemas()
 		paths := map[string]any{}
 		problem := sc.ref(reflect.TypeFor[httpx.Problem]())
+		errAnswer := func(d string) map[string]any {
+			return map[string]any{"description": d, "content": map[string]any{"application/problem+json": map[string]any{"schema": problem}}}
+		}
 		for _, o := range a.ops {
 			var params []any
 			for _, p := range o.params {
@@ -156,34 +167,114 @@ func (a *API) Document() []byte {
 				}
 				params = append(params, pm)
 			}
-			errAnswer := func(d string) map[string]any {
-				return map[string]any{"description": d, "content": map[string]any{"application/problem+json": map[string]any{"schema": problem}}}
-			}
 			paths[o.path] = map[string]any{"get": map[string]any{
 				"operationId": o.id, "summary": o.summary, "description": o.desc, "parameters": params,
+				"tags": []any{tagCharter},
 				"responses": map[string]any{
 					"200": map[string]any{"description": "OK", "content": map[string]any{"application/json": map[string]any{"schema": sc.ref(o.answer)}}},
 					"400": errAnswer("a parameter is wrong; detail says which"),
 					"404": errAnswer("no such area"),
-					"429": map[string]any{"description": "too many requests from this address (15 a second, bursts of 30)"},
+					"429": tooMany,
 				},
 			}}
 		}
+		for _, e := range policeapi.Endpoints() {
+			paths[e.Path] = policeItem(sc, e)
+		}
+		tags := []any{map[string]any{"name": tagCharter, "description": "Charter's own API: the figures of the public pages, with their intervals and data-quality flags."}}
+		for _, t := range policeapi.Tags {
+			tags = append(tags, map[string]any{"name": t.Name, "description": t.Description})
+		}
+		// No jsonSchemaDialect: left out, it is OpenAPI 3.1's own base
+		// dialect (JSON Schema 2020-12 with OpenAPI's vocabulary), which the
+		// schemas here keep to; swagger-ui warns on any other value.
 		doc := map[string]any{
-			"openapi":           "3.1.0",
-			"jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+			"openapi": "3.1.0",
 			"info": map[string]any{
-				"title":       "Charter API",
-				"version":     charter.Version,
-				"description": "The aggregates of Charter's public pages: stop and search rates with confidence intervals, disproportionality, outcomes, precision and weapon-enabled crime, with the data-quality flags under each. Every figure is explained in docs/methodology.md. The data.police.uk-compatible endpoints (/api/forces, /api/stops-street …) are described in docs/api.md.",
-				"license":     map[string]any{"name": "Open Government Licence v3.0 (data)", "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"},
+				"title":   "Charter API",
+				"version": charter.Version,
+				"description": "Two APIs. Charter's own, under /api/v1/, gives the aggregates of Charter's public pages: stop and search rates with confidence intervals, disproportionality, outcomes, precision and weapon-enabled crime, with the data-quality flags under each; the methodology that comes with Charter explains every figure. " +
+					"The data.police.uk-compatible API answers every method of https://data.police.uk/api/ with its paths, parameters, shapes and statuses, from the records Charter has imported, so that tools written for data.police.uk work by changing only their base URL. " +
+					"Its errors, as data.police.uk's, have a status and no body; the reason is in the " + policeapi.ErrorHeader + " header.",
+				"license": map[string]any{"name": "Open Government Licence v3.0 (data)", "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"},
 			},
+			"tags":       tags,
 			"paths":      paths,
 			"components": map[string]any{"schemas": sc.components},
 		}
 		a.doc, _ = json.MarshalIndent(doc, "", "  ")
 	})
 	return a.doc
+}
+
+// tooMany is the answer of the rate limit.
+var tooMany = map[string]any{"description": "too many requests from this address (15 a second, bursts of 30, as data.police.uk)"}
+
+// policeItem is the path item of a data.police.uk-compatible endpoint: a
+// GET, and a POST taking the same parameters as a form where the endpoint
+// takes one.
+func policeItem(sc *schemas, e policeapi.Endpoint) map[string]any {
+	var params []any
+	form := map[string]any{}
+	var formRequired []any
+	for _, p := range e.Params {
+		params = append(params, map[string]any{"name": p.Name, "in": p.In, "description": p.Description, "required": p.Required,
+			"schema": map[string]any{"type": "string"}})
+		if p.In == "query" {
+			form[p.Name] = map[string]any{"type": "string", "description": p.Description}
+			if p.Required {
+				formRequired = append(formRequired, p.Name)
+			}
+		}
+	}
+	answer := sc.ref(e.Answer)
+	if e.Answer.Kind() == reflect.Slice {
+		// A list answer is never null: [] when nothing matches.
+		answer = map[string]any{"type": "array", "items": sc.ref(e.Answer.Elem())}
+	}
+	responses := map[string]any{
+		"200": map[string]any{"description": "OK", "content": map[string]any{"application/json": map[string]any{"schema": answer}}},
+		"429": tooMany,
+	}
+	for _, st := range e.Errors {
+		when := st.When
+		if prev, ok := responses[fmt.Sprint(st.Code)].(map[string]any); ok {
+			when = prev["description"].(string) + "; " + when
+		}
+		responses[fmt.Sprint(st.Code)] = map[string]any{"description": when + " (no body)",
+			"headers": map[string]any{policeapi.ErrorHeader: map[string]any{"description": "why", "schema": map[string]any{"type": "string"}}}}
+	}
+	op := func(id string) map[string]any {
+		o := map[string]any{"operationId": id, "summary": e.Summary, "description": e.Description,
+			"tags": []any{e.Tag}, "responses": responses}
+		if len(params) > 0 {
+			o["parameters"] = params
+		}
+		return o
+	}
+	item := map[string]any{"get": op(e.ID)}
+	if e.Post {
+		post := op(e.ID + "Post")
+		var pathParams []any
+		for _, p := range params {
+			if p.(map[string]any)["in"] == "path" {
+				pathParams = append(pathParams, p)
+			}
+		}
+		delete(post, "parameters")
+		if len(pathParams) > 0 {
+			post["parameters"] = pathParams
+		}
+		schema := map[string]any{"type": "object", "properties": form}
+		if len(formRequired) > 0 {
+			schema["required"] = formRequired
+		}
+		post["description"] = e.Description + " The parameters are sent as a form, for a polygon too long for a URL."
+		post["requestBody"] = map[string]any{"required": true,
+			"content": map[string]any{"application/x-www-form-urlencoded": map[string]any{"schema": schema}}}
+		item["post"] = post
+	}
+	return item
 }
 
 // docsPage is swagger-ui over /api/openapi.json, from the vendored files

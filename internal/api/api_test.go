@@ -4,9 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"regexp"
+	"strconv"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/stopsearch/charter/internal/policeapi"
 )
 
 // The document is valid OpenAPI 3.1 (kin-openapi's validator), and every
@@ -23,8 +27,9 @@ func TestDocument(t *testing.T) {
 	if err := doc.Validate(context.Background()); err != nil {
 		t.Fatalf("invalid OpenAPI document: %v", err)
 	}
-	if doc.Paths.Len() != len(a.ops) {
-		t.Fatalf("%d paths for %d operations", doc.Paths.Len(), len(a.ops))
+	police := policeapi.Endpoints()
+	if doc.Paths.Len() != len(a.ops)+len(police) {
+		t.Fatalf("%d paths for %d operations and %d data.police.uk endpoints", doc.Paths.Len(), len(a.ops), len(police))
 	}
 	for _, o := range a.ops {
 		op := doc.Paths.Find(o.path).Get
@@ -39,6 +44,48 @@ func TestDocument(t *testing.T) {
 			if op.Parameters.GetByInAndName(p.in, p.name) == nil {
 				t.Errorf("%s: parameter %s missing", o.path, p.name)
 			}
+		}
+	}
+	for _, e := range police {
+		item := doc.Paths.Find(e.Path)
+		if item == nil || item.Get == nil || item.Get.OperationID != e.ID {
+			t.Fatalf("%s: no GET %s", e.Path, e.ID)
+		}
+		if (item.Post != nil) != e.Post {
+			t.Errorf("%s: POST documented %v, answered %v", e.Path, item.Post != nil, e.Post)
+		}
+		ok := item.Get.Responses.Value("200").Value.Content.Get("application/json").Schema
+		if ok == nil || ok.Value == nil {
+			t.Errorf("%s: the answer's schema does not resolve", e.Path)
+		}
+		for _, p := range e.Params {
+			if item.Get.Parameters.GetByInAndName(p.In, p.Name) == nil {
+				t.Errorf("%s: parameter %s missing", e.Path, p.Name)
+			}
+		}
+		for _, st := range e.Errors {
+			if item.Get.Responses.Value(strconv.Itoa(st.Code)) == nil {
+				t.Errorf("%s: status %d not documented", e.Path, st.Code)
+			}
+		}
+	}
+}
+
+// swagger-ui (the docs page) warns about a jsonSchemaDialect other than
+// OpenAPI 3.1's base dialect; the document leaves it out, so the base
+// dialect applies. No words of the document name our files or sections.
+func TestDocumentForReaders(t *testing.T) {
+	var doc map[string]any
+	raw := New(nil).Document()
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if d, ok := doc["jsonSchemaDialect"]; ok && d != "https://spec.openapis.org/oas/3.1/dialect/base" {
+		t.Errorf("jsonSchemaDialect %v: swagger-ui warns on any value but OpenAPI 3.1's base dialect", d)
+	}
+	for _, bad := range []string{`§`, `\.md\b`, `\.go\b`, `internal/`, `--[a-z]`} {
+		if m := regexp.MustCompile(bad).Find(raw); m != nil {
+			t.Errorf("the document says %q: its words must stand on their own", m)
 		}
 	}
 }

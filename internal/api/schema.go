@@ -61,8 +61,12 @@ func componentName(t reflect.Type) string {
 	if i := strings.LastIndex(pkg, "/"); i >= 0 {
 		pkg = pkg[i+1:]
 	}
-	if pkg == "report" || pkg == "" {
+	switch pkg {
+	case "report", "":
 		return t.Name()
+	case "policeapi":
+		// The data.police.uk-compatible API's shapes.
+		return "PoliceUK" + t.Name()
 	}
 	return strings.ToUpper(pkg[:1]) + pkg[1:] + t.Name()
 }

@@ -40,7 +40,13 @@ func testAPI(t *testing.T, s *site) {
 		"/api/v1/filters":              "/api/v1/filters",
 		"/api/v1/period":               "/api/v1/period",
 	}
-	paths := doc["paths"].(map[string]any)
+	// The data.police.uk-compatible paths are called by testPoliceClient.
+	paths := map[string]any{}
+	for p, item := range doc["paths"].(map[string]any) {
+		if strings.HasPrefix(p, "/api/v1/") {
+			paths[p] = item
+		}
+	}
 	if len(paths) != len(calls) {
 		t.Errorf("the document has %d paths, the test knows %d: test every operation", len(paths), len(calls))
 	}

@@ -130,9 +130,13 @@ func testPoliceAPI(t *testing.T, s *site) {
 
 		// All London in one polygon holds more than 10,000: 503, as
 		// data.police.uk answers.
-		code, _, b := s.get(t, "/api/stops-street?date=2022-03&poly=51.28,-0.51:51.70,-0.51:51.70,0.33:51.28,0.33")
-		if code != 503 || !strings.Contains(string(b), "10000") {
-			t.Errorf("all London: %d %.200s, want 503", code, b)
+		resp, err = http.Get(s.url + "/api/stops-street?date=2022-03&poly=51.28,-0.51:51.70,-0.51:51.70,0.33:51.28,0.33")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if why := resp.Header.Get("X-Error-Detail"); resp.StatusCode != 503 || !strings.Contains(why, "10000") {
+			t.Errorf("all London: %d %q, want 503", resp.StatusCode, why)
 		}
 	})
 
@@ -240,6 +244,9 @@ func testPoliceAPI(t *testing.T, s *site) {
 			t.Errorf("no date is not the latest month: %s", d)
 		}
 	})
+
+	t.Run("every endpoint as a client", func(t *testing.T) { testPoliceClient(t, s) })
+	t.Run("docs page", func(t *testing.T) { testAPIDocs(t, s) })
 }
 
 // records fetches a list of records that must answer 200.

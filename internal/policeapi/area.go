@@ -36,6 +36,11 @@ func areaParam(r *http.Request) (*area, error) {
 	if poly := strings.TrimSpace(r.Form.Get("poly")); poly != "" {
 		return parsePoly(poly)
 	}
+	return radiusParam(r)
+}
+
+// radiusParam reads lat and lng: the area within a mile of the point.
+func radiusParam(r *http.Request) (*area, error) {
 	if r.Form.Get("lat") == "" && r.Form.Get("lng") == "" {
 		return nil, charter.Errorf(charter.EINVALID, "give lat and lng, or poly")
 	}
@@ -129,4 +134,13 @@ func streetID(loc *charter.Location) int64 {
 		return 0
 	}
 	return madeIDBase + int64(la)<<madeBits + int64(ln)
+}
+
+// madePoint is the point a made street id was made from.
+func madePoint(id int64) (lat, lng float64, ok bool) {
+	x := id - madeIDBase
+	if x < 0 || x >= 1<<(2*madeBits-1) {
+		return 0, 0, false
+	}
+	return madeLat0 + float64(x>>madeBits)/1e6, madeLng0 + float64(x&(1<<madeBits-1))/1e6, true
 }

@@ -57,11 +57,30 @@ func (a *API) forces(context.Context, *http.Request) (any, error) {
 }
 
 func (a *API) force(_ context.Context, r *http.Request) (any, error) {
-	f, ok := forceByID(r.PathValue("id"))
-	if !ok {
-		return nil, charter.Errorf(charter.ENOTFOUND, "no force %q (see /api/forces)", r.PathValue("id"))
+	id, err := knownForce(r.PathValue("id"))
+	if err != nil {
+		return nil, err
 	}
+	f, _ := forceByID(id)
 	return ForceDetail{EngagementMethods: []EngagementMethod{}, Telephone: "101", ID: f.ID, Name: f.Name}, nil
+}
+
+// Officer is a senior officer (forces/{id}/people) or a member of a
+// neighbourhood team ({force}/{neighbourhood}/people), as data.police.uk
+// gives them. Charter holds none: the lists are empty.
+type Officer struct {
+	Bio            *string           `json:"bio"`
+	ContactDetails map[string]string `json:"contact_details"`
+	Name           string            `json:"name"`
+	Rank           string            `json:"rank"`
+}
+
+// seniorOfficers is the force's senior officers: none are held.
+func (a *API) seniorOfficers(_ context.Context, r *http.Request) (any, error) {
+	if _, err := knownForce(r.PathValue("id")); err != nil {
+		return nil, err
+	}
+	return []Officer{}, nil
 }
 
 // crimeCategories lists the categories; date, if given, must be a month.
@@ -81,30 +100,35 @@ func (a *API) crimeCategories(_ context.Context, r *http.Request) (any, error) {
 // crimesStreetDates lists every month holding street-level crimes or stop
 // and search, newest first, with the forces whose stops it holds.
 func (a *API) crimesStreetDates(ctx context.Context, _ *http.Request) (any, error) {
-	held, forces, err := a.stopMonths(ctx)
+	h, err := a.held(ctx)
 	if err != nil {
 		return nil, err
 	}
-	months := slices.Clone(held)
-	crimeMonths, err := a.st.StreetCrimeMonths(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range crimeMonths {
-		if _, ok := forces[m]; !ok {
-			months = append(months, m)
-		}
-	}
-	slices.Sort(months)
-	months = slices.Compact(months)
-	out := make([]MonthForces, 0, len(months))
-	for i := len(months) - 1; i >= 0; i-- {
-		fs := slices.Clone(forces[months[i]])
+	out := make([]MonthForces, 0, len(h.all))
+	for i := len(h.all) - 1; i >= 0; i-- {
+		fs := slices.Clone(h.byForce[h.all[i]])
 		if fs == nil {
 			fs = []string{}
 		}
 		slices.Sort(fs)
-		out = append(out, MonthForces{Date: months[i].String(), StopAndSearch: fs})
+		out = append(out, MonthForces{Date: h.all[i].String(), StopAndSearch: fs})
 	}
 	return out, nil
+}
+
+// LastUpdated is /api/crime-last-updated: the first day of the latest month
+// the data holds.
+type LastUpdated struct {
+	Date string `json:"date"`
+}
+
+func (a *API) lastUpdated(ctx context.Context, _ *http.Request) (any, error) {
+	h, err := a.held(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(h.all) == 0 {
+		return nil, charter.Errorf(charter.ENOTFOUND, "nothing has been imported")
+	}
+	return LastUpdated{Date: h.all[len(h.all)-1].String() + "-01"}, nil
 }

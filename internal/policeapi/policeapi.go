@@ -1,9 +1,9 @@
 // Package policeapi serves the data.police.uk-compatible API under /api/:
-// the same paths, parameters, JSON shapes, value spellings, status codes and
-// limits as https://data.police.uk/api/, so that existing client libraries
-// pointed at Charter work unchanged (docs/api.md). The records are the ones
-// imported from the forces' own publications, with their anonymised map
-// points; nothing here names a person or an officer.
+// every method data.police.uk documents, with the same paths, parameters,
+// JSON shapes, value spellings, status codes and limits, so that existing
+// client libraries pointed at Charter work unchanged (docs/api.md). The
+// records are the ones imported from the forces' own publications, with
+// their anonymised map points; nothing here names a person or an officer.
 package policeapi
 
 import (
@@ -32,81 +32,126 @@ const (
 	maxForm = 1 << 20
 )
 
+// ErrorHeader carries the reason of an error answer. The body of an error is
+// empty, as data.police.uk's: its clients decode whatever body comes as the
+// list or object they asked for, and an empty one is the only body every one
+// of them takes (the status says the rest).
+const ErrorHeader = "X-Error-Detail"
+
 // API answers the data.police.uk-compatible endpoints from the store.
 type API struct {
 	st *store.Store
 
-	// The months holding stops, kept until the store commits again: every
-	// stops request needs them.
+	// The months the data holds, kept until the store commits again: every
+	// request that takes a date needs them.
 	mu       sync.Mutex
 	monthsAt int64
-	held     []charter.Month
-	heldBy   map[charter.Month][]string
+	months   *heldMonths
 
 	cache stopCache
+	wards wardCache
 }
 
 // New returns the API over st.
 func New(st *store.Store) *API { return &API{st: st} }
 
-// Register adds the endpoints to mux. The POST forms are read-only searches
-// (a long polygon does not fit in a URL), so they are let past cross-origin
-// protection, as a browser application on another site may send them.
+// Register answers every path under /api/ that Charter's own API does not
+// (its /api/v1/ operations, the OpenAPI document and the docs page are more
+// specific patterns): the endpoints, and data.police.uk's answer to anything
+// else. The POST forms are read-only searches (a long polygon does not fit
+// in a URL), so they are let past cross-origin protection, as a browser
+// application on another site may send them.
 func (a *API) Register(mux *http.ServeMux, cop *http.CrossOriginProtection) {
-	get := func(path string, h func(context.Context, *http.Request) (any, error)) {
-		mux.HandleFunc("GET "+path, a.handle(h))
-	}
-	both := func(path string, h func(context.Context, *http.Request) (any, error)) {
-		get(path, h)
-		mux.HandleFunc("POST "+path, a.handle(h))
-		if cop != nil {
-			cop.AddInsecureBypassPattern("POST " + path)
+	for _, e := range endpoints {
+		if e.Post && cop != nil {
+			cop.AddInsecureBypassPattern("POST " + e.Path)
 		}
 	}
-	get("/api/forces", a.forces)
-	get("/api/forces/{id}", a.force)
-	get("/api/crime-categories", a.crimeCategories)
-	get("/api/crimes-street-dates", a.crimesStreetDates)
-	both("/api/crimes-street/{category}", a.crimesStreet)
-	both("/api/stops-street", a.stopsStreet)
-	both("/api/stops-at-location", a.stopsAtLocation)
-	get("/api/stops-no-location", a.stopsNoLocation)
-	get("/api/stops-force", a.stopsForce)
+	mux.Handle("/api/", a)
 }
 
-// handle reads the parameters (query, and the form body of a POST), runs h
-// and writes its answer as JSON, or the error with its status.
-func (a *API) handle(h func(context.Context, *http.Request) (any, error)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		// data.police.uk is read by browser applications on any site.
-		w.Header().Set("Access-Control-Allow-Origin", "*")
-		if r.Method == http.MethodGet && len(r.URL.RequestURI()) > MaxGetURI {
-			httpx.WriteError(w, charter.Errorf(charter.EINVALID,
-				"the request is longer than %d characters: send a long poly by POST", MaxGetURI))
-			return
-		}
-		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-		}
-		if err := r.ParseForm(); err != nil {
-			httpx.WriteError(w, charter.Errorf(charter.EINVALID, "cannot read the parameters: %v", err))
-			return
-		}
-		v, err := h(r.Context(), r)
-		if err != nil {
-			httpx.WriteError(w, err)
-			return
-		}
-		b, ok := v.(rawList)
-		if !ok {
-			if b, err = json.Marshal(v); err != nil {
-				httpx.WriteError(w, err)
-				return
-			}
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(b)
+// ServeHTTP routes a request to its endpoint. The endpoints are matched here
+// rather than by the mux: data.police.uk's neighbourhood paths begin with a
+// force id (/api/{force}/{neighbourhood}), which no mux pattern can hold
+// beside /api/forces/{id} and Charter's /api/v1/ without clashing.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// data.police.uk is read by browser applications on any site.
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	if strings.HasPrefix(r.URL.Path, "/api/v1/") {
+		// Charter's own API answers GET; any other method lands here.
+		w.Header().Set("Allow", "GET, HEAD")
+		writeProblem(w, http.StatusMethodNotAllowed, "Charter's API answers GET only")
+		return
 	}
+	e, ok := route(r)
+	switch {
+	case !ok:
+		writeError(w, charter.Errorf(charter.ENOTFOUND, "no method %s: see https://data.police.uk/docs/ for the methods, all of which are answered here", r.URL.Path))
+		return
+	case !e.allows(r.Method):
+		w.Header().Set("Allow", e.allow())
+		writeStatus(w, http.StatusMethodNotAllowed, r.Method+" is not answered here: use "+e.allow())
+		return
+	}
+	if r.Method != http.MethodPost && len(r.URL.RequestURI()) > MaxGetURI {
+		writeError(w, charter.Errorf(charter.EINVALID,
+			"the request is longer than %d characters: send a long poly by POST", MaxGetURI))
+		return
+	}
+	if r.Method == http.MethodPost {
+		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	}
+	if err := r.ParseForm(); err != nil {
+		writeError(w, charter.Errorf(charter.EINVALID, "cannot read the parameters: %v", err))
+		return
+	}
+	v, err := e.run(a, r.Context(), r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	b, ok := v.(rawList)
+	if !ok {
+		if b, err = json.Marshal(v); err != nil {
+			writeError(w, err)
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(b)
+}
+
+// writeError answers an error as data.police.uk does: its status, no body.
+func writeError(w http.ResponseWriter, err error) {
+	writeStatus(w, httpx.StatusOf(err), charter.ErrorMessage(err))
+}
+
+func writeStatus(w http.ResponseWriter, status int, detail string) {
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set(ErrorHeader, headerText(detail))
+	h.Set("Content-Length", "0")
+	w.WriteHeader(status)
+}
+
+// writeProblem is an error of Charter's own API: a problem document.
+func writeProblem(w http.ResponseWriter, status int, detail string) {
+	b, _ := json.Marshal(httpx.Problem{Title: http.StatusText(status), Status: status, Detail: detail})
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// headerText makes a message fit a header value: printable ASCII, other
+// characters as Go escapes them, at most 500 bytes.
+func headerText(s string) string {
+	q := strconv.QuoteToASCII(s)
+	q = strings.ReplaceAll(q[1:len(q)-1], `\"`, `"`)
+	if len(q) > 500 {
+		q = q[:497] + "..."
+	}
+	return q
 }
 
 // forceParam reads the required force parameter: 400 when it is missing,
@@ -116,6 +161,11 @@ func forceParam(r *http.Request) (string, error) {
 	if id == "" {
 		return "", charter.Errorf(charter.EINVALID, "force is required (a force id such as metropolitan; see /api/forces)")
 	}
+	return knownForce(id)
+}
+
+// knownForce is a force id data.police.uk knows, or 404.
+func knownForce(id string) (string, error) {
 	if _, ok := forceByID(id); !ok {
 		return "", charter.Errorf(charter.ENOTFOUND, "no force %q (see /api/forces)", id)
 	}
@@ -142,62 +192,77 @@ func parseDate(s string) (charter.Month, error) {
 	return m, nil
 }
 
-// askedMonth picks the month of a request from the months the data holds
-// (ascending): the date parameter, or the latest month when it is left out.
-// A month the data does not hold is 404, as data.police.uk answers a month it
-// has not published.
-func askedMonth(r *http.Request, held []charter.Month) (charter.Month, error) {
+// heldMonths are the months the data holds, each list ascending.
+type heldMonths struct {
+	stops   []charter.Month            // holding stop-and-search records
+	byForce map[charter.Month][]string // the forces whose stops each holds
+	crimes  []charter.Month            // holding street-level crimes
+	all     []charter.Month            // either: the months crimes-street-dates lists
+}
+
+// askedMonth picks the month of a request: the date parameter, or when it
+// is left out the latest of latest (the months holding the kind of record
+// asked for); ok is false when there is no such month, and the answer is
+// then an empty list. A month between the first and the last month the data
+// holds (crimes-street-dates) answers what it holds, [] if nothing; a month
+// outside them is 404, as data.police.uk answers a month it has not
+// published.
+func (h *heldMonths) askedMonth(r *http.Request, latest []charter.Month) (m charter.Month, ok bool, err error) {
 	s := strings.TrimSpace(r.Form.Get("date"))
 	if s == "" {
-		if len(held) == 0 {
-			return 0, charter.Errorf(charter.ENOTFOUND, "no data has been imported")
+		if len(latest) == 0 {
+			return 0, false, nil
 		}
-		return held[len(held)-1], nil
+		return latest[len(latest)-1], true, nil
 	}
-	m, err := parseDate(s)
-	if err != nil {
-		return 0, err
+	if m, err = parseDate(s); err != nil {
+		return 0, false, err
 	}
-	if _, ok := slices.BinarySearch(held, m); !ok {
-		return 0, charter.Errorf(charter.ENOTFOUND, "no data for %s", s)
+	if len(h.all) == 0 {
+		return 0, false, charter.Errorf(charter.ENOTFOUND, "no data for %s: nothing has been imported", s)
 	}
-	return m, nil
+	if first, last := h.all[0], h.all[len(h.all)-1]; m < first || m > last {
+		return 0, false, charter.Errorf(charter.ENOTFOUND, "no data for %s: the months held are %s to %s (see /api/crimes-street-dates)", s, first, last)
+	}
+	return m, true, nil
 }
 
-// stopMonths are the months holding stop-and-search records, ascending,
-// and for each the forces that published them.
-func (a *API) stopMonths(ctx context.Context) ([]charter.Month, map[charter.Month][]string, error) {
+// held returns the months the data holds, read again after a commit.
+func (a *API) held(ctx context.Context) (*heldMonths, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if at := a.st.Commits(); a.heldBy == nil || at != a.monthsAt {
-		months, forces, err := a.readStopMonths(ctx)
+	if at := a.st.Commits(); a.months == nil || at != a.monthsAt {
+		h, err := a.readMonths(ctx)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		a.held, a.heldBy, a.monthsAt = months, forces, at
+		a.months, a.monthsAt = h, at
 	}
-	// Callers only read them.
-	return a.held, a.heldBy, nil
+	// Callers only read it.
+	return a.months, nil
 }
 
-func (a *API) readStopMonths(ctx context.Context) ([]charter.Month, map[charter.Month][]string, error) {
+func (a *API) readMonths(ctx context.Context) (*heldMonths, error) {
 	mcs, err := a.st.MonthCounts(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	forces := map[charter.Month][]string{}
-	var months []charter.Month
+	h := &heldMonths{byForce: map[charter.Month][]string{}}
 	for _, c := range mcs {
 		if c.Count == 0 {
 			continue
 		}
-		if _, ok := forces[c.Month]; !ok {
-			months = append(months, c.Month)
+		if _, ok := h.byForce[c.Month]; !ok {
+			h.stops = append(h.stops, c.Month)
 		}
-		forces[c.Month] = append(forces[c.Month], c.Force)
+		h.byForce[c.Month] = append(h.byForce[c.Month], c.Force)
 	}
-	slices.Sort(months)
-	return months, forces, nil
+	slices.Sort(h.stops)
+	if h.crimes, err = a.st.StreetCrimeMonths(ctx); err != nil {
+		return nil, err
+	}
+	h.all = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(h.stops), h.crimes...))))
+	return h, nil
 }
 
 // float reads a required number parameter.
@@ -206,7 +271,11 @@ func float(r *http.Request, name string, lo, hi float64) (float64, error) {
 	if s == "" {
 		return 0, charter.Errorf(charter.EINVALID, "%s is required", name)
 	}
-	v, err := strconv.ParseFloat(s, 64)
+	return parseFloat(name, s, lo, hi)
+}
+
+func parseFloat(name, s string, lo, hi float64) (float64, error) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 	if err != nil || v < lo || v > hi {
 		return 0, charter.Errorf(charter.EINVALID, "%s %q: want a number from %g to %g", name, s, lo, hi)
 	}

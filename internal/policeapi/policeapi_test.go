@@ -235,8 +235,9 @@ func inTriangle(t [][2]float64, lat, lng float64) bool {
 	return !(neg && pos)
 }
 
-// TestErrors: the statuses data.police.uk gives, with a message that says
-// what was wrong.
+// TestErrors: the statuses data.police.uk gives, with no body (its clients
+// decode any body as what they asked for) and a header that says what was
+// wrong.
 func TestErrors(t *testing.T) {
 	base := server(t) + "/api/"
 	longPoly := strings.Repeat("51.51,-0.09:", 400) + "51.52,-0.08:51.51,-0.08"
@@ -249,7 +250,8 @@ func TestErrors(t *testing.T) {
 		{"GET", "stops-force?date=2024-09", nil, 400, "force is required"},
 		{"GET", "stops-force?force=atlantis&date=2024-09", nil, 404, "atlantis"},
 		{"GET", "stops-force?force=metropolitan&date=2024-9", nil, 400, "YYYY-MM"},
-		{"GET", "stops-force?force=metropolitan&date=2030-01", nil, 404, "2030-01"},
+		{"GET", "stops-force?force=metropolitan&date=2030-01", nil, 404, "2023-01 to 2024-09"},
+		{"GET", "stops-force?force=metropolitan&date=2022-12", nil, 404, "2022-12"},
 		{"GET", "stops-no-location?date=2024-09", nil, 400, "force"},
 		{"GET", "stops-street?date=2024-09", nil, 400, "lat and lng, or poly"},
 		{"GET", "stops-street?lat=51.5&date=2024-09", nil, 400, "lng is required"},
@@ -257,20 +259,78 @@ func TestErrors(t *testing.T) {
 		{"GET", "stops-street?poly=51.5,-0.1:51.6,-0.1&date=2024-09", nil, 400, "three"},
 		{"GET", "stops-street?poly=51.5,-0.1:51.6:51.6,0&date=2024-09", nil, 400, "point 2"},
 		{"GET", "stops-street?date=2023-01&poly=" + longPoly, nil, 400, "POST"},
-		{"POST", "stops-street", url.Values{"poly": {longPoly}, "date": {"2023-01"}}, 200, ""},
 		{"GET", "stops-at-location?date=2023-01", nil, 400, "location_id"},
 		{"GET", "stops-at-location?location_id=abc", nil, 400, "location_id"},
 		{"GET", "crimes-street/no-such-crime?lat=51.5&lng=-0.1", nil, 404, "no-such-crime"},
-		{"GET", "crimes-street/all-crime?lat=51.5&lng=-0.1", nil, 404, "no data"},
+		{"GET", "crimes-street/all-crime?lat=51.5&lng=-0.1&date=2031-01", nil, 404, "2031-01"},
+		{"GET", "crimes-no-location?category=all-crime&date=2024-09", nil, 400, "force"},
+		{"GET", "crimes-no-location?category=nope&force=kent&date=2024-09", nil, 404, "nope"},
+		{"GET", "crimes-at-location?date=2024-09", nil, 400, "location_id"},
+		{"GET", "outcomes-at-location?date=2024-09", nil, 400, "location_id"},
+		{"GET", "outcomes-for-crime/abc", nil, 404, "abc"},
 		{"GET", "forces/atlantis", nil, 404, "atlantis"},
+		{"GET", "forces/atlantis/people", nil, 404, "atlantis"},
+		{"GET", "atlantis/neighbourhoods", nil, 404, "atlantis"},
+		{"GET", "metropolitan/E05000001", nil, 404, "E05000001"},
+		{"GET", "metropolitan/E05000001/boundary", nil, 404, "E05000001"},
+		{"GET", "locate-neighbourhood?q=51.5", nil, 400, "lat,lng"},
+		{"GET", "locate-neighbourhood?q=51.5,-0.1", nil, 404, "51.5,-0.1"},
 		{"GET", "crime-categories?date=May", nil, 400, "YYYY-MM"},
+		{"GET", "no-such-method", nil, 404, "no-such-method"},
+		{"GET", "forces/metropolitan/nothing/here", nil, 404, "forces/metropolitan/nothing/here"},
+		{"POST", "forces", url.Values{}, 405, "GET"},
 	}
 	for _, c := range cases {
-		code, b := call(t, c.method, base+c.path, c.form)
-		if code != c.status || !strings.Contains(string(b), c.says) {
-			t.Errorf("%s %.80s: %d %.200s, want %d saying %q", c.method, c.path, code, b, c.status, c.says)
+		resp := do(t, c.method, base+c.path, c.form)
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		why := resp.Header.Get(policeapi.ErrorHeader)
+		if resp.StatusCode != c.status || !strings.Contains(why, c.says) || len(b) != 0 {
+			t.Errorf("%s %.80s: %d %q %.200s, want %d saying %q and no body", c.method, c.path, resp.StatusCode, why, b, c.status, c.says)
 		}
 	}
+	// A long polygon by POST, a month inside the range that holds nothing,
+	// and a missing date where nothing of the kind is held answer lists.
+	for _, c := range []struct {
+		method, path string
+		form         url.Values
+	}{
+		{"POST", "stops-street", url.Values{"poly": {longPoly}, "date": {"2023-01"}}},
+		{"GET", "stops-force?force=metropolitan&date=2023-06", nil},
+		{"GET", "stops-street?lat=51.5&lng=-0.1&date=2024-01", nil},
+		{"GET", "crimes-street/all-crime?lat=51.5&lng=-0.1", nil},
+		{"GET", "crimes-street/all-crime?lat=51.5&lng=-0.1&date=2024-09", nil},
+		{"GET", "crimes-no-location?force=kent", nil},
+		{"GET", "crimes-at-location?location_id=1490914&date=2023-01", nil},
+		{"GET", "outcomes-at-location?lat=51.5&lng=-0.1&date=2023-01", nil},
+		{"GET", "forces/kent/people", nil},
+		{"GET", "kent/neighbourhoods", nil},
+	} {
+		code, b := call(t, c.method, base+c.path, c.form)
+		if code != 200 || (c.method == "GET" && string(b) != "[]") {
+			t.Errorf("%s %.80s: %d %.200s, want 200 []", c.method, c.path, code, b)
+		}
+	}
+}
+
+func do(t *testing.T, method, u string, form url.Values) *http.Response {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, u, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
 }
 
 // TestLists: forces, a force, crime categories and the months held.
@@ -323,5 +383,9 @@ func TestLists(t *testing.T) {
 	want := `[{"date":"2024-09","stop-and-search":["metropolitan"]},{"date":"2023-01","stop-and-search":["city-of-london"]}]`
 	if string(b) != want {
 		t.Errorf("crimes-street-dates = %s, want %s", b, want)
+	}
+	code, b = call(t, "GET", base+"crime-last-updated", nil)
+	if code != 200 || string(b) != `{"date":"2024-09-01"}` {
+		t.Errorf("crime-last-updated: %d %s", code, b)
 	}
 }

@@ -129,23 +129,33 @@ func (a *API) forceMonth(ctx context.Context, r *http.Request, unlocatedOnly boo
 		return nil, err
 	}
 	ms, err := a.askedStops(ctx, r)
-	if err != nil {
-		return nil, err
+	if err != nil || ms == nil {
+		return emptyOr(err)
 	}
 	return ms.list(ms.where(func(s *stopRec) bool { return s.force == force && !(unlocatedOnly && s.located) })), nil
 }
 
-// askedStops is the stops of the month a request asks for (see askedMonth).
+// askedStops is the stops of the month a request asks for (see askedMonth),
+// nil for no month.
 func (a *API) askedStops(ctx context.Context, r *http.Request) (*monthStops, error) {
-	months, _, err := a.stopMonths(ctx)
+	h, err := a.held(ctx)
 	if err != nil {
 		return nil, err
 	}
-	m, err := askedMonth(r, months)
-	if err != nil {
+	m, ok, err := h.askedMonth(r, h.stops)
+	if err != nil || !ok {
 		return nil, err
 	}
 	return a.stopsOf(ctx, m)
+}
+
+// emptyOr is the answer when there is no month to look in: the error, or
+// an empty list.
+func emptyOr(err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return rawList("[]"), nil
 }
 
 // stopsStreet is every force's stops for a month within a mile of a point,
@@ -156,8 +166,8 @@ func (a *API) stopsStreet(ctx context.Context, r *http.Request) (any, error) {
 		return nil, err
 	}
 	ms, err := a.askedStops(ctx, r)
-	if err != nil {
-		return nil, err
+	if err != nil || ms == nil {
+		return emptyOr(err)
 	}
 	idx, err := ms.inBox(ar.box, func(s *stopRec) bool { return ar.contains(s.lat, s.lng) }, MaxArea)
 	if err != nil {
@@ -169,17 +179,29 @@ func (a *API) stopsStreet(ctx context.Context, r *http.Request) (any, error) {
 // stopsAtLocation is the stops of a month at one map point (location_id, a
 // street id as the other endpoints give it, data.police.uk's or made).
 func (a *API) stopsAtLocation(ctx context.Context, r *http.Request) (any, error) {
-	s := strings.TrimSpace(r.Form.Get("location_id"))
-	if s == "" {
-		return nil, charter.Errorf(charter.EINVALID, "location_id is required (the street id of a map point)")
-	}
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id <= 0 {
-		return nil, charter.Errorf(charter.EINVALID, "location_id %q: want a street id (a whole number)", s)
-	}
-	ms, err := a.askedStops(ctx, r)
+	id, err := locationID(r)
 	if err != nil {
 		return nil, err
 	}
+	if id == 0 {
+		return nil, charter.Errorf(charter.EINVALID, "location_id is required (the street id of a map point)")
+	}
+	ms, err := a.askedStops(ctx, r)
+	if err != nil || ms == nil {
+		return emptyOr(err)
+	}
 	return ms.list(ms.where(func(s *stopRec) bool { return s.located && s.street == id })), nil
+}
+
+// locationID reads the location_id parameter: 0 when it is left out.
+func locationID(r *http.Request) (int64, error) {
+	s := strings.TrimSpace(r.Form.Get("location_id"))
+	if s == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, charter.Errorf(charter.EINVALID, "location_id %q: want a street id (a whole number)", s)
+	}
+	return id, nil
 }
