@@ -29,7 +29,7 @@ func TestImportStatusExport(t *testing.T) {
 	dir := t.TempDir()
 	rejects := filepath.Join(dir, "rejects.csv")
 	code, _, stderr := run(t, "--db", db, "import", "--rejects", rejects, apiFile, "../../data/police-uk/stops-force-metropolitan-2024-10.json.gz")
-	if code != ExitOK || !strings.Contains(stderr, "3253 records stored") {
+	if code != ExitOK || !strings.Contains(stderr, "3,253 records stored") {
 		t.Fatalf("import exit %d:\n%s", code, stderr)
 	}
 	if _, err := os.Stat(rejects); !os.IsNotExist(err) {

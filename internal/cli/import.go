@@ -28,7 +28,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	parentProp := fs.String("parent-prop", "", "boundaries: the property holding the parent area code; detected if empty")
 	year := fs.Int("year", 0, "boundaries: the boundary year; detected from property names or the file name if 0")
 	rejectsPath := fs.String("rejects", "charter-rejects.csv", "where to write the rejects report (file, line, column, value, reason)")
-	quiet := fs.Bool("quiet", false, "print only the summary")
+	quiet := fs.Bool("quiet", false, "print only the summary and the files refused (no progress while it runs)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -54,6 +54,21 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	im.Boundary.CodeProp, im.Boundary.NameProp, im.Boundary.ParentProp, im.Boundary.Year = *codeProp, *nameProp, *parentProp, *year
 
+	view := listAll
+	if *quiet {
+		view = listRefused
+	}
+	var paths []string
+	if !*demo {
+		paths = fs.Args()
+	}
+	return e.importAll(ctx, im, paths, *rejectsPath, view, !*quiet)
+}
+
+// importAll runs an import of paths, or of the bundled dataset when paths is
+// empty, and reports on standard error: the files as list says, a progress
+// bar on a terminal when bar is set, then the summary and the rejects.
+func (e *env) importAll(ctx context.Context, im *importer.Importer, paths []string, rejectsPath string, list listing, bar bool) error {
 	st, err := e.open(ctx)
 	if err != nil {
 		return err
@@ -63,45 +78,33 @@ func runImport(ctx context.Context, e *env, args []string) error {
 
 	var rejects []charter.Reject
 	im.Reject = func(r charter.Reject) { rejects = append(rejects, r) }
-	im.Progress = func(r importer.Result) {
-		if *quiet && r.Err == nil {
-			return
-		}
-		switch {
-		case r.Err != nil:
-			fmt.Fprintf(e.stderr, "REFUSED   %s\n          %s\n", r.Source, charter.ErrorMessage(r.Err))
-		case r.Skipped:
-			fmt.Fprintf(e.stderr, "unchanged %s (already imported)\n", r.Source)
-		case r.Ignored != "":
-			fmt.Fprintf(e.stderr, "passed    %s (%s)\n", r.Source, r.Ignored)
-		default:
-			rate := ""
-			if s := r.Duration.Seconds(); s > 0 && r.Rows > 0 {
-				rate = fmt.Sprintf(", %.0f rows/s", float64(r.Rows)/s)
-			}
-			fmt.Fprintf(e.stderr, "imported  %s: %s stored, %d rejected (%s%s)\n", r.Source, plural(r.Rows, "record", "records"), r.Rejects, r.Duration.Round(time.Millisecond), rate)
-		}
-	}
+	im.Meter = &importer.Meter{}
+	width, _ := terminal(e.stderr)
+	d := newDisplay(e.stderr, im.Meter, list, width, bar)
+	im.Progress = d.result
 	start := time.Now()
 	var results []importer.Result
-	if *demo {
+	if len(paths) == 0 {
 		results, err = im.ImportFS(ctx, data.FS, data.Demo)
 	} else {
-		results, err = im.Import(ctx, fs.Args()...)
+		results, err = im.Import(ctx, paths...)
+	}
+	if d.close() {
+		fmt.Fprintln(e.stderr)
 	}
 	sum := importer.Summarise(results)
-	fmt.Fprintf(e.stderr, "\n%s: %d imported, %d unchanged, %d passed over, %d refused; %s stored, %s rejected in %s\n",
-		plural(sum.Sources, "source", "sources"), sum.Imported, sum.Skipped, sum.Ignored, sum.Refused,
-		plural(sum.Rows, "record", "records"), plural(sum.Rejects, "row", "rows"), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(e.stderr, "%s: %s imported, %s unchanged, %s passed over, %s refused; %s stored, %s rejected in %s\n",
+		countOf(int64(sum.Sources), "source", "sources"), count(int64(sum.Imported)), count(int64(sum.Skipped)), count(int64(sum.Ignored)), count(int64(sum.Refused)),
+		countOf(int64(sum.Rows), "record", "records"), countOf(int64(sum.Rejects), "row", "rows"), seconds(time.Since(start)))
 	if len(rejects) > 0 || sum.Refused > 0 {
-		if werr := writeRejects(*rejectsPath, rejects, results); werr != nil {
+		if werr := writeRejects(rejectsPath, rejects, results); werr != nil {
 			fmt.Fprintf(e.stderr, "cannot write the rejects report: %v\n", werr)
 		} else {
-			fmt.Fprintf(e.stderr, "rejects report: %s\n", *rejectsPath)
+			fmt.Fprintf(e.stderr, "rejects report: %s\n", rejectsPath)
 		}
 		for i, r := range rejects {
 			if i == 5 {
-				fmt.Fprintf(e.stderr, "  … and %d more\n", len(rejects)-5)
+				fmt.Fprintf(e.stderr, "  … and %s more\n", count(int64(len(rejects)-5)))
 				break
 			}
 			fmt.Fprintf(e.stderr, "  %s\n", r)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/importer"
 	"github.com/stopsearch/charter/internal/server"
 	"github.com/stopsearch/charter/internal/store"
 )
@@ -41,7 +42,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return charter.Errorf(charter.EINVALID, "--force %q is not a data.police.uk force id (e.g. metropolitan)", *force)
 	}
 	if *demo {
-		if err := runImport(ctx, e, []string{"--demo", "--quiet"}); err != nil {
+		// A progress bar on a terminal; otherwise a line for each file
+		// imported, none for those already imported on an earlier start.
+		list := listChanged
+		if _, tty := terminal(e.stderr); tty {
+			list = listRefused
+		}
+		if err := e.importAll(ctx, &importer.Importer{}, nil, "charter-rejects.csv", list, true); err != nil {
 			return err
 		}
 	}
