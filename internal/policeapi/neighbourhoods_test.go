@@ -1,15 +1,9 @@
 package policeapi_test
 
 import (
-	"context"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"testing/fstest"
-
-	"github.com/stopsearch/charter/internal/importer"
-	"github.com/stopsearch/charter/internal/policeapi"
-	"github.com/stopsearch/charter/internal/storetest"
 )
 
 // wardsGeoJSON holds two May 2022 wards of Barking and Dagenham (the first in
@@ -32,23 +26,10 @@ const oldWardsGeoJSON = `{"type": "FeatureCollection", "features": [
 // TestNeighbourhoods: a force's neighbourhoods are the wards of its area in
 // the newest boundaries, with their outline and the ward a point is in.
 func TestNeighbourhoods(t *testing.T) {
-	st := storetest.Open(t)
-	fsys := fstest.MapFS{
+	base := serve(t, fstest.MapFS{
 		"wards-2018.geojson": {Data: []byte(oldWardsGeoJSON)},
 		"wards-2022.geojson": {Data: []byte(wardsGeoJSON)},
-	}
-	rs, err := (&importer.Importer{Store: st}).ImportFS(context.Background(), fsys, []string{"wards-2018.geojson", "wards-2022.geojson"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s := importer.Summarise(rs); s.Imported != 2 || s.Rejects+s.Refused > 0 {
-		t.Fatalf("import of the wards: %+v", s)
-	}
-	mux := http.NewServeMux()
-	policeapi.New(st).Register(mux, nil)
-	ts := httptest.NewServer(mux)
-	t.Cleanup(ts.Close)
-	base := ts.URL + "/api/"
+	}, "wards-2018.geojson", "wards-2022.geojson") + "/api/"
 
 	for _, c := range []struct{ path, want string }{
 		{"metropolitan/neighbourhoods", `[{"id":"E05999002","name":"Eastward"},{"id":"E05999001","name":"Westward"}]`},

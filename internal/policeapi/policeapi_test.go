@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -28,14 +29,19 @@ const (
 // over it.
 func server(t *testing.T) string {
 	t.Helper()
+	return serve(t, apitest.Golden, "golden/"+metFile, "golden/"+cityFile)
+}
+
+// serve imports files into a fresh store and serves the API over it.
+func serve(t *testing.T, fsys fs.FS, names ...string) string {
+	t.Helper()
 	st := storetest.Open(t)
-	rs, err := (&importer.Importer{Store: st}).ImportFS(context.Background(), apitest.Golden,
-		[]string{"golden/" + metFile, "golden/" + cityFile})
+	rs, err := (&importer.Importer{Store: st}).ImportFS(context.Background(), fsys, names)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := importer.Summarise(rs); s.Imported != 2 || s.Rejects+s.Refused > 0 {
-		t.Fatalf("import of the golden files: %+v", s)
+	if s := importer.Summarise(rs); s.Imported != len(names) || s.Rejects+s.Refused > 0 {
+		t.Fatalf("import of %v: %+v", names, s)
 	}
 	mux := http.NewServeMux()
 	policeapi.New(st).Register(mux, nil)
