@@ -19,7 +19,7 @@ func init() {
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("serve", "[--addr HOST:PORT] [--demo] [--force ID] [--rate-limit N] [--rate-burst N] [--watch 30s]")
+	fs := e.flags("serve", "[--addr HOST:PORT] [--demo] [--force ID] [--rate-limit N] [--rate-burst N] [--page-rate-limit N] [--page-rate-burst N] [--watch 30s]")
 	addrDefault := os.Getenv("CHARTER_ADDR")
 	if addrDefault == "" {
 		addrDefault = "127.0.0.1:8080"
@@ -27,8 +27,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	addr := fs.String("addr", addrDefault, "address to listen on (env CHARTER_ADDR); port 0 picks a free one")
 	demo := fs.Bool("demo", false, "first import the bundled open dataset (what is already imported is passed over)")
 	force := fs.String("force", "", "the force the dashboard opens on (default: the force with the most stops)")
-	rateLimit := fs.Float64("rate-limit", 15, "requests a second per client address; 0 turns the limit off")
-	rateBurst := fs.Int("rate-burst", 30, "bursts allowed above the rate")
+	rateLimit := fs.Float64("rate-limit", 15, "requests a second per client address to the APIs (paths under /api/), as data.police.uk; 0 turns every limit off")
+	rateBurst := fs.Int("rate-burst", 30, "bursts allowed above the APIs' rate")
+	pageRate := fs.Float64("page-rate-limit", 100, "requests a second per client address to the site's pages and static files, a bucket of their own so that browsing and link checkers are not refused; 0 turns this limit off")
+	pageBurst := fs.Int("page-rate-burst", 1000, "bursts allowed above the pages' rate")
 	quiet := fs.Bool("quiet", false, "log only failed requests")
 	watch := fs.Duration("watch", 30*time.Second, "how often to look for imports by another process (a charter import beside the server); 0 never")
 	if err := parse(fs, args); err != nil {
@@ -65,6 +67,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	cfg := server.DefaultConfig()
 	cfg.Force, cfg.RateLimit, cfg.RateBurst, cfg.Quiet, cfg.Logger, cfg.Watch = *force, *rateLimit, *rateBurst, *quiet, log, *watch
+	cfg.PageRateLimit, cfg.PageRateBurst = *pageRate, *pageBurst
 	srv, err := server.New(ctx, st, cfg)
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -79,9 +80,8 @@ func logged(log *slog.Logger, quiet bool, next http.Handler) http.Handler {
 	})
 }
 
-// limiter is a leaky bucket per client address, as data.police.uk has (15
-// requests a second, bursts of 30), so that one client cannot starve the
-// others. Buckets idle for a minute are dropped.
+// limiter is a leaky bucket per client address, so that one client cannot
+// starve the others. Buckets idle for a minute are dropped.
 type limiter struct {
 	rps   rate.Limit
 	burst int
@@ -95,8 +95,13 @@ type bucket struct {
 	seen time.Time
 }
 
+// newLimiter is a limiter of rps a second with bursts of burst; nil (no
+// limit) when rps is not positive.
 func newLimiter(rps float64, burst int) *limiter {
-	return &limiter{rps: rate.Limit(rps), burst: burst, by: map[string]*bucket{}, swept: time.Now()}
+	if rps <= 0 {
+		return nil
+	}
+	return &limiter{rps: rate.Limit(rps), burst: max(burst, 1), by: map[string]*bucket{}, swept: time.Now()}
 }
 
 func (l *limiter) allow(addr string) bool {
@@ -121,19 +126,30 @@ func (l *limiter) allow(addr string) bool {
 }
 
 // limited answers 429 with Retry-After once a client exceeds its bucket.
-func limited(l *limiter, next http.Handler) http.Handler {
-	if l == nil {
+// Each address has two: api for paths under /api/ (data.police.uk's own
+// limit, 15 a second with bursts of 30, by default), and pages for the site's
+// pages and static files, more generous, so that a person browsing or a link
+// checker crawling the site is not refused while a client of the API cannot
+// go past the API's limit. A nil limiter does not limit.
+func limited(api, pages *limiter, next http.Handler) http.Handler {
+	if api == nil && pages == nil {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		host, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			host = r.RemoteAddr
+		l := pages
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			l = api
 		}
-		if !l.allow(host) {
-			w.Header().Set("Retry-After", strconv.Itoa(1))
-			http.Error(w, "too many requests: at most "+strconv.FormatFloat(float64(l.rps), 'f', -1, 64)+" a second, bursts of "+strconv.Itoa(l.burst), http.StatusTooManyRequests)
-			return
+		if l != nil {
+			host, _, err := net.SplitHostPort(r.RemoteAddr)
+			if err != nil {
+				host = r.RemoteAddr
+			}
+			if !l.allow(host) {
+				w.Header().Set("Retry-After", strconv.Itoa(1))
+				http.Error(w, "too many requests: at most "+strconv.FormatFloat(float64(l.rps), 'f', -1, 64)+" a second, bursts of "+strconv.Itoa(l.burst), http.StatusTooManyRequests)
+				return
+			}
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -73,15 +73,31 @@ func TestRespCacheKeepsNoErrors(t *testing.T) {
 	}
 }
 
+// from asks h for path as a client at addr.
+func from(h http.Handler, method, path, addr string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(method, path, nil)
+	r.RemoteAddr = addr + ":5000"
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+// burst asks h for paths in turn, n requests in all, as fast as it can, and
+// counts the answers by status.
+func burst(h http.Handler, addr string, n int, paths ...string) map[int]int {
+	codes := map[int]int{}
+	for i := range n {
+		codes[from(h, "GET", paths[i%len(paths)], addr).Code]++
+	}
+	return codes
+}
+
 func TestLimiter(t *testing.T) {
 	var calls atomic.Int64
-	h := limited(newLimiter(15, 30), counting(&calls, http.StatusOK))
+	h := limited(newLimiter(15, 30), newLimiter(100, 1000), counting(&calls, http.StatusOK))
 	codes := map[int]int{}
-	for i := 0; i < 40; i++ {
-		r := httptest.NewRequest("GET", "/api/forces", nil)
-		r.RemoteAddr = "192.0.2.1:5000"
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, r)
+	for range 40 {
+		w := from(h, "GET", "/api/forces", "192.0.2.1")
 		codes[w.Code]++
 		if w.Code == http.StatusTooManyRequests && w.Header().Get("Retry-After") == "" {
 			t.Fatal("429 without Retry-After")
@@ -91,12 +107,44 @@ func TestLimiter(t *testing.T) {
 	if codes[200] < 30 || codes[200] > 32 || codes[429] < 8 {
 		t.Fatalf("40 quick requests from one address: %v, want ~30 allowed and the rest 429", codes)
 	}
-	r := httptest.NewRequest("GET", "/api/forces", nil)
-	r.RemoteAddr = "192.0.2.2:5000"
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r)
-	if w.Code != 200 {
+	if w := from(h, "GET", "/api/forces", "192.0.2.2"); w.Code != 200 {
 		t.Fatalf("another address was limited too: %d", w.Code)
+	}
+}
+
+// A link checker crawling the site's pages and static files from one address
+// is not refused, even with the API's bucket of that address empty; the API
+// keeps its own limit however many pages the address has asked for; and the
+// pages' bucket has a bottom too.
+func TestLimiterPages(t *testing.T) {
+	var calls atomic.Int64
+	h := limited(newLimiter(15, 30), newLimiter(100, 1000), counting(&calls, http.StatusOK))
+	pages := []string{"/", "/boroughs/E09000002", "/wards/E05014066", "/rights", "/downloads", "/static/0123abcd/css/charter.css", "/nosuch"}
+	if codes := burst(h, "192.0.2.1", 40, "/api/forces"); codes[429] == 0 {
+		t.Fatalf("the API was not limited: %v", codes)
+	}
+	if codes := burst(h, "192.0.2.1", 800, pages...); codes[200] != 800 {
+		t.Fatalf("800 pages in a row from one address: %v, want every one answered", codes)
+	}
+	if codes := burst(h, "192.0.2.3", 800, pages...); codes[200] != 800 {
+		t.Fatalf("800 pages in a row from another address: %v", codes)
+	}
+	if codes := burst(h, "192.0.2.3", 40, "/api/stops-street?lat=51.5&lng=-0.1"); codes[200] < 30 || codes[200] > 32 {
+		t.Fatalf("after 800 pages, 40 quick API requests: %v, want ~30 allowed", codes)
+	}
+	if codes := burst(h, "192.0.2.3", 400, pages...); codes[429] == 0 {
+		t.Fatalf("1,200 pages at once were all answered: %v, want the pages' burst of 1,000 to end", codes)
+	}
+}
+
+func TestLimiterOff(t *testing.T) {
+	if newLimiter(0, 30) != nil {
+		t.Fatal("a rate of 0 limits")
+	}
+	var calls atomic.Int64
+	h := limited(newLimiter(15, 30), nil, counting(&calls, http.StatusOK))
+	if codes := burst(h, "192.0.2.1", 2000, "/", "/static/0123abcd/js/map.js"); codes[200] != 2000 {
+		t.Fatalf("pages limited with their limit off: %v", codes)
 	}
 }
 

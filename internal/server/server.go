@@ -29,10 +29,15 @@ type Config struct {
 	// Force is the force the dashboard opens on; empty picks the force with
 	// the most stops.
 	Force string
-	// RateLimit is requests a second per client address (0: no limit), with
-	// bursts of RateBurst.
+	// RateLimit is requests a second per client address to the APIs (paths
+	// under /api/), with bursts of RateBurst; 0 turns off every limit.
 	RateLimit float64
 	RateBurst int
+	// PageRateLimit is requests a second per client address to the site's
+	// pages and static files, a bucket of their own, with bursts of
+	// PageRateBurst; 0 turns off this limit only.
+	PageRateLimit float64
+	PageRateBurst int
 	// Watch is how often to look for imports by another process (0: never).
 	Watch time.Duration
 	// Quiet logs only failed requests (for benchmarks).
@@ -40,10 +45,12 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// DefaultConfig has data.police.uk's published limit (15 a second, bursts of
-// 30) and looks for other processes' imports every 30 seconds.
+// DefaultConfig has data.police.uk's published limit for the APIs (15 a
+// second, bursts of 30), 100 a second with bursts of 1,000 for pages and
+// static files (a link checker crawling the whole demo site in one go stays
+// within it), and looks for other processes' imports every 30 seconds.
 func DefaultConfig() Config {
-	return Config{RateLimit: 15, RateBurst: 30, Watch: 30 * time.Second, Logger: slog.Default()}
+	return Config{RateLimit: 15, RateBurst: 30, PageRateLimit: 100, PageRateBurst: 1000, Watch: 30 * time.Second, Logger: slog.Default()}
 }
 
 // Server serves one store.
@@ -130,7 +137,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	var h http.Handler = mux
 	h = newRespCache(s.Figures.Version).wrap(h)
 	if cfg.RateLimit > 0 {
-		h = limited(newLimiter(cfg.RateLimit, max(cfg.RateBurst, 1)), h)
+		h = limited(newLimiter(cfg.RateLimit, cfg.RateBurst), newLimiter(cfg.PageRateLimit, cfg.PageRateBurst), h)
 	}
 	h = cop.Handler(h)
 	h = securityHeaders(h)
