@@ -22,12 +22,12 @@ func testPages(t *testing.T, s *site) {
 		{"/rights", 200, []string{`id="gowisely"`, `id="complain"`, `id="your-record"`}},
 		{"/downloads", 200, []string{"/downloads/stops.csv?force=metropolitan&amp;month=2022-03", "boroughs.geojson"}},
 		{"/api/docs", 200, []string{"/api/openapi.json", "swagger-ui-bundle"}},
-		{"/wards/E09000002", 404, []string{"is not a ward"}},
-		{"/boroughs/E05014066", 404, []string{"is not a borough"}},
-		{"/wards/NOPE", 404, []string{"no area with code"}},
+		{"/wards/E09000002", 404, []string{"There is no ward with the code E09000002."}},
+		{"/boroughs/E05014066", 404, []string{"There is no borough with the code E05014066."}},
+		{"/wards/NOPE", 404, []string{"There is no ward with the code NOPE."}},
 		{"/boroughs/E09000002?from=2022-13&to=2022-05", 400, []string{"is not YYYY-MM"}},
 		{"/boroughs/E09000002?from=2022-05&to=2021-06", 400, []string{"is after"}},
-		{"/nowhere", 404, nil},
+		{"/nowhere", 404, []string{"<title>Page not found · Charter</title>", `href="/rights"`, `href="/boroughs/E09000002"`}},
 	}
 	for _, p := range pages {
 		code, ct, b := s.get(t, p.path)

@@ -71,6 +71,7 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /downloads", s.downloads)
 	mux.HandleFunc("GET /downloads/stops.csv", s.stopsCSV)
 	mux.HandleFunc("GET /downloads/{layer}", s.geojson)
+	mux.Handle("/", s.unmatched(mux))
 }
 
 // page is what every template gets.
@@ -105,6 +106,10 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, name string, p *pa
 // (httpx.StatusOf); the cause goes to the log only.
 func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status := httpx.StatusOf(err)
+	if status == http.StatusNotFound {
+		s.notFound(w, r)
+		return
+	}
 	if status >= 500 {
 		s.log.Error("page failed", "path", r.URL.Path, "err", err)
 	}
