@@ -27,7 +27,14 @@ type Endpoint struct {
 	// Errors are the error statuses the endpoint answers, and when.
 	Errors []Status
 
-	run func(*API, context.Context, *http.Request) (any, error)
+	run  func(*API, context.Context, *http.Request) (any, error)
+	segs []string // Path's segments after /api/
+}
+
+func init() {
+	for i := range endpoints {
+		endpoints[i].segs = strings.Split(strings.TrimPrefix(endpoints[i].Path, "/api/"), "/")
+	}
 }
 
 // Param is a parameter of an endpoint.
@@ -70,7 +77,7 @@ func route(r *http.Request) (*Endpoint, bool) {
 	bestLiterals := -1
 	for i := range endpoints {
 		e := &endpoints[i]
-		pat := e.segments()
+		pat := e.segs
 		if len(pat) != len(segs) {
 			continue
 		}
@@ -92,16 +99,12 @@ func route(r *http.Request) (*Endpoint, bool) {
 	if best == nil {
 		return nil, false
 	}
-	for k, p := range best.segments() {
+	for k, p := range best.segs {
 		if isWild(p) {
 			r.SetPathValue(p[1:len(p)-1], segs[k])
 		}
 	}
 	return best, true
-}
-
-func (e *Endpoint) segments() []string {
-	return strings.Split(strings.TrimPrefix(e.Path, "/api/"), "/")
 }
 
 func isWild(seg string) bool { return strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") }
