@@ -64,3 +64,22 @@ func LondonBoroughCode(name string) (string, bool) {
 	}
 	return "", false
 }
+
+// Current keeps the areas of the boundary vintage in use at each level: the
+// newest vintage with boundaries at that level (the May 2022 wards once they
+// are loaded). Areas of an older vintage (the 2018 wards) stay stored for
+// their own data but are never listed beside the newer ones, and no search
+// is placed in them. Areas of unknown vintage (known by code only) are kept.
+func Current(areas []Area) []Area {
+	newest := map[Level]int{}
+	for _, a := range areas {
+		newest[a.Level] = max(newest[a.Level], a.BoundaryYear)
+	}
+	out := make([]Area, 0, len(areas))
+	for _, a := range areas {
+		if a.BoundaryYear == 0 || a.BoundaryYear == newest[a.Level] {
+			out = append(out, a)
+		}
+	}
+	return out
+}

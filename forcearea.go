@@ -1,5 +1,7 @@
 package charter
 
+import "slices"
+
 // ForceBoroughs returns the GSS codes of the local authorities that make up
 // a force area, so that a force's population can be summed from its
 // boroughs' census tables and its figures stratified by borough. ok is false
@@ -23,3 +25,21 @@ func ForceBoroughs(force string) (codes []string, ok bool) {
 
 // cityOfLondon is the GSS code of the City of London.
 const cityOfLondon = "E09000001"
+
+// BoroughForce is the force that polices a borough (a local authority), the
+// inverse of ForceBoroughs; ok is false for a borough of a force not mapped.
+//
+// A borough's (and its wards') figures count that force's searches only,
+// so that a force's figures are exactly the sum of its boroughs' plus the
+// searches it placed in no borough of its own: a City of London Police
+// search just over the City's edge in Islington counts with the City
+// police, not in Islington's figures, and the Met's table of boroughs and
+// each borough's own page always agree.
+func BoroughForce(borough string) (force string, ok bool) {
+	for _, f := range Forces {
+		if codes, ok := ForceBoroughs(f.ID); ok && slices.Contains(codes, borough) {
+			return f.ID, true
+		}
+	}
+	return "", false
+}

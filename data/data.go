@@ -15,9 +15,7 @@ var FS embed.FS
 // counts, then stops and street crimes.
 var Demo = []string{
 	"boundaries/london-lad22.geojson.gz",
-	"boundaries/london-wards-2018.geojson.gz",
-	"boundaries/wd22_bgc_barking-dagenham_all_19_wards.geojson.gz",
-	"boundaries/wd22_bgc_lambeth_all_wards.geojson.gz",
+	"boundaries/london-wards-2022.geojson.gz",
 	"census/extractss_census_2021_pop_ests_ltla_ts021_20cat.csv.gz",
 	"census/london-ward2022-census2021-ethnic-group-19cat.csv.gz",
 	"crime/MPS_Borough_Level_Crime_2010-04_to_2021-09.csv.gz",

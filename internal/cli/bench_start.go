@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/data"
 	"github.com/stopsearch/charter/internal/importer"
 	"github.com/stopsearch/charter/internal/server"
@@ -52,7 +53,7 @@ func runBenchStart(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Cold start of the server on SQLite with %d stops (the demo data and the archive months again as earlier years), median of %d\n\n", n, *runs)
+	fmt.Fprintf(w, "Cold start of the server on SQLite with %s stops (the demo data and the archive months again as earlier years), median of %d\n\n", charter.Thousands(n), *runs)
 	var total, load []time.Duration
 	for range *runs {
 		t, l, err := coldStart(ctx, dsn)

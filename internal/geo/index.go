@@ -393,5 +393,26 @@ func (ix *Index) Locate(lon, lat float64) int {
 	return int(cl[0].interior)
 }
 
+// LocateFunc is Locate limited to the polygons accept takes: where polygons
+// overlap (two publishers' edges that do not quite meet) it finds the one
+// that fits, e.g. the ward of the borough a point was already placed in.
+func (ix *Index) LocateFunc(lon, lat float64, accept func(poly int) bool) int {
+	if !(lon >= ix.minX && lon <= ix.maxX && lat >= ix.minY && lat <= ix.maxY) {
+		return -1
+	}
+	c := min(int((lon-ix.minX)*ix.sx), ix.nx-1)
+	r := min(int((lat-ix.minY)*ix.sy), ix.ny-1)
+	cl := ix.cells[r*ix.nx+c : r*ix.nx+c+2]
+	for _, it := range ix.items[cl[0].start:cl[1].start] {
+		if accept(int(it.poly)) && rayParity(ix.edges[it.start:it.start+it.n], lon, lat) {
+			return int(it.poly)
+		}
+	}
+	if in := int(cl[0].interior); in >= 0 && accept(in) {
+		return in
+	}
+	return -1
+}
+
 // Len is the number of polygons the index was built over.
 func (ix *Index) Len() int { return ix.n }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -357,12 +358,6 @@ func TestLocatorLayers(t *testing.T) {
 		}
 		return Layer{Level: level, Year: year, IDs: ids, Index: NewIndex(polysOf(bs))}
 	}
-	layers := []Layer{
-		layer(charter.LevelWard, 2022, 3000, lambeth22),
-		layer(charter.LevelWard, 2018, 2000, wards18), // older, given between the newer ones
-		layer(charter.LevelWard, 2022, 4000, bd22),
-		layer(charter.LevelBorough, 2022, 1000, lad),
-	}
 	idOf := func(base int64, bs []Boundary, code string) int64 {
 		for i, b := range bs {
 			if b.Code == code {
@@ -372,14 +367,25 @@ func TestLocatorLayers(t *testing.T) {
 		t.Fatalf("no %s", code)
 		return 0
 	}
+	// The 2022 wards are one layer, as the importer builds them (one per
+	// level and year), with each ward's borough as its parent.
+	wards22 := layer(charter.LevelWard, 2022, 3000, append(slices.Clone(lambeth22), bd22...))
+	for _, b := range append(slices.Clone(lambeth22), bd22...) {
+		wards22.Parents = append(wards22.Parents, idOf(1000, lad, b.ParentCode))
+	}
+	layers := []Layer{
+		wards22,
+		layer(charter.LevelWard, 2018, 2000, wards18), // older: kept, never used to place
+		layer(charter.LevelBorough, 2022, 1000, lad),
+	}
 	tests := []struct {
 		name          string
 		lon, lat      float64
 		borough, ward int64
 	}{
 		{"Brixton: 2022 Lambeth ward", -0.1145, 51.4626, idOf(1000, lad, "E09000022"), 3000 + int64(indexOf(lambeth22, -0.1145, 51.4626))},
-		{"Barking: 2022 B&D ward", 0.0808, 51.5395, idOf(1000, lad, "E09000002"), 4000 + int64(indexOf(bd22, 0.0808, 51.5395))},
-		{"Trafalgar Square: 2018 ward", -0.1281, 51.5080, idOf(1000, lad, "E09000033"), idOf(2000, wards18, "E05000644")},
+		{"Barking: 2022 B&D ward", 0.0808, 51.5395, idOf(1000, lad, "E09000002"), 3000 + int64(len(lambeth22)+indexOf(bd22, 0.0808, 51.5395))},
+		{"Trafalgar Square: no 2022 ward loaded, and no 2018 ward beside them", -0.1281, 51.5080, idOf(1000, lad, "E09000033"), 0},
 		{"Oxford: nothing", -1.2577, 51.7520, 0, 0},
 	}
 	for _, cache := range []int{DefaultCacheEntries, 4, 0} {
@@ -398,6 +404,21 @@ func TestLocatorLayers(t *testing.T) {
 	}
 	if got := NewLocator(layers).Levels(); len(got) != 2 || got[0] != charter.LevelBorough || got[1] != charter.LevelWard {
 		t.Errorf("Levels() = %v", got)
+	}
+
+	if y := NewLocator(layers).Year(charter.LevelWard); y != 2022 {
+		t.Errorf("Year(ward) = %d, want 2022", y)
+	}
+	// A ward whose parent the point was not placed in is not given: the
+	// parts of a borough are its own wards only.
+	wrong := wards22
+	wrong.Parents = slices.Clone(wards22.Parents)
+	brixton := indexOf(lambeth22, -0.1145, 51.4626)
+	wrong.Parents[brixton] = idOf(1000, lad, "E09000002")
+	var out charter.AreaIDs
+	NewLocator([]Layer{wrong, layer(charter.LevelBorough, 2022, 1000, lad)}).Assign(-0.1145, 51.4626, &out)
+	if out[charter.LevelBorough] != idOf(1000, lad, "E09000022") || out[charter.LevelWard] != 0 {
+		t.Errorf("a ward outside the point's borough: got borough %d, ward %d; want Lambeth and no ward", out[charter.LevelBorough], out[charter.LevelWard])
 	}
 
 	// A tiny cache (constant evictions), a forked one and no cache agree on

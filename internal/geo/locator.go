@@ -13,17 +13,25 @@ import (
 // assignment: IDs[i] is the area id of the polygon at position i of Index.
 type Layer struct {
 	Level charter.Level
-	Year  int     // boundary vintage; the newer layer wins where layers of a level overlap
+	Year  int     // boundary vintage; only the newest layer of a level is used
 	IDs   []int64 // area ids, one per polygon of Index, in the same order
 	Index *Index
+	// Parents[i], when Parents is set, is the id of the area that IDs[i]
+	// nests in (a ward's borough), 0 where not known; a point is given the
+	// area only when it was also placed in that parent. nil: no check.
+	Parents []int64
 }
 
-// Locator assigns a point to an area at every level that has boundaries.
+// Locator assigns a point to an area at every level that has boundaries,
+// by one rule at every level, so that the parts of an area add up to it:
 //
-// Several layers may share a level, e.g. the 2018 wards of all London and the
-// May 2022 wards of the boroughs that have them: the newest layer that covers
-// a point wins, older layers fill in where it does not reach. Ties in Year
-// keep the order the layers were given.
+//   - Each level uses one vintage, its newest layer: the May 2022 wards
+//     once they are loaded, never a mixture of 2022 and 2018 wards (older
+//     layers stay stored for their own data, and are not used to place).
+//   - Levels are placed from coarse to fine, and a point is placed in an
+//     area only if it was placed in the area's parent too: a search in a
+//     borough is in one of that borough's wards or in none of them, never
+//     in a neighbouring borough's ward where two publishers' edges differ.
 //
 // Published police locations are snapped to a fixed set of anonymous map
 // points, so many records share exact coordinates; a Locator remembers recent
@@ -37,8 +45,8 @@ type Locator struct {
 }
 
 type levelLayers struct {
-	level  charter.Level
-	layers []Layer // newest first
+	level charter.Level
+	layer Layer // the newest of the level's layers
 }
 
 // cacheEntry is one cache slot; 64 bytes, one cache line.
@@ -52,28 +60,39 @@ type cacheEntry struct {
 // enough for the map points of a large force, small next to the indexes.
 const DefaultCacheEntries = 1 << 16
 
-// NewLocator bundles layers for assignment. It panics if a layer's level is
-// not a level, its Index is nil or its IDs do not match its Index: those are
-// programming errors, not bad input.
+// NewLocator bundles layers for assignment, keeping the newest layer of each
+// level (ties in Year keep the first given). It panics if a layer's level is
+// not a level, its Index is nil or its IDs or Parents do not match its Index:
+// those are programming errors, not bad input.
 func NewLocator(layers []Layer) *Locator {
 	l := &Locator{}
 	for _, ly := range layers {
-		if ly.Level >= charter.NumLevels || ly.Index == nil || len(ly.IDs) != ly.Index.Len() {
-			panic(fmt.Sprintf("geo.NewLocator: bad layer (level %d, %d ids, index %v)", ly.Level, len(ly.IDs), ly.Index != nil))
+		if ly.Level >= charter.NumLevels || ly.Index == nil || len(ly.IDs) != ly.Index.Len() ||
+			(ly.Parents != nil && len(ly.Parents) != len(ly.IDs)) {
+			panic(fmt.Sprintf("geo.NewLocator: bad layer (level %d, %d ids, %d parents, index %v)", ly.Level, len(ly.IDs), len(ly.Parents), ly.Index != nil))
 		}
 		i := slices.IndexFunc(l.levels, func(g levelLayers) bool { return g.level == ly.Level })
-		if i < 0 {
-			l.levels = append(l.levels, levelLayers{level: ly.Level})
-			i = len(l.levels) - 1
+		switch {
+		case i < 0:
+			l.levels = append(l.levels, levelLayers{level: ly.Level, layer: ly})
+		case ly.Year > l.levels[i].layer.Year:
+			l.levels[i].layer = ly
 		}
-		l.levels[i].layers = append(l.levels[i].layers, ly)
-	}
-	for i := range l.levels {
-		slices.SortStableFunc(l.levels[i].layers, func(a, b Layer) int { return b.Year - a.Year })
 	}
 	slices.SortFunc(l.levels, func(a, b levelLayers) int { return int(a.level) - int(b.level) })
 	l.SetCacheSize(DefaultCacheEntries)
 	return l
+}
+
+// Year is the vintage the Locator places points in at level, 0 when it has
+// no layer of that level.
+func (l *Locator) Year(level charter.Level) int {
+	for _, g := range l.levels {
+		if g.level == level {
+			return g.layer.Year
+		}
+	}
+	return 0
 }
 
 // SetCacheSize sets the number of cache slots, rounded up to a power of two;
@@ -131,14 +150,26 @@ func (l *Locator) Assign(lon, lat float64, out *charter.AreaIDs) {
 }
 
 func (l *Locator) locate(lon, lat float64, out *charter.AreaIDs) {
+	var placed [charter.NumLevels]int64 // the ids placed so far, coarse to fine
+	n := 0
 	for _, g := range l.levels {
 		id := int64(0)
-		for _, ly := range g.layers {
-			if i := ly.Index.Locate(lon, lat); i >= 0 {
-				id = ly.IDs[i]
-				break
-			}
+		ly := &g.layer
+		i := -1
+		if p := ly.Parents; p == nil {
+			i = ly.Index.Locate(lon, lat)
+		} else {
+			// Only an area inside the parent the point was placed in: where
+			// the outlines of two publishers overlap, the one that fits.
+			i = ly.Index.LocateFunc(lon, lat, func(k int) bool { return p[k] == 0 || slices.Contains(placed[:n], p[k]) })
+		}
+		if i >= 0 {
+			id = ly.IDs[i]
 		}
 		out[g.level] = id
+		if id != 0 {
+			placed[n] = id
+			n++
+		}
 	}
 }

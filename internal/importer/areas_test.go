@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"maps"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,9 +15,7 @@ import (
 
 var londonBoundaries = []string{
 	boundaryDir + "london-lad22.geojson.gz",
-	boundaryDir + "london-wards-2018.geojson.gz",
-	boundaryDir + "wd22_bgc_barking-dagenham_all_19_wards.geojson.gz",
-	boundaryDir + "wd22_bgc_lambeth_all_wards.geojson.gz",
+	boundaryDir + "london-wards-2022.geojson.gz",
 }
 
 // wardOf maps each stop (by source row) to the code of its ward.
@@ -39,9 +38,10 @@ func wardOf(t *testing.T, s *store.Store) map[int]string {
 	return out
 }
 
-// Located stops are placed in boroughs and wards, the newer 2022 wards
-// winning where they exist, and loading boundaries after the records gives
-// the same placement as loading them first.
+// Located stops are placed in boroughs and in the May 2022 wards, each in a
+// ward of its own borough; an older ward set loaded beside them places
+// nothing; and loading boundaries after the records gives the same
+// placement as loading them first.
 func TestAreaAssignment(t *testing.T) {
 	month := filepath.Join(t.TempDir(), "2021-06-metropolitan-stop-and-search.csv")
 	writeFile(t, month, zipMember(t, "2021-06-metropolitan-stop-and-search.csv"))
@@ -65,15 +65,30 @@ func TestAreaAssignment(t *testing.T) {
 	for _, c := range wards {
 		byCode[c]++
 	}
-	// The pilot ward exists only as a 2022 ward: stops there must reach it,
-	// and none may be left in the 2018 wards of Barking and Dagenham it replaces.
 	if byCode["E05014066"] == 0 {
 		t.Error("no stop placed in Northbury (2022 ward E05014066)")
 	}
-	var old int
-	first.DB().QueryRow(`SELECT count(*) FROM stops s JOIN areas a ON a.id = s.ward_id WHERE a.boundary_year = 2018 AND a.parent_code = 'E09000002'`).Scan(&old)
-	if old > 20 { // slivers where the 2022 wards and the 2018 wards disagree
-		t.Errorf("%d stops in 2018 Barking and Dagenham wards although 2022 wards are loaded", old)
+	// A ward is always one of its borough's.
+	var foreign int
+	first.DB().QueryRow(`SELECT count(*) FROM stops s JOIN areas w ON w.id = s.ward_id JOIN areas b ON b.id = s.borough_id
+		WHERE w.parent_code <> b.code`).Scan(&foreign)
+	if foreign != 0 {
+		t.Errorf("%d stops in a ward of another borough than their own", foreign)
+	}
+
+	// The 2018 wards, loaded after the 2022 ones, are stored but place
+	// nothing: one ward set, never a mixture.
+	mustImport(t, im, boundaryDir+"london-wards-2018.geojson.gz")
+	// Wards whose code did not change in 2022 keep their 2022 outline.
+	var old, only18, kept int
+	first.DB().QueryRow(`SELECT count(*) FROM stops s JOIN areas a ON a.id = s.ward_id WHERE a.boundary_year = 2018`).Scan(&old)
+	first.DB().QueryRow(`SELECT count(*) FROM areas WHERE level = 'ward' AND boundary_year = 2018`).Scan(&only18)
+	first.DB().QueryRow(`SELECT count(*) FROM areas WHERE level = 'ward' AND boundary_year = 2022`).Scan(&kept)
+	if old != 0 || kept != 704 || only18 < 400 {
+		t.Errorf("%d stops placed in 2018 wards (want 0); %d 2022 wards (want 704) and %d 2018-only wards stored", old, kept, only18)
+	}
+	if again := wardOf(t, first); !maps.Equal(again, wards) {
+		t.Error("loading an older ward set changed where stops are placed")
 	}
 
 	// Boundaries after the records.
@@ -89,6 +104,7 @@ func TestAreaAssignment(t *testing.T) {
 	for row, code := range wards {
 		if again[row] != code {
 			diff++
+			t.Logf("row %d: %q first, %q when boundaries come after", row, code, again[row])
 		}
 	}
 	if diff != 0 {

@@ -191,6 +191,7 @@ func buildLayers(areas []charter.Area) ([]geo.Layer, error) {
 	}
 	groups := map[lk]*geo.Layer{}
 	polys := map[lk][]orb.MultiPolygon{}
+	parents := map[lk][]string{}
 	for _, a := range areas {
 		if len(a.Boundary) == 0 || a.Level == charter.LevelForce {
 			continue
@@ -205,6 +206,7 @@ func buildLayers(areas []charter.Area) ([]geo.Layer, error) {
 		}
 		groups[k].IDs = append(groups[k].IDs, a.ID)
 		polys[k] = append(polys[k], mp)
+		parents[k] = append(parents[k], a.ParentCode)
 	}
 	keys := make([]lk, 0, len(groups))
 	for k := range groups {
@@ -216,10 +218,26 @@ func buildLayers(areas []charter.Area) ([]geo.Layer, error) {
 		}
 		return keys[i].year < keys[j].year
 	})
+	// A unit is placed only inside its parent (geo.Locator): parents are
+	// the areas of the newest layer of a coarser level, which is the layer
+	// the Locator uses.
+	newest := map[charter.Level]int{}
+	for _, k := range keys {
+		newest[k.level] = k.year // keys are sorted by year within a level
+	}
+	parentID := map[string]int64{}
+	for _, a := range areas {
+		if len(a.Boundary) > 0 && a.Level != charter.LevelForce && newest[a.Level] == a.BoundaryYear {
+			parentID[a.Code] = a.ID
+		}
+	}
 	var out []geo.Layer
 	for _, k := range keys {
 		l := groups[k]
 		l.Index = geo.NewIndex(polys[k])
+		for _, code := range parents[k] {
+			l.Parents = append(l.Parents, parentID[code])
+		}
 		out = append(out, *l)
 	}
 	return out, nil
@@ -251,23 +269,42 @@ func (im *Importer) importBoundaries(ctx context.Context, x *store.ImportTx, r i
 	}
 	all := make([]charter.Area, 0, len(stored)+len(fresh))
 	for _, a := range stored {
-		if _, ok := fresh[a.Level.String()+"/"+a.Code]; !ok {
+		// The store keeps a newer vintage's outline over an older one of the
+		// same code (AddArea), and so does this merge.
+		if f, ok := fresh[a.Level.String()+"/"+a.Code]; !ok || a.BoundaryYear > f.BoundaryYear && len(a.Boundary) > 0 {
 			all = append(all, a)
+			delete(fresh, a.Level.String()+"/"+a.Code)
 		}
 	}
 	for _, a := range fresh {
 		all = append(all, a)
 	}
+	// The order the store lists them in, so that placement never depends on
+	// the order of a map.
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].Level != all[j].Level {
+			return all[i].Level < all[j].Level
+		}
+		return all[i].Code < all[j].Code
+	})
 	layers, err := buildLayers(all)
 	if err != nil {
 		return nil, err
 	}
 	loc := geo.NewLocator(layers)
+	// A finer level's placement depends on its parents' (a ward only inside
+	// its borough), so every level from the coarsest one touched is placed
+	// again.
+	coarsest := charter.NumLevels
 	for l := range levels {
-		if l == charter.LevelForce {
+		if l != charter.LevelForce {
+			coarsest = min(coarsest, l)
+		}
+	}
+	for _, level := range loc.Levels() {
+		if level < coarsest {
 			continue
 		}
-		level := l
 		err := x.Reassign(level, func(lon, lat float64) int64 {
 			var ids charter.AreaIDs
 			loc.Assign(lon, lat, &ids)

@@ -59,7 +59,7 @@ func (f *Figures) Layer(ctx context.Context, area string, fl Filter) ([]byte, er
 // boundaries maps level|code to the GeoJSON geometry of every area with one.
 func (f *Figures) boundaries(ctx context.Context) (map[string][]byte, error) {
 	return memoise(ctx, f, "boundaries", func(ctx context.Context) (map[string][]byte, error) {
-		areas, err := f.St.Areas(ctx, true)
+		areas, err := f.St.CurrentAreas(ctx, true)
 		if err != nil {
 			return nil, err
 		}

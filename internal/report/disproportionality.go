@@ -162,7 +162,7 @@ func NewDisproportionality(ctx context.Context, st *store.Store, ix *index.Index
 	if q.To != 0 {
 		r.To = q.To.String()
 	}
-	where := append([]index.Cond{{Dim: levelDim[area.Level], Values: []string{indexValue(area)}}}, q.Where...)
+	where := append(areaWhere(area), q.Where...)
 	if where, err = r.vehicleOnly(ix, q, where); err != nil {
 		return nil, err
 	}
@@ -409,7 +409,7 @@ func subAreasOf(ctx context.Context, st *store.Store, area charter.Area) (subAre
 	default:
 		return sub, nil
 	}
-	areas, err := st.Areas(ctx, false)
+	areas, err := st.CurrentAreas(ctx, false)
 	if err != nil {
 		return sub, err
 	}

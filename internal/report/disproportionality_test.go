@@ -13,8 +13,7 @@ import (
 
 func load(t *testing.T) (*store.Store, *index.Index) {
 	t.Helper()
-	s := importReal(t, "boundaries/london-lad22.geojson.gz", "boundaries/london-wards-2018.geojson.gz",
-		"boundaries/wd22_bgc_barking-dagenham_all_19_wards.geojson.gz", "boundaries/wd22_bgc_lambeth_all_wards.geojson.gz",
+	s := importReal(t, "boundaries/london-lad22.geojson.gz", "boundaries/london-wards-2022.geojson.gz",
 		"census/extractss_census_2021_pop_ests_ltla_ts021_20cat.csv.gz",
 		"census/london-ward2022-census2021-ethnic-group-19cat.csv.gz",
 		"police-uk/metropolitan-stop-and-search-2021-06_2022-08.zip")
@@ -99,8 +98,9 @@ func TestDisproportionalityWardAndMissingPopulation(t *testing.T) {
 	if p := row(r, "Black").Population; p == nil || *p != 3025 {
 		t.Errorf("Northbury Black population %v, want 3,025", p)
 	}
-	// A 2018 ward has no 2022 census: the report says so instead of a rate.
-	r, err = NewDisproportionality(ctx, s, ix, DispQuery{Area: "E05000405"})
+	// The census publishes the City of London whole, not by ward: the
+	// report says so instead of a rate.
+	r, err = NewDisproportionality(ctx, s, ix, DispQuery{Area: "E05009288"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,10 +270,16 @@ func TestDisproportionalityOptions(t *testing.T) {
 	}
 
 	t.Run("no strata", func(t *testing.T) {
-		// Barnet's stops sit in 2018 wards, which have no census table.
-		r := disp(t, DispQuery{Area: "E09000003"})
-		if r.Searches == 0 || r.Strata != 0 || r.StratifiedSearches != 0 || row(r, "Black").AdjustedRatio != nil || row(r, "Black").Rate == nil ||
-			!hasNote(r, "no geography-adjusted ratio: no ward of Barnet") {
+		// The City's wards have no census table of their own.
+		r := disp(t, DispQuery{Area: "E09000001"})
+		if r.Strata != 0 || r.StratifiedSearches != 0 || row(r, "Black").AdjustedRatio != nil ||
+			!hasNote(r, "no geography-adjusted ratio: no ward of City of London") {
+			t.Errorf("City: %d strata, adjusted %v, notes %q", r.Strata, row(r, "Black").AdjustedRatio, r.Notes)
+		}
+		// Every other borough is adjusted over its wards, all of which have
+		// a population.
+		r = disp(t, DispQuery{Area: "E09000003"})
+		if r.Strata < 20 || row(r, "Black").AdjustedRatio == nil {
 			t.Errorf("Barnet: %d strata, adjusted %v, notes %q", r.Strata, row(r, "Black").AdjustedRatio, r.Notes)
 		}
 		r = disp(t, DispQuery{Area: "E05014066"})

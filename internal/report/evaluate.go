@@ -430,7 +430,7 @@ func NewEvaluation(ctx context.Context, st *store.Store, ix *index.Index, crimes
 	r.StartMonth = startMonth.String()
 	r.Notes = append(r.Notes, fmt.Sprintf("the pilot started on %s, so %s is partly before and partly after: it is left out of both periods", q.Start, startMonth))
 
-	all, err := st.Areas(ctx, false)
+	all, err := st.CurrentAreas(ctx, false)
 	if err != nil {
 		return nil, err
 	}

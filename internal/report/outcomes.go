@@ -73,7 +73,7 @@ func NewOutcomes(ctx context.Context, st *store.Store, ix *index.Index, q Outcom
 			return nil, err
 		}
 		r.Area = AreaRef{Code: area.Code, Name: area.Name, Level: area.Level.String()}
-		where = append([]index.Cond{{Dim: levelDim[area.Level], Values: []string{indexValue(area)}}}, where...)
+		where = append(areaWhere(area), where...)
 	}
 	if q.From != 0 {
 		r.From = q.From.String()

@@ -179,7 +179,7 @@ func NewPrecision(ctx context.Context, st *store.Store, ix *index.Index, cr *ind
 		r.To = q.To.String()
 	}
 
-	areas, err := st.Areas(ctx, true)
+	areas, err := st.CurrentAreas(ctx, true)
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +203,7 @@ func NewPrecision(ctx context.Context, st *store.Store, ix *index.Index, cr *ind
 		if a.Level != charter.LevelForce && a.Level != charter.LevelBorough && !(isHex && a.Level == charter.LevelWard) {
 			return nil, charter.Errorf(charter.EINVALID, "--area %s is a %s: precision compares units inside an area, so give a borough or a force (or a ward with a hex --unit)", a.Code, a.Level)
 		}
-		where = append(where, index.Cond{Dim: levelDim[a.Level], Values: []string{indexValue(a)}})
+		where = append(where, areaWhere(a)...)
 	}
 
 	forceBoroughs := map[string]bool{}

@@ -18,8 +18,7 @@ import (
 // the Census 2021 ward populations.
 func loadPrecision(t *testing.T) (*store.Store, *index.Index, *index.Crimes) {
 	t.Helper()
-	s := importReal(t, "boundaries/london-lad22.geojson.gz", "boundaries/london-wards-2018.geojson.gz",
-		"boundaries/wd22_bgc_barking-dagenham_all_19_wards.geojson.gz",
+	s := importReal(t, "boundaries/london-lad22.geojson.gz", "boundaries/london-wards-2022.geojson.gz",
 		"police-uk/metropolitan-stop-and-search-2021-06_2022-08.zip",
 		"crime/MPS_Ward_Level_Crime_most_recent_24_months_2021-09_to_2023-08.csv.gz",
 		"police-uk/2023-01-city-of-london-street.csv.gz", "police-uk/2023-02-city-of-london-street.csv.gz",

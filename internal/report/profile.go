@@ -110,9 +110,13 @@ type Profile struct {
 	Disproportionality *Disproportionality `json:"disproportionality"`
 	SubLevel           string              `json:"sub_level"`
 	SubAreas           []SubArea           `json:"sub_areas"`
-	WeaponCrime        *WeaponCrimeTrend   `json:"weapon_crime"`
-	Flags              []MonthFlags        `json:"flags"`
-	Notes              []string            `json:"notes"`
+	// OutsideSubAreas counts the searches that are in no sub-area: without
+	// a location, or placed outside every one of them. It and the
+	// sub-areas' searches add up to Searches.
+	OutsideSubAreas int               `json:"searches_outside_sub_areas"`
+	WeaponCrime     *WeaponCrimeTrend `json:"weapon_crime"`
+	Flags           []MonthFlags      `json:"flags"`
+	Notes           []string          `json:"notes"`
 }
 
 // profileBreakdowns are the fields the dashboard splits searches by.
@@ -150,7 +154,7 @@ func NewProfile(ctx context.Context, st *store.Store, ix *index.Index, cr *index
 	if err := r.parents(ctx, st, area); err != nil {
 		return nil, err
 	}
-	where := append([]index.Cond{{Dim: levelDim[area.Level], Values: []string{indexValue(area)}}}, q.Where...)
+	where := append(areaWhere(area), q.Where...)
 	count := func(from, to charter.Month, by ...index.Dim) ([]index.Row, error) {
 		return ix.Count(index.Query{From: from, To: to, Where: where, GroupBy: by})
 	}
@@ -224,11 +228,8 @@ func (r *Profile) parents(ctx context.Context, st *store.Store, area charter.Are
 	case area.Level == charter.LevelWard && len(r.Parents) == 1:
 		borough = r.Parents[0].Code
 	}
-	for _, f := range charter.Forces {
-		if codes, ok := charter.ForceBoroughs(f.ID); ok && borough != "" && slices.Contains(codes, borough) {
-			r.Parents = append([]AreaRef{{Code: f.ID, Name: f.Name, Level: charter.LevelForce.String()}}, r.Parents...)
-			break
-		}
+	if id, ok := charter.BoroughForce(borough); ok {
+		r.Parents = append([]AreaRef{{Code: id, Name: charter.ForceName(id), Level: charter.LevelForce.String()}}, r.Parents...)
 	}
 	return nil
 }
@@ -389,7 +390,7 @@ func (r *Profile) subAreas(ctx context.Context, st *store.Store, ix *index.Index
 		}
 	case charter.LevelBorough:
 		level = charter.LevelWard
-		all, err := st.Areas(ctx, false)
+		all, err := st.CurrentAreas(ctx, false)
 		if err != nil {
 			return nil, err
 		}
@@ -402,12 +403,13 @@ func (r *Profile) subAreas(ctx context.Context, st *store.Store, ix *index.Index
 		return []charter.Area{area}, nil
 	}
 	r.SubLevel = level.String()
-	where := append([]index.Cond{{Dim: levelDim[area.Level], Values: []string{indexValue(area)}}}, q.Where...)
+	where := append(areaWhere(area), q.Where...)
 	rows, err := ix.Count(index.Query{From: q.From, To: q.To, Where: where, GroupBy: []index.Dim{levelDim[level]}})
 	if err != nil {
 		return nil, err
 	}
 	searches := map[string]int{}
+	r.OutsideSubAreas = r.Searches
 	for _, row := range rows {
 		searches[row.Values[0]] = row.Count
 	}
@@ -418,6 +420,7 @@ func (r *Profile) subAreas(ctx context.Context, st *store.Store, ix *index.Index
 	}
 	for _, a := range subs {
 		sa := SubArea{Code: a.Code, Name: a.Name, Searches: searches[strconv.FormatInt(a.ID, 10)]}
+		r.OutsideSubAreas -= sa.Searches
 		if p, ok := pops[a.Code]; ok {
 			total := 0
 			for _, n := range p {

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/stopsearch/charter"
@@ -24,7 +26,11 @@ func levelColumn(l charter.Level) (string, bool) {
 }
 
 // AddArea stores an area with its boundary, replacing an area of the same
-// level and code. Records are re-assigned by the importer through Reassign.
+// level and code unless the stored boundary is of a newer vintage: many
+// wards kept their code when others were redrawn in 2022, and loading the
+// 2018 set after the 2022 one must not put the old outline back. a.ID is
+// the stored area's id either way. Records are re-assigned by the importer
+// through Reassign.
 func (x *ImportTx) AddArea(a *charter.Area) error {
 	var boundary any
 	if len(a.Boundary) > 0 {
@@ -34,8 +40,13 @@ func (x *ImportTx) AddArea(a *charter.Area) error {
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (level, code) DO UPDATE SET name = excluded.name, parent_code = excluded.parent_code,
 			boundary_year = excluded.boundary_year, boundary = excluded.boundary, import_id = excluded.import_id
+		WHERE areas.boundary IS NULL OR areas.boundary_year <= excluded.boundary_year
 		RETURNING id`,
 		a.Level.String(), a.Code, a.Name, a.ParentCode, int64(a.BoundaryYear), boundary, x.imp.ID).Scan(&a.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		// Kept the newer stored vintage.
+		err = x.t.queryRow(`SELECT id FROM areas WHERE level = $1 AND code = $2`, a.Level.String(), a.Code).Scan(&a.ID)
+	}
 	if err != nil {
 		return fmt.Errorf("store area %s: %w", a.Code, err)
 	}
@@ -139,6 +150,16 @@ func (s *Store) Areas(ctx context.Context, withBoundary bool) ([]charter.Area, e
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// CurrentAreas lists the areas of the boundary vintage in use at each level
+// (charter.Current): what pages, reports and the APIs list.
+func (s *Store) CurrentAreas(ctx context.Context, withBoundary bool) ([]charter.Area, error) {
+	all, err := s.Areas(ctx, withBoundary)
+	if err != nil {
+		return nil, err
+	}
+	return charter.Current(all), nil
 }
 
 // areasChanged is called after an import that changed boundaries.

@@ -64,22 +64,7 @@ func ifEmpty(q, s string) string {
 }
 
 // FormatInt writes n with thousands separators: 196,715.
-func FormatInt(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func FormatInt(n int) string { return charter.Thousands(n) }
 
 // FormatRate writes a rate (per 1,000, or a ratio) with one decimal, or two
 // below 10 so that small ratios keep their meaning; "–" when unknown.
