@@ -10,7 +10,6 @@ import (
 	"math"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/index"
@@ -82,6 +81,9 @@ type GroupRow struct {
 	AdjustedCI    []float64 `json:"adjusted_ratio_ci"`
 	Note          string    `json:"note,omitempty"`
 	AdjustedNote  string    `json:"adjusted_note,omitempty"`
+	// Reference marks the group the ratios compare with (White): its
+	// ratio is 1 by definition and has no interval.
+	Reference bool `json:"reference,omitempty"`
 }
 
 // MonthFlags are the data-quality flags of one force-month under a report.
@@ -210,7 +212,7 @@ func NewDisproportionality(ctx context.Context, st *store.Store, ix *index.Index
 		r.UnplacedShare = float64(r.Unplaced) / float64(r.Searches)
 	}
 	if q.NotStated == NotStatedOfficer {
-		r.Notes = append(r.Notes, fmt.Sprintf("%d searches with self-defined ethnicity not stated or not recorded are counted in the group the officer recorded; %d had none and are in no group's numerator", r.NotStatedFilled, r.Unplaced))
+		r.Notes = append(r.Notes, fmt.Sprintf("%s searches with self-defined ethnicity not stated or not recorded are counted in the group the officer recorded; %s had none and are in no group's numerator", charter.Thousands(r.NotStatedFilled), charter.Thousands(r.Unplaced)))
 	}
 
 	pop, err := r.population(ctx, st, area)
@@ -239,7 +241,18 @@ func NewDisproportionality(ctx context.Context, st *store.Store, ix *index.Index
 				row.RateCI = []float64{e.Lower, e.Upper}
 			}
 		}
-		if pw := pop[charter.GroupWhite]; pw > 0 {
+		switch pw := pop[charter.GroupWhite]; {
+		case g == charter.GroupWhite:
+			// The reference: its ratio to itself is 1 by definition, with
+			// no interval (it is not an estimate).
+			row.Reference, row.Note = true, "reference group"
+			if row.Rate != nil {
+				row.Ratio = ptr(1)
+				if row.AdjustedRatio != nil {
+					row.AdjustedRatio, row.AdjustedCI, row.AdjustedNote = ptr(1), nil, ""
+				}
+			}
+		case pw > 0:
 			row.Ratio, row.RatioCI, row.Note = ratioOf(stats.RateRatio(row.Searches, p, searches[white], pw, q.Level))
 		}
 		r.Rows = append(r.Rows, row)
@@ -333,14 +346,14 @@ func (r *Disproportionality) vehicleOnly(ix *index.Index, q DispQuery, where []i
 	switch r.VehicleOnly {
 	case VehicleOnlyExclude:
 		r.VehicleOnlyExcluded = vehicle
-		r.Notes = append(r.Notes, fmt.Sprintf("%d vehicle-only searches are left out: they search no person (--vehicle-only include counts them)", vehicle))
+		r.Notes = append(r.Notes, fmt.Sprintf("%s vehicle-only searches are left out: they search no person", charter.Thousands(vehicle)))
 		// The types actually present, empty included, rather than a fixed
 		// list: a type spelled otherwise is kept, not silently dropped.
 		return append(where, index.Cond{Dim: index.DimType, Values: others}), nil
 	case VehicleOnlyByType:
-		r.Notes = append(r.Notes, fmt.Sprintf("the type filter decides which searches count: %d vehicle-only searches are counted", vehicle))
+		r.Notes = append(r.Notes, fmt.Sprintf("the type filter decides which searches count: %s vehicle-only searches are counted", charter.Thousands(vehicle)))
 	default:
-		r.Notes = append(r.Notes, fmt.Sprintf("%d vehicle-only searches are counted, though they search no person", vehicle))
+		r.Notes = append(r.Notes, fmt.Sprintf("%s vehicle-only searches are counted, though they search no person", charter.Thousands(vehicle)))
 	}
 	r.VehicleOnlyCounted = vehicle
 	return where, nil
@@ -353,14 +366,14 @@ func (r *Disproportionality) population(ctx context.Context, st *store.Store, ar
 	if area.Level != charter.LevelForce {
 		pop, census, err := st.PopulationByGroup(ctx, area.Level, area.Code)
 		if err == nil && len(pop) == 0 {
-			r.Notes = append(r.Notes, fmt.Sprintf("no census population is loaded for %s %s, so no rate or ratio is given", area.Level, area.Code))
+			r.Notes = append(r.Notes, fmt.Sprintf("no census population is held for %s, so no rate or ratio is given", area.Name))
 		}
 		r.Census = census
 		return pop, err
 	}
 	codes, ok := charter.ForceBoroughs(area.Code)
 	if !ok {
-		r.Notes = append(r.Notes, fmt.Sprintf("the boroughs of force %s are not mapped yet, so its population is not known and no rate or ratio is given", area.Code))
+		r.Notes = append(r.Notes, fmt.Sprintf("the boroughs that the %s polices are not known to Charter yet, so its population is not known and no rate or ratio is given", charter.ForceName(area.Code)))
 		return nil, nil
 	}
 	pop, census, missing, err := st.PopulationSum(ctx, charter.LevelBorough, codes)
@@ -368,15 +381,15 @@ func (r *Disproportionality) population(ctx context.Context, st *store.Store, ar
 		return nil, err
 	}
 	if len(missing) > 0 {
-		r.Notes = append(r.Notes, fmt.Sprintf("no census population is loaded for %d of the %d boroughs of force %s (%s), so its population is not known and no rate or ratio is given",
-			len(missing), len(codes), area.Code, strings.Join(missing, ", ")))
+		r.Notes = append(r.Notes, fmt.Sprintf("no census population is held for %d of the %d boroughs that the %s polices, so its population is not known and no rate or ratio is given",
+			len(missing), len(codes), charter.ForceName(area.Code)))
 		return nil, nil
 	}
 	r.Census = census
 	if len(codes) == 1 {
-		r.Notes = append(r.Notes, fmt.Sprintf("the population of force %s is the census population of its one borough, %s", area.Code, codes[0]))
+		r.Notes = append(r.Notes, fmt.Sprintf("the population of the %s area is the census population of the one borough it polices", charter.ForceName(area.Code)))
 	} else {
-		r.Notes = append(r.Notes, fmt.Sprintf("the population of force %s is the sum of its %d boroughs' census populations (%s–%s)", area.Code, len(codes), codes[0], codes[len(codes)-1]))
+		r.Notes = append(r.Notes, fmt.Sprintf("the population of the %s area is the sum of the census populations of the %d boroughs it polices", charter.ForceName(area.Code), len(codes)))
 	}
 	return pop, nil
 }
@@ -464,15 +477,14 @@ func (r *Disproportionality) strata(ctx context.Context, st *store.Store, area c
 	}
 	switch {
 	case len(out) == 0:
-		r.Notes = append(r.Notes, fmt.Sprintf("no geography-adjusted ratio: no %s of %s holding searches has census population (stops are placed in the %ss whose boundaries are loaded, and a 2018 ward has no Census 2021 table)",
-			sub.level, area.Name, sub.level))
+		r.Notes = append(r.Notes, fmt.Sprintf("no geography-adjusted ratio: no %s of %s holding searches has a census population of its own", sub.level, area.Name))
 	case r.StratifiedSearches < r.Searches:
 		in := fmt.Sprintf("the %d %ss", r.Strata, sub.level)
 		if r.Strata == 1 {
 			in = fmt.Sprintf("the one %s", sub.level)
 		}
-		r.Notes = append(r.Notes, fmt.Sprintf("the geography-adjusted ratio covers %.1f%% of the searches: %d in %s with census population; the rest are unlocated or elsewhere",
-			100*r.StratifiedShare, r.StratifiedSearches, in))
+		r.Notes = append(r.Notes, fmt.Sprintf("the geography-adjusted ratio covers %.1f%% of the searches: %s in %s with a census population; the rest have no location or lie outside them",
+			100*r.StratifiedShare, charter.Thousands(r.StratifiedSearches), in))
 	}
 	return out, nil
 }

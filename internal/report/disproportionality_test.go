@@ -167,8 +167,16 @@ func TestDisproportionalityOptions(t *testing.T) {
 				t.Errorf("%s population %v, boroughs sum %d", g, p, want[g.String()])
 			}
 		}
-		if r.Census != 2021 || !hasNote(r, "sum of its 32 boroughs") {
+		if r.Census != 2021 || !hasNote(r, "sum of the census populations of the 32 boroughs") {
 			t.Errorf("census %d, notes %q", r.Census, r.Notes)
+		}
+		// White is the reference: 1 by definition, not an estimate with an
+		// interval; the other groups are estimates.
+		if w := row(r, "White"); !w.Reference || w.Ratio == nil || *w.Ratio != 1 || w.RatioCI != nil || w.AdjustedCI != nil || w.Note != "reference group" {
+			t.Errorf("White row %+v: want the reference, 1 without an interval", w)
+		}
+		if b := row(r, "Black"); b.Reference || b.RatioCI == nil || b.AdjustedCI == nil {
+			t.Errorf("Black row %+v: want a ratio with intervals", b)
 		}
 		// The Met is stratified over its 32 boroughs; unlocated searches are in none.
 		unlocated := sqlInt(t, s, `SELECT count(*) FROM stops s WHERE s.active = 1 AND s.force = 'metropolitan' AND s.latitude IS NULL AND `+notVehicle)

@@ -104,8 +104,13 @@ type Precision struct {
 	CrimeMonths    int `json:"crime_months"`
 	StopMonths     int `json:"stop_months"`
 	Searches       int `json:"searches"`
-	SearchesPlaced int `json:"searches_placed"`
-	WeaponSearches int `json:"weapon_searches"`
+	SearchesPlaced int `json:"searches_placed"` // in a unit; the rest have no location or lie outside every unit
+	// UnitsWithoutBoundary are units with crime counts but no boundary, so
+	// that no search can be placed in them; their WeaponCrimesLeftOut are
+	// left out of every share.
+	UnitsWithoutBoundary int `json:"units_without_boundary"`
+	WeaponCrimesLeftOut  int `json:"weapon_crimes_left_out"`
+	WeaponSearches       int `json:"weapon_searches"`
 	// Top is the hotspot share of units; Hotspots how many units that is.
 	Top      float64 `json:"top"`
 	Hotspots int     `json:"hotspots"`
@@ -317,8 +322,9 @@ func NewPrecision(ctx context.Context, st *store.Store, ix *index.Index, cr *ind
 			}
 		}
 		if len(unplaced) > 0 {
-			r.Notes = append(r.Notes, fmt.Sprintf("%d %ss with crime counts have no boundary loaded of the counts' vintage, so no search can be placed in them; they and their %d weapon-enabled crimes are left out (load their boundaries to include them)",
-				len(unplaced), q.Unit, lost))
+			r.UnitsWithoutBoundary, r.WeaponCrimesLeftOut = len(unplaced), lost
+			r.Notes = append(r.Notes, fmt.Sprintf("%s %s with crime counts have no boundary, so no search can be placed in them; they and their %s weapon-enabled crimes are left out",
+				charter.Thousands(len(unplaced)), unitWords(q.Unit, len(unplaced)), charter.Thousands(lost)))
 		}
 		for _, m := range cr.CountMonths(level) {
 			if inPeriod(m) {
@@ -378,8 +384,8 @@ func NewPrecision(ctx context.Context, st *store.Store, ix *index.Index, cr *ind
 		r.WeaponSearches += n
 	}
 	if r.Searches > r.SearchesPlaced {
-		r.Notes = append(r.Notes, fmt.Sprintf("%d of %d searches (%.1f%%) are in no %s unit with crime data (not located, or placed in a ward of another boundary vintage than the crime counts) and are left out of every share",
-			r.Searches-r.SearchesPlaced, r.Searches, 100*float64(r.Searches-r.SearchesPlaced)/float64(r.Searches), q.Unit))
+		r.Notes = append(r.Notes, fmt.Sprintf("%s of %s searches (%.1f%%) have no location, or lie outside every one of the %s, and are left out of every share",
+			charter.Thousands(r.Searches-r.SearchesPlaced), charter.Thousands(r.Searches), 100*float64(r.Searches-r.SearchesPlaced)/float64(r.Searches), unitWords(q.Unit, 2)))
 	}
 
 	// Rank units by weapon crime; ties by code, so the ranking is stable.
@@ -515,9 +521,10 @@ func NewPrecision(ctx context.Context, st *store.Store, ix *index.Index, cr *ind
 		r.Notes = append(r.Notes, "no searches are held for the period")
 	}
 	if !isHex && q.Weapon.MatchCount("POSSESSION OF WEAPONS", "") {
-		r.Notes = append(r.Notes, "possession of weapons is mostly found by police activity, searches included, so it partly counts the searching itself (domain.md §5.10); --weapon-crime without it gives hotspots independent of searching")
+		r.Notes = append(r.Notes, "possession of weapons offences are mostly found by police activity, searches included, so they partly count the searching itself; the methodology explains how to rank hotspots without them")
 	}
-	r.Notes = append(r.Notes, fmt.Sprintf("hotspots are the top %g%% of %d %s units by weapon-enabled crime over the crime months of the period (%d units, ties broken by code)", 100*q.Top, r.Units, q.Unit, r.Hotspots))
+	r.Notes = append(r.Notes, fmt.Sprintf("hotspots are the top %g%% of %s %s by weapon-enabled crime over the months of the period with crime data (%s %s, ties broken by code)",
+		100*q.Top, charter.Thousands(r.Units), unitWords(q.Unit, r.Units), charter.Thousands(r.Hotspots), unitWords(q.Unit, r.Hotspots)))
 	return r, nil
 }
 
@@ -559,4 +566,22 @@ func unitName(u, unit string, byCode map[string]charter.Area, isHex bool) string
 		return a.Name
 	}
 	return ""
+}
+
+// unitWords names n units of a kind for people: "wards", "500 m hexagonal
+// cells".
+func unitWords(unit string, n int) string {
+	words := map[string][2]string{
+		"ward": {"ward", "wards"}, "borough": {"borough", "boroughs"},
+		"hex250":  {"250 m hexagonal cell", "250 m hexagonal cells"},
+		"hex500":  {"500 m hexagonal cell", "500 m hexagonal cells"},
+		"hex1000": {"1 km hexagonal cell", "1 km hexagonal cells"},
+	}[unit]
+	if words[0] == "" {
+		words = [2]string{unit, unit + "s"}
+	}
+	if n == 1 {
+		return words[0]
+	}
+	return words[1]
 }
