@@ -42,14 +42,7 @@ func (q partsQuery) values() string {
 }
 
 func (q partsQuery) where() []index.Cond {
-	var w []index.Cond
-	if len(q.legislation) > 0 {
-		w = append(w, index.Cond{Dim: index.DimLegislation, Values: q.legislation})
-	}
-	if len(q.object) > 0 {
-		w = append(w, index.Cond{Dim: index.DimObject, Values: q.object})
-	}
-	return w
+	return public.Filter{Legislation: q.legislation, Object: q.object}.Where()
 }
 
 // testPartsAddUp is the property that makes figures trustworthy at every
