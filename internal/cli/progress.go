@@ -64,7 +64,7 @@ func terminal(w io.Writer) (int, bool) {
 func newDisplay(w io.Writer, m *importer.Meter, list listing, width int, bar bool) *display {
 	d := &display{w: w, m: m, list: list, every: 10 * time.Second, width: width,
 		lastLine: time.Now(), stop: make(chan struct{}), stopped: make(chan struct{})}
-	tick := d.every
+	var tick time.Duration
 	if bar && width > 0 {
 		d.bar = progressbar.NewOptions64(barUnits,
 			progressbar.OptionSetWriter(w),
@@ -76,6 +76,8 @@ func newDisplay(w io.Writer, m *importer.Meter, list listing, width int, bar boo
 		tick = 200 * time.Millisecond
 	} else if list == listRefused {
 		tick = 0 // quiet: no lines while it runs
+	} else {
+		tick = time.Second
 	}
 	go d.run(tick)
 	return d
@@ -136,8 +138,10 @@ func (d *display) result(r importer.Result) {
 		d.render(d.m.Snapshot())
 		return
 	}
-	if d.list != listRefused {
-		line += "; " + runTail(d.m.Snapshot())
+	// A path refused before the run began (missing, not a zip) has no run
+	// to tell of yet.
+	if s := d.m.Snapshot(); d.list != listRefused && s.Files > 0 {
+		line += "; " + runTail(s)
 	}
 	fmt.Fprintln(d.w, line)
 	d.lastLine = time.Now()

@@ -37,6 +37,13 @@ func TestImportProgressLines(t *testing.T) {
 	if strings.ContainsAny(stderr, "\r\x1b") {
 		t.Errorf("terminal codes off a terminal:\n%q", stderr)
 	}
+	// A path refused before the run begins has its line, with no run to
+	// tell of yet.
+	code, _, stderr = run(t, "--db", db, "import", "--rejects", t.TempDir()+"/r.csv", "no/such/file.csv", apiFile)
+	if code != ExitRejected || !strings.Contains(stderr, "REFUSED   no/such/file.csv\n          no/such/file.csv: cannot be opened") ||
+		strings.Contains(stderr, "0 of 0") || !strings.Contains(stderr, "2024-09.json.gz (already imported); 1 of 1 files\n") {
+		t.Errorf("a missing path: exit %d:\n%s", code, stderr)
+	}
 	// Quiet: the summary only.
 	_, _, stderr = run(t, "--db", db, "import", "--quiet", apiFile, apiFile2)
 	if strings.Contains(stderr, "unchanged ") || !strings.Contains(stderr, "2 sources: 0 imported, 2 unchanged") {
