@@ -46,6 +46,9 @@ func (s *Site) funcs() template.FuncMap {
 		},
 		"pctlo": func(ci []float64) string { return pctBound(ci, 0) },
 		"pcthi": func(ci []float64) string { return pctBound(ci, 1) },
+
+		// A section of the methodology page: {{methodologyURL "8"}}.
+		"methodologyURL": MethodologyURL,
 	}
 }
 

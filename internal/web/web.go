@@ -69,6 +69,7 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /wards/{code}", s.ward)
 	mux.HandleFunc("GET /rights", s.rights)
 	mux.HandleFunc("GET /downloads", s.downloads)
+	s.registerDocs(mux) // /methodology, /docs/api
 	mux.HandleFunc("GET /downloads/stops.csv", s.stopsCSV)
 	mux.HandleFunc("GET /downloads/{layer}", s.geojson)
 	mux.Handle("/", s.unmatched(mux))
