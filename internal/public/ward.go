@@ -43,8 +43,13 @@ type WardView struct {
 	Score         *report.Proportion `json:"force_score"`
 	HotspotCrime  float64            `json:"force_hotspot_crime_share"`
 	PrecisionNote string             `json:"precision_note,omitempty"`
+	// ForceSearches are the force area's searches in the period, of which
+	// ForcePlaced are in a ranked ward; the rest (no location, or outside
+	// every ward) are in no share, and the page says so beside the score.
+	ForceSearches int `json:"force_searches"`
+	ForcePlaced   int `json:"force_searches_placed"`
 	// PrecisionNotes are the force-wide report's notes: what the ranking
-	// leaves out (wards whose boundary vintage differs from the counts').
+	// leaves out and how hotspots are chosen.
 	PrecisionNotes []string `json:"precision_notes"`
 }
 
@@ -133,6 +138,7 @@ func (f *Figures) hotspot(ctx context.Context, v *WardView, code string, fl Filt
 		return err
 	}
 	v.Units, v.Hotspots, v.Top, v.HotspotCrime, v.PrecisionNotes = p.Units, p.Hotspots, p.Top, p.HotspotCrimeShare, p.Notes
+	v.ForceSearches, v.ForcePlaced = p.Searches, p.SearchesPlaced
 	score := p.Score
 	v.Score = &score
 	for i := range p.Ranked {

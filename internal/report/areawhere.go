@@ -13,15 +13,20 @@ import (
 // the sum of its wards' plus those placed in none of them.
 func areaWhere(a charter.Area) []index.Cond {
 	where := []index.Cond{{Dim: levelDim[a.Level], Values: []string{indexValue(a)}}}
-	borough := ""
-	switch a.Level {
-	case charter.LevelBorough:
-		borough = a.Code
-	case charter.LevelWard, charter.LevelMSOA, charter.LevelLSOA:
-		borough = a.ParentCode
-	}
-	if f, ok := charter.BoroughForce(borough); ok {
+	if f, ok := charter.BoroughForce(boroughOf(a)); ok {
 		where = append(where, index.Cond{Dim: index.DimForce, Values: []string{f}})
 	}
 	return where
+}
+
+// boroughOf is the code of the borough an area is in (a borough is its own),
+// "" for a force.
+func boroughOf(a charter.Area) string {
+	switch a.Level {
+	case charter.LevelBorough:
+		return a.Code
+	case charter.LevelWard, charter.LevelMSOA, charter.LevelLSOA:
+		return a.ParentCode
+	}
+	return ""
 }

@@ -2,9 +2,11 @@ package report
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/index"
@@ -110,6 +112,10 @@ type Profile struct {
 	Disproportionality *Disproportionality `json:"disproportionality"`
 	SubLevel           string              `json:"sub_level"`
 	SubAreas           []SubArea           `json:"sub_areas"`
+	// StopMonths counts the months of the period in which the area's force
+	// published any search (anywhere): 0 means the period has no data, which
+	// is not the same as no searches.
+	StopMonths int `json:"stop_months"`
 	// OutsideSubAreas counts the searches that are in no sub-area: without
 	// a location, or placed outside every one of them. It and the
 	// sub-areas' searches add up to Searches.
@@ -185,6 +191,9 @@ func NewProfile(ctx context.Context, st *store.Store, ix *index.Index, cr *index
 	}
 
 	if r.Flags, err = monthFlags(ctx, st, ix, where, q.From, q.To); err != nil {
+		return nil, err
+	}
+	if r.StopMonths, err = stopMonths(ix, area, q.From, q.To); err != nil {
 		return nil, err
 	}
 	if err := r.rates(count, q); err != nil {
@@ -264,12 +273,24 @@ func (r *Profile) rates(count func(from, to charter.Month, by ...index.Dim) ([]i
 				known += row.Count
 			}
 		}
+		// A month whose force does not report the field makes every share
+		// over the period a guess: say who does not report it, and in how
+		// many of the period's months.
+		months, forces := 0, []string{}
 		for _, f := range r.Flags {
-			for _, fl := range f.Flags {
-				if fl == charter.FlagNotReportedPrefix+field {
-					return nil, "not shown: the force does not report this in some months of the period (" + f.Month + ")", nil
+			if slices.Contains(f.Flags, charter.FlagNotReportedPrefix+field) {
+				months++
+				if name := charter.ForceName(f.Force); !slices.Contains(forces, name) {
+					forces = append(forces, name)
 				}
 			}
+		}
+		if months > 0 {
+			when := "in any month of this period"
+			if months < r.StopMonths {
+				when = fmt.Sprintf("in %d of the %d months of this period with data", months, r.StopMonths)
+			}
+			return nil, fmt.Sprintf("not shown: the %s does not publish %s %s", strings.Join(forces, " and the "), fieldWords[field], when), nil
 		}
 		if known == 0 {
 			return nil, "not shown: not recorded for any search in the period", nil
@@ -517,4 +538,24 @@ func per1000(n, population int, level float64) (*float64, []float64) {
 		return ptr(e.Value), nil
 	}
 	return ptr(e.Value), []float64{e.Lower, e.Upper}
+}
+
+// fieldWords says in words what a three-state field records.
+var fieldWords = map[string]string{
+	charter.FieldOutcomeLinked: "whether what was found was linked to the object of the search",
+	charter.FieldRemoval:       "whether more than outer clothing was removed",
+}
+
+// stopMonths counts the months from..to in which the force of area (the
+// force itself, or the force that polices a borough or ward) published any
+// search.
+func stopMonths(ix *index.Index, area charter.Area, from, to charter.Month) (int, error) {
+	where := areaWhere(area)
+	if area.Level != charter.LevelForce {
+		if f, ok := charter.BoroughForce(boroughOf(area)); ok {
+			where = []index.Cond{{Dim: index.DimForce, Values: []string{f}}}
+		}
+	}
+	rows, err := ix.Count(index.Query{From: from, To: to, Where: where, GroupBy: []index.Dim{index.DimMonth}})
+	return len(rows), err
 }

@@ -32,6 +32,9 @@ func (s *Site) funcs() template.FuncMap {
 		"flagged":       flagged,
 		"notReported":   notReported,
 		"unsoundMonths": unsoundMonths,
+		"flagGroups":    flagGroups,
+		"monthRuns":     monthRuns,
+		"trendRows":     trendRows,
 		"rawp":          func(p *int) string { return ifNil(p == nil, func() string { return strconv.Itoa(*p) }) },
 		"join":          strings.Join,
 		"query":         func(q string) template.URL { return template.URL(ifEmpty(q, "?"+q)) },
@@ -45,6 +48,14 @@ func (s *Site) funcs() template.FuncMap {
 			return ifNil(p == nil, func() string { return strconv.FormatFloat(*p*100, 'f', 2, 64) })
 		},
 		"pctlo": func(ci []float64) string { return pctBound(ci, 0) },
+		"sub":   func(a, b int) int { return a - b },
+		"ratio": func(a, b int) *float64 {
+			if b == 0 {
+				return nil
+			}
+			r := float64(a) / float64(b)
+			return &r
+		},
 		"pcthi": func(ci []float64) string { return pctBound(ci, 1) },
 
 		// A section of the methodology page: {{methodologyURL "8"}}.
@@ -174,7 +185,17 @@ func FlagText(f string) string {
 		return "ethnicity 'not stated' unusually rare"
 	}
 	if field, ok := strings.CutPrefix(f, charter.FlagNotReportedPrefix); ok {
-		return "not reported: " + strings.ReplaceAll(field, "_", " ")
+		if words, ok := notPublished[field]; ok {
+			return "not published: " + words
+		}
+		return "not published: " + strings.ReplaceAll(field, "_", " ")
 	}
 	return f
+}
+
+// notPublished says in words what a field a force does not publish records.
+var notPublished = map[string]string{
+	charter.FieldOutcomeLinked: "whether what was found was linked to the object of the search",
+	charter.FieldRemoval:       "whether more than outer clothing was removed",
+	"operation":                "whether the search was part of a policing operation",
 }

@@ -34,6 +34,8 @@
  *     in the legend (default "95% interval").
  *   - line: the row labels are months, YYYY-MM (YYYY-MM-DD also works), drawn
  *     on a time axis; months missing between the first and last row are gaps.
+ *     A row <tr class="gap" data-gap-from="2022-12" data-gap-to="2024-08">
+ *     stands for a run of months without data: one shaded span, one label.
  *     Rows with data-flag get a hollow marker, a ⚠ above the month, and a
  *     legend line "⚠ <months> flagged: <flag>".
  *   - bar: horizontal bars of the FIRST data-plot column, row labels on the
@@ -230,6 +232,17 @@
 		var marginLeft = Math.max(36, yfmt(d3.nice(Math.min(0, ymin), ymax, 5)[1]).length * CHAR_PX + 14);
 
 		var marks = [Plot.ruleY([0], {stroke: MUTED, strokeOpacity: 0.6})];
+		// A run of months without data is one row (tr.gap, data-gap-from and
+		// data-gap-to): one shaded span with one label, not a mark per month.
+		var gaps = [];
+		Array.prototype.forEach.call(table.querySelectorAll("tr.gap"), function (tr) {
+			var a = parseDate(tr.getAttribute("data-gap-from") || ""), b = parseDate(tr.getAttribute("data-gap-to") || "");
+			if (a && b) gaps.push({x1: d3.utcDay.offset(a, -15), x2: d3.utcDay.offset(b, 15), mid: new Date((+a + +b) / 2)});
+		});
+		if (gaps.length) {
+			marks.push(Plot.rect(gaps, {x1: "x1", x2: "x2", fill: MUTED, fillOpacity: 0.12}));
+			marks.push(Plot.text(gaps, {x: "mid", text: function () { return "no data"; }, frameAnchor: "middle", fill: MUTED, fontSize: 12}));
+		}
 		// Flagged months: a faint dotted rule down the month and a ⚠ at the top,
 		// so the flag shows as a shape and a sign, not only as a marker style.
 		if (flagged.length) {

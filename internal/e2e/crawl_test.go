@@ -1,0 +1,149 @@
+package e2e
+
+import (
+	"encoding/json"
+	"html"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// What no page or API answer may show a reader: developer text and
+// non-figures.
+var (
+	flagName   = regexp.MustCompile(`(^|[\s(])--[a-z][a-z-]+`)
+	fileName   = regexp.MustCompile(`\b[\w./-]+\.(md|go)\b`)
+	sectionRef = regexp.MustCompile(`§`)
+	notANumber = regexp.MustCompile(`\b(NaN|[+-]?Inf)\b`)
+	// A count of five digits or more without separators, in prose (codes
+	// such as E05014066 are not counts: they start with a letter).
+	rawCount = regexp.MustCompile(`(^|[\s(])\d{5,}([\s),.;:]|$)`)
+	hrefs    = regexp.MustCompile(`\shref="([^"]+)"`)
+	tags     = regexp.MustCompile(`(?s)<script.*?</script>|<style.*?</style>|<code.*?</code>|<pre.*?</pre>|<[^>]+>`)
+	subRows  = regexp.MustCompile(`(?s)<table class="data" id="subareas">.*?<tbody>(.*?)</tbody>`)
+	rowNames = regexp.MustCompile(`<tr><th scope="row"><a [^>]*>([^<]+)</a>`)
+)
+
+// testCrawl follows every link of the site from / (each path once) and
+// checks every page and JSON answer it reaches for words a reader should
+// never meet: flag names, our file names, section marks, NaN, counts
+// without separators; and every table of boroughs or wards for an area
+// listed twice.
+func testCrawl(t *testing.T, s *site) {
+	seen := map[string]bool{}
+	queue := []string{"/", "/api/openapi.json"} // the API docs page loads the document
+	pages, answers := 0, 0
+	for len(queue) > 0 {
+		u := queue[0]
+		queue = queue[1:]
+		code, ct, body := s.get(t, u)
+		if code != 200 {
+			t.Errorf("GET %s: %d", u, code)
+			continue
+		}
+		switch {
+		case strings.HasPrefix(ct, "text/html"):
+			pages++
+			page := string(body)
+			prose := html.UnescapeString(tags.ReplaceAllString(page, " "))
+			checkWords(t, u, prose)
+			for _, m := range subRows.FindAllStringSubmatch(page, -1) {
+				names := map[string]bool{}
+				for _, n := range rowNames.FindAllStringSubmatch(m[1], -1) {
+					if names[n[1]] {
+						t.Errorf("%s: %q is listed twice in the table", u, n[1])
+					}
+					names[n[1]] = true
+				}
+			}
+			for _, h := range hrefs.FindAllStringSubmatch(page, -1) {
+				link, err := url.Parse(html.UnescapeString(h[1]))
+				if err != nil || link.Host != "" || link.Scheme != "" || !strings.HasPrefix(link.Path, "/") {
+					continue // another site, mailto:, or a fragment
+				}
+				if strings.HasPrefix(link.Path, "/static/") || strings.HasPrefix(link.Path, "/downloads/") || seen[link.Path] {
+					continue // files, not pages; each path once
+				}
+				seen[link.Path] = true
+				queue = append(queue, link.RequestURI())
+			}
+		case strings.Contains(ct, "json"):
+			answers++
+			var v any
+			if err := json.Unmarshal(body, &v); err != nil {
+				t.Errorf("GET %s: not JSON: %v", u, err)
+				continue
+			}
+			walkStrings(v, func(str string) { checkWords(t, u, str) })
+		}
+	}
+	if pages < 700 || answers < 1 {
+		t.Errorf("the crawl reached %d pages and %d JSON answers; every borough and ward page should be reachable from /", pages, answers)
+	}
+	t.Logf("crawled %d pages and %d JSON answers", pages, answers)
+}
+
+// checkWords reports developer text or non-figures in what a reader sees.
+func checkWords(t *testing.T, where, text string) {
+	t.Helper()
+	for _, p := range wordProblems(text) {
+		t.Errorf("%s shows %s", where, p)
+	}
+}
+
+// wordProblems lists what a reader should never meet in text, each with
+// the words around it.
+func wordProblems(text string) []string {
+	var out []string
+	for _, c := range []struct {
+		re   *regexp.Regexp
+		what string
+	}{{flagName, "a command-line flag"}, {fileName, "a file name"}, {sectionRef, "a section mark"}, {notANumber, "not a number"}, {rawCount, "a count without thousands separators"}} {
+		if m := c.re.FindStringIndex(text); m != nil {
+			from, to := max(m[0]-60, 0), min(m[1]+60, len(text))
+			out = append(out, c.what+": …"+strings.Join(strings.Fields(text[from:to]), " ")+"…")
+		}
+	}
+	return out
+}
+
+// The crawl's checks catch what the issue found on the pages, and pass
+// what a page must show.
+func TestWordProblems(t *testing.T) {
+	for _, bad := range []string{
+		"64 vehicle-only searches are left out (--vehicle-only include counts them)",
+		"it partly counts the searching itself (domain.md §5.10)",
+		"see docs/methodology.md in the source", "§8", "rate NaN per 1,000", "ratio +Inf",
+		"137514 of 196715 searches (69.9%)", "174672",
+	} {
+		if len(wordProblems(bad)) == 0 {
+			t.Errorf("%q passes the checks", bad)
+		}
+	}
+	for _, good := range []string{
+		"Northbury (E05014066), 2021-06 to 2022-05: 196,715 searches, 22.4 per 1,000 (95% interval 22.3 to 22.5)",
+		"Misuse of Drugs Act 1971 (section 23)", "records—searches – none", "population 8,791,152 (Census 2021)",
+	} {
+		if p := wordProblems(good); len(p) > 0 {
+			t.Errorf("%q fails: %v", good, p)
+		}
+	}
+}
+
+// walkStrings calls f with every string value (not key) in a decoded JSON
+// document.
+func walkStrings(v any, f func(string)) {
+	switch x := v.(type) {
+	case string:
+		f(x)
+	case []any:
+		for _, e := range x {
+			walkStrings(e, f)
+		}
+	case map[string]any:
+		for _, e := range x {
+			walkStrings(e, f)
+		}
+	}
+}
