@@ -147,3 +147,34 @@ func walkStrings(v any, f func(string)) {
 		}
 	}
 }
+
+// testPlainFigures checks the figures that used to be non-figures: a period
+// without data says so, a field the force does not publish says who and in
+// how many months, months with the same flags are one note, a run of months
+// without data is one gap, and White is marked as the reference.
+func testPlainFigures(t *testing.T, s *site) {
+	_, _, b := s.get(t, "/?from=2023-01&to=2023-06")
+	page := string(b)
+	if !strings.Contains(page, `data-figure="no-data"`) || strings.Contains(page, `data-figure="searches"`) || strings.Contains(page, "0.00 to 0.00") {
+		t.Error("a period without data shows figures instead of saying there is no data")
+	}
+	_, _, b = s.get(t, "/")
+	page = html.UnescapeString(string(b))
+	for _, want := range []string{
+		"the Metropolitan Police Service does not publish whether what was found was linked to the object of the search in 11 of the 12 months",
+		"<strong>2021-06 to 2021-12, 2022-02 to 2022-05</strong> (Metropolitan Police Service)",
+		`<th scope="row">2022-12 to 2024-08</th>`,
+		"no data published for these 21 months",
+		`White <small>(the reference)</small>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the dashboard lacks %q", want)
+		}
+	}
+	if n := strings.Count(page, `class="gap"`); n != 1 {
+		t.Errorf("%d gap rows in the monthly table, want one for the 21 months without data", n)
+	}
+	if strings.Contains(page, "no data published for this month") {
+		t.Error("a month without data inside the gap still has a row of its own")
+	}
+}

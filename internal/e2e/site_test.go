@@ -104,6 +104,7 @@ func TestSite(t *testing.T) {
 	t.Run("cli", func(t *testing.T) { testMatchesCLI(t, s) })
 	t.Run("parts add up", func(t *testing.T) { testPartsAddUp(t, s) })
 	t.Run("crawl", func(t *testing.T) { testCrawl(t, s) })
+	t.Run("plain figures", func(t *testing.T) { testPlainFigures(t, s) })
 	t.Run("downloads", func(t *testing.T) { testDownloads(t, s) })
 	t.Run("browser", func(t *testing.T) { testBrowser(t, s) })
 	t.Run("other process", func(t *testing.T) { testOtherProcess(t, s) })

@@ -125,29 +125,19 @@ func (a *API) wardsOf(ctx context.Context) (*wardSet, error) {
 }
 
 func (a *API) readWards(ctx context.Context) (*wardSet, error) {
-	areas, err := a.st.Areas(ctx, true)
+	// The ward set in use (charter.Current): never a ward of an older set
+	// beside the newer one.
+	areas, err := a.st.CurrentAreas(ctx, true)
 	if err != nil {
 		return nil, err
 	}
-	forceOf := map[string]string{} // borough code → force id
-	for _, f := range charter.Forces {
-		codes, _ := charter.ForceBoroughs(f.ID)
-		for _, c := range codes {
-			forceOf[c] = f.ID
-		}
-	}
-	newest := 0
-	for _, ar := range areas {
-		if ar.Level == charter.LevelWard {
-			newest = max(newest, ar.BoundaryYear)
-		}
-	}
 	set := &wardSet{}
 	for _, ar := range areas {
-		if ar.Level != charter.LevelWard || ar.BoundaryYear != newest || forceOf[ar.ParentCode] == "" {
+		force, ok := charter.BoroughForce(ar.ParentCode)
+		if ar.Level != charter.LevelWard || !ok {
 			continue
 		}
-		w := ward{code: ar.Code, name: ar.Name, force: forceOf[ar.ParentCode]}
+		w := ward{code: ar.Code, name: ar.Name, force: force}
 		if len(ar.Boundary) > 0 {
 			// A stored boundary passed these checks when it was imported.
 			if w.shape, err = geo.ParseGeometry(ar.Boundary); err != nil {
