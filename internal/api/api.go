@@ -79,7 +79,7 @@ func New(fig *public.Figures) *API {
 				return a.fig.Ward(ctx, r.PathValue("code"), fl)
 			}},
 		{id: "getPrecision", path: "/api/v1/precision", summary: "Precision of searching across the force area's wards",
-			desc:   "Where weapon-enabled crime is concentrated, what share of (weapon) searches is made there, the score by month, and every ward ranked. The methodology that comes with Charter explains how each figure is computed.",
+			desc:   "Where weapon-enabled crime is concentrated, what share of (weapon) searches is made there, the score by month, and every ward ranked. How each figure is computed: the methodology page, /methodology#s8.",
 			params: filterParams, answer: reflect.TypeFor[report.Precision](),
 			run: func(ctx context.Context, r *http.Request, fl public.Filter) (any, error) {
 				return a.fig.Precision(ctx, fl)
@@ -193,7 +193,7 @@ func (a *API) Document() []byte {
 			"info": map[string]any{
 				"title":   "Charter API",
 				"version": charter.Version,
-				"description": "Two APIs. Charter's own, under /api/v1/, gives the aggregates of Charter's public pages: stop and search rates with confidence intervals, disproportionality, outcomes, precision and weapon-enabled crime, with the data-quality flags under each; the methodology that comes with Charter explains every figure. " +
+				"description": "Two APIs. Charter's own, under /api/v1/, gives the aggregates of Charter's public pages: stop and search rates with confidence intervals, disproportionality, outcomes, precision and weapon-enabled crime, with the data-quality flags under each; the methodology page (/methodology) explains every figure. " +
 					"The data.police.uk-compatible API answers every method of https://data.police.uk/api/ with its paths, parameters, shapes and statuses, from the records Charter has imported, so that tools written for data.police.uk work by changing only their base URL. " +
 					"Its errors, as data.police.uk's, have a status and no body; the reason is in the " + policeapi.ErrorHeader + " header.",
 				"license": map[string]any{"name": "Open Government Licence v3.0 (data)", "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"},
