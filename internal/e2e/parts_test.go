@@ -95,6 +95,7 @@ func testPartsAddUp(t *testing.T, s *site) {
 				p.Area.Name, p.From, p.To, p.SubLevel, len(p.SubAreas), p.OutsideSubAreas, sum, p.Searches)
 		}
 	}
+	t.Run("precision ranks every ward", func(t *testing.T) { testPrecisionEveryWard(t, s) })
 	for ci, q := range cases {
 		t.Run(fmt.Sprintf("case %d %s", ci, q.values()), func(t *testing.T) {
 			for _, force := range []string{"metropolitan", "city-of-london"} {
@@ -110,6 +111,9 @@ func testPartsAddUp(t *testing.T, s *site) {
 						t.Errorf("%s: %d searches on its own page, %d in the %s table", sa.Name, bp.Searches, sa.Searches, fp.Area.Name)
 					}
 					addsUp(t, bp)
+					if ci == 0 && force == "metropolitan" {
+						everyWard(t, s, bp)
+					}
 					// Every ward's own page in the first case; a random few after.
 					for wi, wa := range bp.SubAreas {
 						if ci > 0 && r.IntN(len(bp.SubAreas)) > 2 && wi > 0 {
@@ -226,5 +230,44 @@ func downloadAgrees(t *testing.T, s *site, borough string, q partsQuery, p repor
 	}
 	if len(fc.Features) != len(p.SubAreas) {
 		t.Errorf("wards.geojson of %s: %d wards mapped, %d in the table", borough, len(fc.Features), len(p.SubAreas))
+	}
+}
+
+// everyWard checks a Met borough's ward table over the whole data: every
+// ward of the ward set in use is listed once, each with its population and
+// a rate, so the map has a colour for each.
+func everyWard(t *testing.T, s *site, bp report.Profile) {
+	t.Helper()
+	areas, err := s.st.CurrentAreas(context.Background(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{}
+	for _, a := range areas {
+		if a.Level == charter.LevelWard && a.ParentCode == bp.Area.Code {
+			want[a.Code] = true
+		}
+	}
+	if len(bp.SubAreas) != len(want) || len(want) < 15 {
+		t.Errorf("%s: %d wards in its table, %d in the ward set", bp.Area.Name, len(bp.SubAreas), len(want))
+	}
+	for _, w := range bp.SubAreas {
+		if !want[w.Code] || w.Population == nil || w.Rate == nil || len(w.RateCI) != 2 {
+			t.Errorf("%s: ward %s (%s) in the set %v, population %v, rate %v", bp.Area.Name, w.Name, w.Code, want[w.Code], w.Population, w.Rate)
+		}
+	}
+}
+
+// testPrecisionEveryWard checks that precision ranks every ward with crime
+// counts, leaving none out for want of a boundary.
+func testPrecisionEveryWard(t *testing.T, s *site) {
+	var p report.Precision
+	s.getJSON(t, "/api/v1/precision", &p)
+	if p.Units != 679 || p.UnitsWithoutBoundary != 0 || p.WeaponCrimesLeftOut != 0 {
+		t.Errorf("precision ranks %d wards (want all 679 with crime counts); %d left out without a boundary, with %d crimes",
+			p.Units, p.UnitsWithoutBoundary, p.WeaponCrimesLeftOut)
+	}
+	if p.SearchesPlaced*100 < p.Searches*85 {
+		t.Errorf("only %d of %d searches are in a ranked ward", p.SearchesPlaced, p.Searches)
 	}
 }
