@@ -177,4 +177,13 @@ func testPlainFigures(t *testing.T, s *site) {
 	if strings.Contains(page, "no data published for this month") {
 		t.Error("a month without data inside the gap still has a row of its own")
 	}
+	if strings.Contains(page, `data-figure="part-period"`) {
+		t.Error("the dashboard's default period, with data in every month, warns of a partial period")
+	}
+	// The City of London Police's data begin in 2021-12: half the default
+	// period, which the City's page says above its figures.
+	_, _, b = s.get(t, "/boroughs/E09000001")
+	if !strings.Contains(string(b), "Data for 6 of the 12 months of this period") {
+		t.Error("the City's page does not say that its data cover 6 of the period's 12 months")
+	}
 }

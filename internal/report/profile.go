@@ -116,6 +116,9 @@ type Profile struct {
 	// published any search (anywhere): 0 means the period has no data, which
 	// is not the same as no searches.
 	StopMonths int `json:"stop_months"`
+	// PeriodMonths is the number of months from From to To (0 when the
+	// period is open).
+	PeriodMonths int `json:"period_months"`
 	// OutsideSubAreas counts the searches that are in no sub-area: without
 	// a location, or placed outside every one of them. It and the
 	// sub-areas' searches add up to Searches.
@@ -156,6 +159,9 @@ func NewProfile(ctx context.Context, st *store.Store, ix *index.Index, cr *index
 	}
 	if q.To != 0 {
 		r.To = q.To.String()
+	}
+	if q.From != 0 && q.To >= q.From {
+		r.PeriodMonths = int(q.To-q.From) + 1
 	}
 	if err := r.parents(ctx, st, area); err != nil {
 		return nil, err
