@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,10 +51,19 @@ type API struct {
 
 	cache stopCache
 	wards wardCache
+
+	// polys holds a slot for each polygon search running: at most
+	// PolySearches at once, the rest queue, so that a client sending the
+	// largest polygons it may cannot take every core from other requests.
+	polys chan struct{}
 }
 
+// PolySearches is how many requests with a poly are answered at once: half
+// the cores (at least one). The others wait for a slot.
+var PolySearches = max(1, runtime.GOMAXPROCS(0)/2)
+
 // New returns the API over st.
-func New(st *store.Store) *API { return &API{st: st} }
+func New(st *store.Store) *API { return &API{st: st, polys: make(chan struct{}, PolySearches)} }
 
 // Register answers every path under /api/ that Charter's own API does not
 // (its /api/v1/ operations, the OpenAPI document and the docs page are more
@@ -104,6 +114,14 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		writeError(w, charter.Errorf(charter.EINVALID, "cannot read the parameters: %v", err))
 		return
+	}
+	if r.Form.Get("poly") != "" {
+		select {
+		case a.polys <- struct{}{}:
+			defer func() { <-a.polys }()
+		case <-r.Context().Done():
+			return // the client went away while waiting
+		}
 	}
 	v, err := e.run(a, r.Context(), r)
 	if err != nil {
@@ -276,7 +294,9 @@ func float(r *http.Request, name string, lo, hi float64) (float64, error) {
 
 func parseFloat(name, s string, lo, hi float64) (float64, error) {
 	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil || v < lo || v > hi {
+	// Written so that NaN (which ParseFloat reads, and which no comparison
+	// holds for) is refused with the infinities.
+	if err != nil || !(v >= lo && v <= hi) {
 		return 0, charter.Errorf(charter.EINVALID, "%s %q: want a number from %g to %g", name, s, lo, hi)
 	}
 	return v, nil

@@ -247,6 +247,7 @@ func inTriangle(t [][2]float64, lat, lng float64) bool {
 func TestErrors(t *testing.T) {
 	base := server(t) + "/api/"
 	longPoly := strings.Repeat("51.51,-0.09:", 400) + "51.52,-0.08:51.51,-0.08"
+	tooLong := strings.Repeat("51.51,-0.09:", policeapi.MaxPolyPoints-2) + "51.52,-0.08:51.51,-0.08:51.5,-0.08"
 	cases := []struct {
 		method, path string
 		form         url.Values
@@ -265,6 +266,22 @@ func TestErrors(t *testing.T) {
 		{"GET", "stops-street?poly=51.5,-0.1:51.6,-0.1&date=2024-09", nil, 400, "three"},
 		{"GET", "stops-street?poly=51.5,-0.1:51.6:51.6,0&date=2024-09", nil, 400, "point 2"},
 		{"GET", "stops-street?date=2023-01&poly=" + longPoly, nil, 400, "POST"},
+		// NaN is a number to strconv, and no comparison with a bound holds
+		// for it: it was taken as a coordinate.
+		{"GET", "stops-street?lat=NaN&lng=-0.1&date=2024-09", nil, 400, "lat"},
+		{"GET", "stops-street?lat=51.5&lng=nan&date=2024-09", nil, 400, "lng"},
+		{"GET", "stops-street?lat=%2BInf&lng=-0.1&date=2024-09", nil, 400, "lat"},
+		{"GET", "stops-street?lat=51.5&lng=-Infinity&date=2024-09", nil, 400, "lng"},
+		{"GET", "crimes-street/all-crime?lat=NaN&lng=NaN", nil, 400, "lat"},
+		{"GET", "crimes-at-location?lat=NaN&lng=-0.1", nil, 400, "lat"},
+		{"GET", "outcomes-at-location?lat=51.5&lng=NaN", nil, 400, "lng"},
+		{"GET", "locate-neighbourhood?q=NaN,-0.1", nil, 400, "latitude"},
+		{"GET", "locate-neighbourhood?q=51.5,NaN", nil, 400, "longitude"},
+		{"GET", "stops-street?poly=NaN,-0.1:51.6,-0.1:51.6,0&date=2024-09", nil, 400, "point 1"},
+		{"POST", "stops-street", url.Values{"poly": {"51.5,-0.1:51.6,NaN:51.6,0"}}, 400, "point 2"},
+		{"POST", "stops-street", url.Values{"poly": {tooLong}, "date": {"2023-01"}}, 400, "at most 10000"},
+		{"POST", "crimes-street/all-crime", url.Values{"poly": {tooLong}}, 400, "at most 10000"},
+		{"POST", "outcomes-at-location", url.Values{"poly": {tooLong}}, 400, "at most 10000"},
 		{"GET", "stops-at-location?date=2023-01", nil, 400, "location_id"},
 		{"GET", "stops-at-location?location_id=abc", nil, 400, "location_id"},
 		{"GET", "crimes-street/no-such-crime?lat=51.5&lng=-0.1", nil, 404, "no-such-crime"},
@@ -302,6 +319,7 @@ func TestErrors(t *testing.T) {
 		form         url.Values
 	}{
 		{"POST", "stops-street", url.Values{"poly": {longPoly}, "date": {"2023-01"}}},
+		{"POST", "stops-street", url.Values{"poly": {tooLong[len("51.51,-0.09:"):]}, "date": {"2023-01"}}}, // the most points taken
 		{"GET", "stops-force?force=metropolitan&date=2023-06", nil},
 		{"GET", "stops-street?lat=51.5&lng=-0.1&date=2024-01", nil},
 		{"GET", "crimes-street/all-crime?lat=51.5&lng=-0.1", nil},
