@@ -1,11 +1,9 @@
 package web
 
 import (
-	"bufio"
 	"net/http"
 
 	"github.com/stopsearch/charter"
-	"github.com/stopsearch/charter/internal/export"
 	"github.com/stopsearch/charter/internal/public"
 	"github.com/stopsearch/charter/internal/report"
 )
@@ -105,59 +103,6 @@ func (s *Site) downloads(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, "downloads", &page{Title: "Open data", Filter: fl, Options: opts, Query: public.Encode(fl), Data: d})
-}
-
-// stopsCSV streams a force's stops in the data.police.uk archive CSV format
-// for a month (or a from–to range): the published, anonymised fields only.
-func (s *Site) stopsCSV(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f := charter.StopFilter{Force: q.Get("force")}
-	if f.Force == "" {
-		f.Force = s.fig.Force
-	}
-	if _, ok := charter.LookupForce(f.Force); !ok {
-		s.fail(w, r, charter.Errorf(charter.ENOTFOUND, "no force %q", f.Force))
-		return
-	}
-	if m := q.Get("month"); m != "" {
-		mo, err := charter.ParseMonth(m)
-		if err != nil {
-			s.fail(w, r, charter.Errorf(charter.EINVALID, "month: %v", charter.ErrorMessage(err)))
-			return
-		}
-		f.From, f.To = mo, mo
-	} else {
-		fl, err := public.ParseFilter(q)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if fl, err = s.fig.Resolve(r.Context(), fl); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		f.From, f.To = fl.From, fl.To
-	}
-	name := f.From.String() + "-" + f.Force + "-stop-and-search.csv"
-	if f.To != f.From {
-		name = f.From.String() + "_" + f.To.String() + "-" + f.Force + "-stop-and-search.csv"
-	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	bw := bufio.NewWriterSize(w, 1<<16)
-	pw, err := export.NewPoliceCSV(bw)
-	if err == nil {
-		err = s.fig.St.FindStops(r.Context(), f, pw.Write)
-	}
-	if err == nil {
-		err = pw.Flush()
-	}
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err != nil {
-		s.log.Error("csv download failed", "err", err) // headers are sent; the body is cut short
-	}
 }
 
 // geojson serves boroughs.geojson?force= and wards.geojson?borough=.

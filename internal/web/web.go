@@ -25,6 +25,7 @@ type Site struct {
 	assets *Assets
 	pages  map[string]*template.Template
 	log    *slog.Logger
+	csvs   csvCache // the record CSVs, built once per data version
 }
 
 // New parses the templates (each page with the layout and the shared
