@@ -154,3 +154,24 @@ func TestOutcomesPassedOver(t *testing.T) {
 		t.Fatalf("exit %d:\n%s", code, stderr)
 	}
 }
+
+// charter place --check counts the records not placed by the stored
+// boundaries (exit 3 if any), charter place places them again, and status
+// says which it is.
+func TestPlace(t *testing.T) {
+	db := storetest.DSN(t)
+	if code, _, stderr := run(t, "--db", db, "import", "../../data/boundaries/london-lad22.geojson.gz", "../../data/police-uk/stops-force-metropolitan-2024-10.json.gz"); code != ExitOK {
+		t.Fatalf("import exit %d: %s", code, stderr)
+	}
+	code, out, _ := run(t, "--db", db, "place", "--check")
+	if code != ExitOK || !strings.Contains(out, "all 3,364 located stops and street crimes are placed") {
+		t.Fatalf("place --check on a store imported in order: exit %d: %s", code, out)
+	}
+	code, out, _ = run(t, "--db", db, "place")
+	if code != ExitOK || !strings.Contains(out, "placed 3,364 located stops and street crimes again") || !strings.Contains(out, "0 had been placed otherwise") {
+		t.Fatalf("place: exit %d: %s", code, out)
+	}
+	if code, out, _ = run(t, "--db", db, "status"); code != ExitOK || !strings.Contains(out, "placement: all 3,364") {
+		t.Fatalf("status: exit %d: %s", code, out)
+	}
+}

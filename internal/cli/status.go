@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/importer"
 	"github.com/stopsearch/charter/internal/store"
 )
 
@@ -16,11 +17,14 @@ func init() {
 
 // Status is the JSON document of `charter status --json`.
 type Status struct {
-	Months   []charter.MonthQuality     `json:"months"`
-	Areas    []store.LevelCoverage      `json:"areas"`
-	Crime    []store.CrimeCountCoverage `json:"crime_counts"`
-	Imports  []store.ImportCount        `json:"imports"`
-	Database string                     `json:"database"`
+	Months  []charter.MonthQuality     `json:"months"`
+	Areas   []store.LevelCoverage      `json:"areas"`
+	Crime   []store.CrimeCountCoverage `json:"crime_counts"`
+	Imports []store.ImportCount        `json:"imports"`
+	// Placement is how the located records stand against the stored
+	// boundaries; charter place repairs any misplaced.
+	Placement importer.Placement `json:"placement"`
+	Database  string             `json:"database"`
 }
 
 func runStatus(ctx context.Context, e *env, args []string) error {
@@ -49,6 +53,9 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if s.Crime, err = st.CrimeCounts(ctx); err != nil {
+		return err
+	}
+	if s.Placement, err = (&importer.Importer{Store: st}).CheckPlacement(ctx); err != nil {
 		return err
 	}
 	if *asJSON {
@@ -82,7 +89,19 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 	for _, i := range s.Imports {
 		fmt.Fprintf(e.stdout, "%-13s %s, %s, %d rejected\n", i.Kind, plural(i.Sources, "source", "sources"), plural(i.Rows, "record", "records"), i.Rejects)
 	}
+	fmt.Fprintln(e.stdout)
+	fmt.Fprintln(e.stdout, placementLine(s.Placement))
 	return nil
+}
+
+// placementLine says in words how the located records stand against the
+// boundaries.
+func placementLine(p importer.Placement) string {
+	if p.Misplaced == 0 {
+		return fmt.Sprintf("placement: all %s located stops and street crimes are placed by the stored boundaries", charter.Thousands(p.Records))
+	}
+	return fmt.Sprintf("placement: %s of %s located stops and street crimes are not placed by the stored boundaries; run charter place to place them again",
+		charter.Thousands(p.Misplaced), charter.Thousands(p.Records))
 }
 
 func pct(share float64, n int) string {

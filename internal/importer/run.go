@@ -64,11 +64,6 @@ func (im *Importer) importOne(ctx context.Context, s source, sm summed) (Result,
 			src.Month = monthFromName(s.name)
 		}
 	}
-	if r.Kind == charter.KindStops || r.Kind == charter.KindStreetCrime {
-		if err := im.ensureLocator(ctx); err != nil {
-			return r, err
-		}
-	}
 	x, err := im.Store.BeginImport(ctx, imp)
 	if err != nil {
 		if charter.ErrorCode(err) == charter.ECONFLICT {
@@ -78,6 +73,14 @@ func (im *Importer) importOne(ctx context.Context, s source, sm summed) (Result,
 		return r, err
 	}
 	defer x.Rollback()
+	if r.Kind == charter.KindStops || r.Kind == charter.KindStreetCrime {
+		// The boundaries as of this file's transaction, which no boundary
+		// import can change before it commits (store.BeginImport): another
+		// process may have imported some since this one last looked.
+		if err := im.ensureLocator(ctx, x.AreaGeneration()); err != nil {
+			return r, err
+		}
+	}
 	o, err := s.reader(im.Meter.counter())
 	if err != nil {
 		r.Err = err
@@ -136,7 +139,7 @@ func (im *Importer) importOne(ctx context.Context, s source, sm summed) (Result,
 	}
 	if newLocator != nil {
 		// The index built to re-assign records is the one later files need.
-		im.locator, im.locVersion = newLocator, im.Store.AreaVersion()
+		im.locator, im.locVersion = newLocator, x.AreaGeneration()
 	}
 	r.Rows, r.Rejects = imp.Rows, imp.Rejects
 	if im.Reject != nil {
@@ -162,12 +165,18 @@ func coverageOf(f format, name string) charter.Coverage {
 
 // Prepare builds the spatial index of the stored boundaries now rather than
 // at the first located record (imports call it themselves when needed).
-func (im *Importer) Prepare(ctx context.Context) error { return im.ensureLocator(ctx) }
+func (im *Importer) Prepare(ctx context.Context) error {
+	gen, err := im.Store.AreaGeneration(ctx)
+	if err != nil {
+		return err
+	}
+	return im.ensureLocator(ctx, gen)
+}
 
-// ensureLocator (re)builds the spatial index when boundaries have changed.
-func (im *Importer) ensureLocator(ctx context.Context) error {
-	v := im.Store.AreaVersion()
-	if im.locator != nil && im.locVersion == v {
+// ensureLocator (re)builds the spatial index unless it was built from the
+// boundaries of generation gen (store.AreaGeneration).
+func (im *Importer) ensureLocator(ctx context.Context, gen int64) error {
+	if im.locator != nil && im.locVersion == gen {
 		return nil
 	}
 	areas, err := im.Store.Areas(ctx, true)
@@ -178,7 +187,7 @@ func (im *Importer) ensureLocator(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	im.locator, im.locVersion = geo.NewLocator(layers), v
+	im.locator, im.locVersion = geo.NewLocator(layers), gen
 	return nil
 }
 

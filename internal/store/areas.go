@@ -120,6 +120,7 @@ func (x *ImportTx) Reassign(l charter.Level, assign func(lon, lat float64) int64
 		}
 	}
 	_, err = x.t.exec(`DROP TABLE area_assign`)
+	x.levels[l] = true // announced on commit: what depends on placement follows
 	return err
 }
 

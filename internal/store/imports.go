@@ -24,7 +24,9 @@ type ImportTx struct {
 	batches map[batchKey]int
 	// stopFloor is the largest stop id when the import began.
 	stopFloor int64
-	streets   *bulk
+	// areaGen is the boundary generation the import began under.
+	areaGen int64
+	streets *bulk
 	// streetKeys are the (falls-within force name, month) pairs of street crimes added.
 	streetKeys map[batchKey]bool
 	counts     *bulk
@@ -69,6 +71,10 @@ func (s *Store) BeginImport(ctx context.Context, imp *charter.Import) (*ImportTx
 	if err != nil {
 		return nil, err
 	}
+	if err := s.placementLock(t, imp.Kind); err != nil {
+		t.rollback()
+		return nil, err
+	}
 	var n int
 	if err := t.queryRow(`SELECT count(*) FROM imports WHERE kind = $1 AND checksum = $2`, string(imp.Kind), imp.Checksum).Scan(&n); err != nil {
 		t.rollback()
@@ -96,7 +102,56 @@ func (s *Store) BeginImport(ctx context.Context, imp *charter.Import) (*ImportTx
 		t.rollback()
 		return nil, err
 	}
+	// Read under the placement lock (or SQLite's one writer): no boundary
+	// import can commit between this and this file's commit.
+	if err := t.queryRow(areaGenerationSQL).Scan(&x.areaGen); err != nil {
+		t.rollback()
+		return nil, err
+	}
 	return x, nil
+}
+
+// placementLockKey is the PostgreSQL advisory lock that orders boundary
+// imports against record imports (the migrator's lock is 72381001).
+const placementLockKey = 72381002
+
+// placementLock keeps placement from being lost between processes: a
+// boundary import re-places the records committed before it, and a record
+// import places its records with the boundaries committed before it, so
+// the two must not overlap. On PostgreSQL a boundary import holds the lock
+// alone and record imports hold it shared, until their commits; SQLite's
+// write transactions are already one at a time (BEGIN IMMEDIATE).
+func (s *Store) placementLock(t *tx, kind charter.ImportKind) error {
+	if s.pool == nil {
+		return nil
+	}
+	var q string
+	switch kind {
+	case charter.KindBoundaries:
+		q = fmt.Sprintf(`SELECT pg_advisory_xact_lock(%d)`, placementLockKey)
+	case charter.KindStops, charter.KindStreetCrime:
+		q = fmt.Sprintf(`SELECT pg_advisory_xact_lock_shared(%d)`, placementLockKey)
+	default:
+		return nil
+	}
+	_, err := t.exec(q)
+	return err
+}
+
+// areaGenerationSQL is the store's boundary generation: the latest
+// boundary import, which changes whenever boundaries can have changed.
+const areaGenerationSQL = `SELECT COALESCE(max(id), 0) FROM imports WHERE kind = 'boundaries'`
+
+// AreaGeneration is the boundary generation as this import's transaction
+// sees it: a record import places its records with the boundaries of this
+// generation, rebuilding its spatial index if it was built from another.
+func (x *ImportTx) AreaGeneration() int64 { return x.areaGen }
+
+// AreaGeneration is the boundary generation committed now (any process).
+func (s *Store) AreaGeneration(ctx context.Context) (int64, error) {
+	var g int64
+	err := s.db.QueryRowContext(ctx, areaGenerationSQL).Scan(&g)
+	return g, err
 }
 
 // vocabID returns the id of a label, adding it inside this transaction if new.

@@ -37,7 +37,7 @@ func (s *Store) begin(ctx context.Context) (*tx, error) {
 func (t *tx) exec(q string, args ...any) (int64, error) {
 	if t.pgTx != nil {
 		tag, err := t.pgTx.Exec(t.ctx, q, args...)
-		return tag.RowsAffected(), err
+		return tag.RowsAffected(), translate(err)
 	}
 	st, err := t.prepare(q)
 	if err != nil {
@@ -45,7 +45,7 @@ func (t *tx) exec(q string, args ...any) (int64, error) {
 	}
 	res, err := st.ExecContext(t.ctx, args...)
 	if err != nil {
-		return 0, err
+		return 0, translate(err)
 	}
 	return res.RowsAffected()
 }
@@ -66,10 +66,16 @@ type scanner interface{ Scan(dest ...any) error }
 
 func (t *tx) queryRow(q string, args ...any) scanner {
 	if t.pgTx != nil {
-		return t.pgTx.QueryRow(t.ctx, q, args...)
+		return translated{t.pgTx.QueryRow(t.ctx, q, args...)}
 	}
-	return t.sqlTx.QueryRowContext(t.ctx, q, args...)
+	return translated{t.sqlTx.QueryRowContext(t.ctx, q, args...)}
 }
+
+// translated is a row whose Scan error is in Charter's codes (translate):
+// an INSERT … RETURNING that breaks a unique key is a conflict.
+type translated struct{ row scanner }
+
+func (r translated) Scan(dest ...any) error { return translate(r.row.Scan(dest...)) }
 
 // query calls fn for each row.
 func (t *tx) query(q string, fn func(scanner) error, args ...any) error {
@@ -107,9 +113,9 @@ func (t *tx) commit() error {
 		st.Close()
 	}
 	if t.pgTx != nil {
-		return t.pgTx.Commit(t.ctx)
+		return translate(t.pgTx.Commit(t.ctx))
 	}
-	return t.sqlTx.Commit()
+	return translate(t.sqlTx.Commit())
 }
 
 func (t *tx) rollback() {
@@ -171,7 +177,7 @@ func (b *bulk) flush() error {
 		}
 		_, err := b.t.pgTx.CopyFrom(b.t.ctx, pgx.Identifier{b.table}, b.cols, pgx.CopyFromRows(rows))
 		if err != nil {
-			return fmt.Errorf("copy into %s: %w", b.table, err)
+			return fmt.Errorf("copy into %s: %w", b.table, translate(err))
 		}
 		// CopyFromRows keeps no reference after it returns, but the slices
 		// alias buf, which is reused; give the next batch its own.
@@ -184,7 +190,7 @@ func (b *bulk) flush() error {
 			return err
 		}
 		if _, err := st.ExecContext(b.t.ctx, b.buf...); err != nil {
-			return fmt.Errorf("insert into %s: %w", b.table, err)
+			return fmt.Errorf("insert into %s: %w", b.table, translate(err))
 		}
 		return nil
 	}
@@ -212,7 +218,7 @@ func (b *bulk) flush() error {
 		return err
 	}
 	if _, err := st.ExecContext(b.t.ctx, args...); err != nil {
-		return fmt.Errorf("insert into %s: %w", b.table, err)
+		return fmt.Errorf("insert into %s: %w", b.table, translate(err))
 	}
 	return nil
 }
