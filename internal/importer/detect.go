@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"strings"
 
 	"github.com/stopsearch/charter"
@@ -56,13 +57,14 @@ func detect(name string, head []byte) (format, error) {
 		return "", charter.Errorf(charter.EINVALID, "%s: not a readable file: JSON, but neither a GeoJSON FeatureCollection nor a data.police.uk API array", name)
 	}
 	line := t
-	if i := bytes.IndexByte(t, '\n'); i >= 0 {
+	// A line ends at LF, CRLF or a lone CR (old Mac files).
+	if i := bytes.IndexAny(t, "\r\n"); i >= 0 {
 		line = t[:i]
 	}
 	if bytes.IndexByte(line, 0) >= 0 || !isText(line) {
 		return "", charter.Errorf(charter.EINVALID, "%s: not a readable file: binary content, not CSV or JSON", name)
 	}
-	header, err := csv.NewReader(bytes.NewReader(bytes.TrimRight(line, "\r"))).Read()
+	header, err := csv.NewReader(bytes.NewReader(line)).Read()
 	if err != nil {
 		return "", charter.Errorf(charter.EINVALID, "%s: not a readable CSV file: %v", name, err)
 	}
@@ -89,7 +91,17 @@ func detect(name string, head []byte) (format, error) {
 		// reader name them.
 		return fmtPoliceCSV, nil
 	}
-	return "", charter.Errorf(charter.EINVALID, "%s: not a readable file: the header %q is none of: data.police.uk stop-and-search or street-crime CSV, API JSON, MPS crime counts, census population, GeoJSON", name, clip(string(line)))
+	// The file's own text is never repeated: it may be anything (a path
+	// given by mistake, a link to a system file), so it is only described.
+	return "", charter.Errorf(charter.EINVALID, "%s: not a readable file: its first line (%s) is not the header of any file Charter reads: data.police.uk stop-and-search or street-crime CSV, API JSON, MPS crime counts, census population, GeoJSON", name, describeLine(line, len(header)))
+}
+
+// describeLine says what a first line is like without quoting it.
+func describeLine(line []byte, fields int) string {
+	if fields <= 1 {
+		return fmt.Sprintf("%d bytes, no commas", len(line))
+	}
+	return fmt.Sprintf("%d bytes, %d comma-separated fields", len(line), fields)
 }
 
 func isText(b []byte) bool {
@@ -100,11 +112,4 @@ func isText(b []byte) bool {
 		}
 	}
 	return bad == 0
-}
-
-func clip(s string) string {
-	if len(s) > 120 {
-		return s[:120] + "…"
-	}
-	return s
 }

@@ -132,10 +132,14 @@ func (im *Importer) ImportFS(ctx context.Context, fsys fs.FS, names []string) ([
 			if err != nil {
 				return nil, err
 			}
-			ss, err := zipSources(n, bytes.NewReader(data), int64(len(data)))
+			ss, passed, err := zipSources(n, bytes.NewReader(data), int64(len(data)))
 			if err != nil {
 				results = append(results, Result{Source: n, Err: err})
 				continue
+			}
+			for _, r := range passed {
+				results = append(results, r)
+				im.progress(r)
 			}
 			srcs = append(srcs, ss...)
 			continue
@@ -214,7 +218,8 @@ func (im *Importer) progress(r Result) {
 
 // expand turns a path into sources; paths that cannot be read (a missing
 // file, a corrupt zip) come back as refused results, so one bad file in a
-// folder does not stop the rest.
+// folder does not stop the rest, and zip members passed over come back as
+// results saying why.
 func expand(p string) ([]source, []Result) {
 	refuse := func(err error) ([]source, []Result) { return nil, []Result{{Source: p, Err: err}} }
 	fi, err := os.Stat(p)
@@ -252,35 +257,57 @@ func expand(p string) ([]source, []Result) {
 		}
 		// The zip is read through ReaderAt; it stays open for the run (the
 		// process is short-lived).
-		ss, err := zipSources(p, f, fi.Size())
+		ss, passed, err := zipSources(p, f, fi.Size())
 		if err != nil {
 			f.Close()
 			return refuse(err)
 		}
-		return ss, nil
+		return ss, passed
 	}
 	return []source{{name: p, size: fi.Size(), open: func() (io.ReadCloser, error) { return os.Open(p) }}}, nil
 }
 
 // zipSources lists the data files inside a zip archive as sources named
-// archive.zip!member. A truncated or corrupt archive is refused whole.
-func zipSources(name string, r io.ReaderAt, size int64) ([]source, error) {
+// archive.zip!member, and the members it passes over as results saying why
+// (Result.Ignored), so that nothing in an archive is left out without a
+// word. A truncated or corrupt archive is refused whole.
+func zipSources(name string, r io.ReaderAt, size int64) ([]source, []Result, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return nil, charter.Errorf(charter.EINVALID, "%s: not a readable zip archive (truncated or corrupt): %v", name, err)
+		return nil, nil, charter.Errorf(charter.EINVALID, "%s: not a readable zip archive (truncated or corrupt): %v", name, err)
 	}
 	var out []source
+	var passed []Result
 	files := append([]*zip.File(nil), zr.File...)
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	for _, f := range files {
 		f := f
-		base := path.Base(f.Name)
-		if f.FileInfo().IsDir() || strings.HasPrefix(base, ".") || strings.HasPrefix(f.Name, "__MACOSX") {
+		if f.FileInfo().IsDir() {
+			continue // a folder holds nothing itself; its files are listed
+		}
+		if why := passOver(f.Name); why != "" {
+			passed = append(passed, Result{Source: name + "!" + f.Name, Ignored: why})
 			continue
 		}
 		out = append(out, source{name: name + "!" + f.Name, size: int64(f.UncompressedSize64), open: func() (io.ReadCloser, error) { return f.Open() }})
 	}
-	return out, nil
+	return out, passed, nil
+}
+
+// passOver says why a zip member is not data, or "" when it may be.
+func passOver(member string) string {
+	parts := strings.Split(member, "/")
+	for _, p := range parts {
+		if p == "__MACOSX" {
+			return "not read: macOS metadata (__MACOSX), not data"
+		}
+	}
+	for _, p := range parts {
+		if strings.HasPrefix(p, ".") {
+			return "not read: a hidden file (a name starting with a dot), not data"
+		}
+	}
+	return ""
 }
 
 // opened is a source opened for reading, with gzip undone.

@@ -2,7 +2,7 @@ package importer
 
 import (
 	"io"
-	"strconv"
+	"time"
 
 	"github.com/stopsearch/charter"
 )
@@ -64,14 +64,14 @@ func ReadPoliceCSV(r io.Reader, name string, src StopSource, emit func(*charter.
 			bad(c, "latitude and longitude must both be given or both be empty")
 			continue
 		default:
-			la, err1 := strconv.ParseFloat(lat, 64)
-			lo, err2 := strconv.ParseFloat(lng, 64)
-			if err1 != nil {
-				bad(4, "not a number")
+			la, ok1 := parseCoord(lat)
+			lo, ok2 := parseCoord(lng)
+			if !ok1 {
+				bad(4, "not a decimal number")
 				continue
 			}
-			if err2 != nil {
-				bad(5, "not a number")
+			if !ok2 {
+				bad(5, "not a decimal number")
 				continue
 			}
 			loc = charter.Location{Latitude: la, Longitude: lo}
@@ -92,7 +92,7 @@ func ReadPoliceCSV(r io.Reader, name string, src StopSource, emit func(*charter.
 			st.OutcomeID = o.ID
 		}
 		st.InvolvedPerson = charter.InvolvedPerson(st.Type)
-		if finishStop(&st, src, name, t.line, reject) {
+		if finishStop(&st, src, name, t.line, t.header[col[1]], reject) {
 			if err := emit(&st); err != nil {
 				return err
 			}
@@ -101,10 +101,15 @@ func ReadPoliceCSV(r io.Reader, name string, src StopSource, emit func(*charter.
 }
 
 // finishStop sets the month and validates; it reports false after rejecting.
-func finishStop(st *charter.Stop, src StopSource, name string, line int, reject func(charter.Reject)) bool {
+// dateCol is the name of the date column, for a stop dated outside its
+// file's month.
+func finishStop(st *charter.Stop, src StopSource, name string, line int, dateCol string, reject func(charter.Reject)) bool {
 	st.Month = src.Month
 	if st.Month == 0 && !st.Datetime.IsZero() {
 		st.Month = charter.MonthOf(st.Datetime.In(charter.London))
+	} else if why := outsideMonth(st.Datetime, st.Month); why != "" {
+		reject(charter.Reject{File: name, Line: line, Column: dateCol, Value: st.Datetime.Format(time.RFC3339), Reason: why})
+		return false
 	}
 	if fe := st.Validate(); fe != nil {
 		reject(charter.Reject{File: name, Line: line, Column: fe.Field, Value: fe.Value, Reason: fe.Reason})

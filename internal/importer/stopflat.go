@@ -77,14 +77,14 @@ func ReadFlatCSV(r io.Reader, name string, src StopSource, emit func(*charter.St
 		}
 		lng, lat := na(rec[col[10]]), na(rec[col[11]])
 		if lat != "" || lng != "" {
-			la, err1 := strconv.ParseFloat(lat, 64)
-			lo, err2 := strconv.ParseFloat(lng, 64)
-			if err1 != nil {
-				bad(11, "not a number")
+			la, ok1 := parseCoord(lat)
+			lo, ok2 := parseCoord(lng)
+			if !ok1 {
+				bad(11, "not a decimal number")
 				continue
 			}
-			if err2 != nil {
-				bad(10, "not a number")
+			if !ok2 {
+				bad(10, "not a decimal number")
 				continue
 			}
 			loc = charter.Location{Latitude: la, Longitude: lo, StreetName: na(rec[col[13]])}
@@ -117,7 +117,7 @@ func ReadFlatCSV(r io.Reader, name string, src StopSource, emit func(*charter.St
 		if opName >= 0 {
 			st.OperationName = na(rec[opName])
 		}
-		if finishStop(&st, src, name, line, reject) {
+		if finishStop(&st, src, name, line, t.header[col[1]], reject) {
 			if err := emit(&st); err != nil {
 				return err
 			}

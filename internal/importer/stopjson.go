@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"io"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/stopsearch/charter"
 )
@@ -48,9 +50,12 @@ type apiLocation struct {
 // megabytes) so that a rejected record can be named by its line. A document
 // that is not a JSON array of objects is refused whole.
 func ReadPoliceJSON(r io.Reader, name string, src StopSource, emit func(*charter.Stop) error, reject func(charter.Reject)) error {
-	data, err := io.ReadAll(r)
+	data, err := io.ReadAll(io.LimitReader(r, MaxJSONFile+1))
 	if err != nil {
 		return charter.Errorf(charter.EINVALID, "%s: cannot be read to the end: %v", name, err)
+	}
+	if len(data) > MaxJSONFile {
+		return charter.Errorf(charter.EINVALID, "%s: is larger than %s, the limit for one API response (the largest force-month published is about 15 MB)", name, sizeName(MaxJSONFile))
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	tok, err := dec.Token()
@@ -90,6 +95,18 @@ func ReadPoliceJSON(r io.Reader, name string, src StopSource, emit func(*charter
 		bad := func(field, value, reason string) {
 			reject(charter.Reject{File: name, Line: line, Column: field, Value: value, Reason: reason})
 		}
+		// encoding/json turns bytes that are not UTF-8 into U+FFFD without a
+		// word, so the record's own bytes are checked; NUL can only come
+		// from a \u0000 escape, so the decoded text is.
+		if raw := data[start:dec.InputOffset()]; !utf8.Valid(raw) {
+			field, at := badJSONField(raw)
+			bad(field, printable(string(at)), badText(string(at)))
+			continue
+		}
+		if field, v := nulField(&a); field != "" {
+			bad(field, printable(v), badText(v))
+			continue
+		}
 		st = charter.Stop{Force: src.Force, SourceRow: n, Type: a.Type}
 		t, ok := parseDatetime(a.Datetime)
 		if !ok {
@@ -127,11 +144,11 @@ func ReadPoliceJSON(r io.Reader, name string, src StopSource, emit func(*charter
 			la, ok1 := rawFloat(a.Location.Latitude)
 			lo, ok2 := rawFloat(a.Location.Longitude)
 			if !ok1 {
-				bad("location.latitude", string(a.Location.Latitude), "not a number")
+				bad("location.latitude", string(a.Location.Latitude), "not a decimal number")
 				continue
 			}
 			if !ok2 {
-				bad("location.longitude", string(a.Location.Longitude), "not a number")
+				bad("location.longitude", string(a.Location.Longitude), "not a decimal number")
 				continue
 			}
 			loc = charter.Location{Latitude: la, Longitude: lo}
@@ -159,7 +176,7 @@ func ReadPoliceJSON(r io.Reader, name string, src StopSource, emit func(*charter
 		} else if o, ok := charter.LookupOutcome(st.Outcome); ok {
 			st.OutcomeID = o.ID
 		}
-		if finishStop(&st, src, name, line, reject) {
+		if finishStop(&st, src, name, line, "datetime", reject) {
 			if err := emit(&st); err != nil {
 				return err
 			}
@@ -169,6 +186,119 @@ func ReadPoliceJSON(r io.Reader, name string, src StopSource, emit func(*charter
 		return charter.Errorf(charter.EINVALID, "%s: not valid JSON at the end (truncated?): %v", name, err)
 	}
 	return nil
+}
+
+// nulField names the first text field of a that holds NUL, if one does.
+func nulField(a *apiStop) (string, string) {
+	has := func(s string) bool { return strings.IndexByte(s, 0) >= 0 }
+	for _, f := range [...]struct {
+		name string
+		v    *string
+	}{
+		{"operation_name", a.OperationName}, {"gender", a.Gender}, {"age_range", a.AgeRange},
+		{"self_defined_ethnicity", a.SelfDefinedEthnicity}, {"officer_defined_ethnicity", a.OfficerDefinedEthnicity},
+		{"legislation", a.Legislation}, {"object_of_search", a.ObjectOfSearch},
+	} {
+		if f.v != nil && has(*f.v) {
+			return f.name, *f.v
+		}
+	}
+	switch {
+	case has(a.Type):
+		return "type", a.Type
+	case has(a.Datetime):
+		return "datetime", a.Datetime
+	case a.Location != nil && a.Location.Street != nil && has(a.Location.Street.Name):
+		return "location.street.name", a.Location.Street.Name
+	case a.OutcomeObject != nil && has(a.OutcomeObject.ID):
+		return "outcome_object.id", a.OutcomeObject.ID
+	case a.OutcomeObject != nil && has(a.OutcomeObject.Name):
+		return "outcome_object.name", a.OutcomeObject.Name
+	}
+	for _, f := range [...]struct {
+		name string
+		raw  json.RawMessage
+	}{
+		{"outcome", a.Outcome}, {"operation", a.Operation}, {"involved_person", a.InvolvedPerson},
+		{"outcome_linked_to_object_of_search", a.OutcomeLinked}, {"removal_of_more_than_outer_clothing", a.Removal},
+	} {
+		var s string
+		if len(f.raw) > 0 && f.raw[0] == '"' && json.Unmarshal(f.raw, &s) == nil && has(s) {
+			return f.name, s
+		}
+	}
+	return "", ""
+}
+
+// badJSONField finds where a JSON record holds bytes that are not UTF-8: the
+// dotted name of the member (location.street.name) and the raw text of the
+// string holding them. It walks the record's tokens, keeping the path.
+func badJSONField(raw []byte) (string, []byte) {
+	bad := len(raw)
+	for i := 0; i < len(raw); {
+		r, n := utf8.DecodeRune(raw[i:])
+		if r == utf8.RuneError && n <= 1 {
+			bad = i
+			break
+		}
+		i += n
+	}
+	// the string around the bad byte, for the reject's value
+	from := bytes.LastIndexByte(raw[:bad], '"') + 1
+	to := bad + bytes.IndexByte(raw[bad:], '"')
+	if to < bad {
+		to = len(raw)
+	}
+	at := raw[from:to]
+	type level struct {
+		object  bool
+		wantKey bool
+		key     string
+	}
+	var stack []level
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		top := len(stack) - 1
+		if s, ok := tok.(string); ok && top >= 0 && stack[top].object && stack[top].wantKey {
+			stack[top].key, stack[top].wantKey = s, false
+			if int(dec.InputOffset()) > bad {
+				break // the bad bytes are in a member's name
+			}
+			continue
+		}
+		if int(dec.InputOffset()) > bad {
+			break
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, level{object: true, wantKey: true})
+		case json.Delim('['):
+			stack = append(stack, level{})
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:top]
+			if top-1 >= 0 && stack[top-1].object {
+				stack[top-1].wantKey = true
+			}
+		default:
+			if top >= 0 && stack[top].object {
+				stack[top].wantKey = true
+			}
+		}
+	}
+	var path []string
+	for _, l := range stack {
+		if l.object && l.key != "" {
+			path = append(path, l.key)
+		}
+	}
+	if len(path) == 0 {
+		return "record", at
+	}
+	return strings.Join(path, "."), at
 }
 
 func str(p *string) string {
@@ -202,8 +332,7 @@ func rawFloat(raw json.RawMessage) (float64, bool) {
 			return 0, false
 		}
 	}
-	f, err := strconv.ParseFloat(s, 64)
-	return f, err == nil
+	return parseCoord(s)
 }
 
 func isNull(raw json.RawMessage) bool { return len(raw) == 0 || string(raw) == "null" }

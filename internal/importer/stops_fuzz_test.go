@@ -18,6 +18,19 @@ func checkStops(t *testing.T, name string, read func(emit func(*charter.Stop) er
 		if st.Month == 0 {
 			t.Fatalf("emitted a stop without a month: %+v", st)
 		}
+		if why := outsideMonth(st.Datetime, st.Month); why != "" {
+			t.Fatalf("emitted a stop %s: %+v", why, st)
+		}
+		text := []string{st.Type, st.OperationName, st.Gender, st.AgeRange, st.SelfDefinedEthnicity, st.OfficerDefinedEthnicity,
+			st.Legislation, st.ObjectOfSearch, st.Outcome, st.OutcomeID}
+		if st.Location != nil {
+			text = append(text, st.Location.StreetName)
+		}
+		for _, s := range text {
+			if badText(s) != "" {
+				t.Fatalf("emitted a stop with a field that is not text (%q): %+v", s, st)
+			}
+		}
 		return nil
 	}, func(r charter.Reject) {
 		if r.File != name || r.Line < 1 || r.Reason == "" {
@@ -39,6 +52,8 @@ func FuzzReadPoliceCSV(f *testing.F) {
 	f.Add([]byte(head + "Person search,2021-06-01T10:00:00+00:00,maybe,,,,Other,over 34,Other ethnic group - Not stated,Other,x,y,z,True,False\n\"unterminated"))
 	f.Add([]byte("Type,Date\nPerson search,2021-06-01\n"))
 	f.Add([]byte{0x1f, 0x8b, 0, 1, 2})
+	f.Add([]byte(strings.ReplaceAll(head+"Person search,2021-06-03T10:00:00+00:00,False,Op \xff,,,Male,18-24,,White,,Controlled\x00drugs,,,\n", "\n", "\r")))
+	f.Add([]byte(head + "Person search,2100-06-03T10:00:00+00:00,False,,0x1p5,NaN,Male,18-24,,White,,,,,\r\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, _ := charter.ParseMonth("2021-06")
 		checkStops(t, "f.csv", func(emit func(*charter.Stop) error, reject func(charter.Reject)) error {
@@ -53,6 +68,7 @@ func FuzzReadPoliceJSON(f *testing.F) {
 	f.Add([]byte(`[{"type":"Person search","datetime":"x","location":{"latitude":999,"longitude":"0"}}, {"type":1}]`))
 	f.Add([]byte(`[{"type":"Person search"`))
 	f.Add([]byte(`{"not":"an array"}`))
+	f.Add([]byte("[{\"type\":\"Person search\",\"datetime\":\"2024-09-27T09:45:00+00:00\",\"location\":{\"latitude\":\"51.5\",\"longitude\":\"0x1p-3\",\"street\":{\"id\":1,\"na\xffme\":\"On or near \xc3\x28\"}},\"gender\":\"M\\u0000\"}]"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkStops(t, "f.json", func(emit func(*charter.Stop) error, reject func(charter.Reject)) error {
 			return ReadPoliceJSON(bytes.NewReader(data), "f.json", StopSource{Force: "metropolitan"}, emit, reject)

@@ -2,7 +2,6 @@ package importer
 
 import (
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/stopsearch/charter"
@@ -86,14 +85,14 @@ func ReadStreetCrimes(r io.Reader, name string, emit func(*charter.StreetCrime) 
 			t.reject(iLat, rec[iLat], "is empty but Longitude is given; a location needs both")
 			continue
 		default:
-			lat, err := strconv.ParseFloat(latS, 64)
-			// The negated test also catches NaN, which ParseFloat accepts.
-			if err != nil || !(lat >= ukMinLat && lat <= ukMaxLat) {
+			// parseCoord takes finite decimals only (no NaN, Inf or hex).
+			lat, ok := parseCoord(latS)
+			if !ok || !(lat >= ukMinLat && lat <= ukMaxLat) {
 				t.reject(iLat, rec[iLat], "is not a latitude in the United Kingdom (49 to 61.5)")
 				continue
 			}
-			lng, err := strconv.ParseFloat(lngS, 64)
-			if err != nil || !(lng >= ukMinLng && lng <= ukMaxLng) {
+			lng, ok := parseCoord(lngS)
+			if !ok || !(lng >= ukMinLng && lng <= ukMaxLng) {
 				t.reject(iLng, rec[iLng], "is not a longitude in the United Kingdom (-9 to 2.5)")
 				continue
 			}

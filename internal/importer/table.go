@@ -20,6 +20,7 @@ import (
 type tableReader struct {
 	name    string
 	cr      *csv.Reader
+	lr      *lineReader
 	header  []string       // as published, trimmed, BOM removed
 	index   map[string]int // normalised header name -> first column with it
 	line    int            // line of the current row
@@ -35,10 +36,11 @@ func newTableReader(r io.Reader, name string) *tableReader {
 	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
 		br.Discard(3)
 	}
-	cr := csv.NewReader(br)
+	lr := newLineReader(br, name)
+	cr := csv.NewReader(lr)
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1 // rows of the wrong width are rejects, checked in next
-	return &tableReader{name: name, cr: cr}
+	return &tableReader{name: name, cr: cr, lr: lr}
 }
 
 // headerKey is the form header names are matched in.
@@ -49,10 +51,14 @@ func (t *tableReader) headerKey(s string) string {
 // readHeader reads the first row as the header.
 func (t *tableReader) readHeader() error {
 	rec, err := t.cr.Read()
+	t.lr.recordStart = t.cr.InputOffset()
 	if err == io.EOF {
 		return t.fatalf("is empty: there is no header row")
 	}
 	if err != nil {
+		if t.lr.err != nil {
+			return t.lr.err
+		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			return t.fatalf("is not a readable CSV file: line %d: %v", pe.Line, pe.Err)
@@ -128,10 +134,14 @@ func (t *tableReader) open(what string, required []string) ([]int, error) {
 func (t *tableReader) next() ([]string, error) {
 	for {
 		rec, err := t.cr.Read()
+		t.lr.recordStart = t.cr.InputOffset()
 		if err == io.EOF {
 			return nil, nil
 		}
 		if err != nil {
+			if t.lr.err != nil {
+				return nil, t.lr.err // a bound: the file is refused
+			}
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {
 				return nil, t.wrap(err, fmt.Sprintf("cannot be read past line %d", t.line))
@@ -155,8 +165,36 @@ func (t *tableReader) next() ([]string, error) {
 			t.reject(-1, t.excerpt(rec), fmt.Sprintf("has %d fields where the header has %d (a truncated or mis-quoted row)", len(rec), len(t.header)))
 			continue
 		}
+		if !t.text(rec) {
+			continue
+		}
 		return rec, nil
 	}
+}
+
+// text rejects the row, naming the first column, unless every field is
+// UTF-8 text without NUL (see badText).
+func (t *tableReader) text(rec []string) bool {
+	for i, f := range rec {
+		if why := badText(f); why != "" {
+			t.reject(i, t.clipValue(f), why)
+			return false
+		}
+	}
+	return true
+}
+
+// clipValue is a field as a reject report shows it: printable and short.
+func (t *tableReader) clipValue(s string) string {
+	s = printable(s)
+	if len(s) > 80 {
+		cut := 80
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
 }
 
 // reject records a refused row or cell of the current line; col is the column
@@ -235,13 +273,5 @@ func (t *tableReader) excerpt(rec []string) string {
 			break
 		}
 	}
-	s := b.String()
-	if len(s) > 80 {
-		cut := 80
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return s
+	return t.clipValue(b.String())
 }
