@@ -24,6 +24,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 	"github.com/stopsearch/charter"
@@ -101,10 +102,37 @@ func ReadBoundaries(r io.Reader, name string, opt Options) ([]Boundary, error) {
 		src.Discard(3)
 	}
 	p := &reader{name: name, opt: opt, fileYear: yearInName(name), seen: map[string]int{}, keys: map[string]keyInfo{}}
-	if err := p.read(src); err != nil {
+	if err := p.read(&limitReader{r: src, left: MaxFileBytes, name: name}); err != nil {
 		return nil, err
 	}
+	polys := make([]orb.MultiPolygon, len(p.out))
+	for i, b := range p.out {
+		polys[i] = b.Geometry
+	}
+	if n := indexBytes(polys); n > MaxIndexBytes {
+		return nil, p.errf("the outlines are too intricate: placing records in them would take about %d MB of memory for the spatial index (the limit is %d MB; the bundled London LSOAs take about 110 MB). Simplify the boundaries (e.g. mapshaper -simplify) or split the file", int64(n)>>20, MaxIndexBytes>>20)
+	}
 	return p.out, nil
+}
+
+// limitReader refuses a file larger than MaxFileBytes, naming the limit,
+// rather than decoding it into memory.
+type limitReader struct {
+	r    io.Reader
+	left int64
+	name string
+}
+
+func (l *limitReader) Read(b []byte) (int, error) {
+	if l.left <= 0 {
+		return 0, charter.Errorf(charter.EINVALID, "%s: is larger than %d MB, the limit for one boundary file", l.name, MaxFileBytes>>20)
+	}
+	if int64(len(b)) > l.left {
+		b = b[:l.left]
+	}
+	n, err := l.r.Read(b)
+	l.left -= int64(n)
+	return n, err
 }
 
 // reader holds the state of one ReadBoundaries call.
@@ -115,6 +143,7 @@ type reader struct {
 	out      []Boundary
 	seen     map[string]int     // code → feature index, to refuse duplicates
 	keys     map[string]keyInfo // property name → what its name says, parsed once per file
+	vertices int                // positions read so far
 }
 
 func (p *reader) errf(format string, args ...any) error {
@@ -138,6 +167,8 @@ func (p *reader) jsonErr(where string, dec *json.Decoder, err error) error {
 		msg = fmt.Sprintf("not valid JSON (the document ends early, at byte %d)", dec.InputOffset())
 	case errors.As(err, &typ):
 		msg = fmt.Sprintf("not a valid GeoJSON FeatureCollection (%s has the wrong type: %s)", orDefault(typ.Field, "a member"), typ.Value)
+	case charter.ErrorCode(err) == charter.EINVALID:
+		return err // a limit, already explained
 	default:
 		msg = "cannot read the file: " + err.Error()
 	}
@@ -266,8 +297,17 @@ func (p *reader) readFeatures(dec *json.Decoder) error {
 		return p.errf("not a GeoJSON FeatureCollection (\"features\" is not an array)")
 	}
 	for i := 0; dec.More(); i++ {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return p.jsonErr(fmt.Sprintf("feature %d: ", i), dec, err)
+		}
+		// encoding/json would turn bytes that are not UTF-8 into U+FFFD
+		// without a word; the feature is refused instead, naming the property.
+		if !utf8.Valid(raw) {
+			return p.featureErr(i, "%s holds bytes that are not UTF-8 text (the file may be in another encoding: save it as UTF-8)", badProperty(raw))
+		}
 		var f featureJSON
-		if err := dec.Decode(&f); err != nil {
+		if err := json.Unmarshal(raw, &f); err != nil {
 			return p.jsonErr(fmt.Sprintf("feature %d: ", i), dec, err)
 		}
 		b, err := p.feature(i, &f)
@@ -294,17 +334,63 @@ func (p *reader) feature(i int, f *featureJSON) (Boundary, error) {
 	if f.Geometry == nil {
 		return Boundary{}, p.featureErr(i, "no geometry (null): every area needs a Polygon or MultiPolygon")
 	}
+	for k, v := range f.Properties {
+		s, _ := v.(string)
+		if strings.IndexByte(k, 0) >= 0 || strings.IndexByte(s, 0) >= 0 {
+			return Boundary{}, p.featureErr(i, "property %q holds a NUL character: properties must be text without NUL", strings.ReplaceAll(k, "\x00", `\0`))
+		}
+	}
 	mp, err := decodeGeometry(f.Geometry)
 	if err != nil {
 		return Boundary{}, p.featureErr(i, "%s", err.Error())
+	}
+	n := vertexCount(mp)
+	if n > MaxFeatureVertices {
+		return Boundary{}, p.featureErr(i, "has %d positions, more than %d, the limit for one feature (the largest bundled London feature has 1,673): simplify the boundaries (e.g. mapshaper -simplify)", n, MaxFeatureVertices)
+	}
+	if p.vertices += n; p.vertices > MaxFileVertices {
+		return Boundary{}, p.featureErr(i, "brings the file to more than %d positions, the limit for one boundary file (the largest bundled London file has 180,137): split the file or simplify the boundaries", MaxFileVertices)
 	}
 	b, err := p.identify(i, f.Properties)
 	if err != nil {
 		return Boundary{}, err
 	}
+	for pi, poly := range mp {
+		why, err := selfCrossing(poly)
+		if err == nil && why != "" {
+			err = fmt.Errorf("polygon %d: %s", pi, why)
+		}
+		if err != nil {
+			return Boundary{}, p.featureErr(i, "(%s %s) %s", b.Level, b.Code, err.Error())
+		}
+	}
 	b.Geometry = mp
 	b.GeoJSON = EncodeGeometry(mp, f.Geometry.Type == "MultiPolygon")
 	return b, nil
+}
+
+// badProperty names the member of a feature that holds bytes that are not
+// UTF-8: a property, or another member.
+func badProperty(raw []byte) string {
+	var f struct {
+		Properties map[string]json.RawMessage `json:"properties"`
+	}
+	if json.Unmarshal(raw, &f) == nil {
+		keys := make([]string, 0, len(f.Properties))
+		for k, v := range f.Properties {
+			if !utf8.Valid(v) {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		if len(keys) > 0 {
+			return fmt.Sprintf("property %q", strings.ToValidUTF8(keys[0], "\uFFFD"))
+		}
+		if len(f.Properties) > 0 {
+			return "the name of a property"
+		}
+	}
+	return "a member"
 }
 
 // keyInfo is what a property's name says about its value. ONS names encode

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 	"github.com/stopsearch/charter"
@@ -341,6 +342,8 @@ func FuzzReadBoundaries(f *testing.F) {
 	f.Add(`{"type":"FeatureCollection","features":[]}`)
 	f.Add(`{"type":"Feature"}`)
 	f.Add(`not json`)
+	f.Add(doc(feat(`{"WD22CD":"E05000002"}`, `{"type":"Polygon","coordinates":[[[-0.1,51.5],[-0.09,51.51],[-0.09,51.5],[-0.1,51.51],[-0.1,51.5]]]}`)))
+	f.Add(doc(feat(`{"WD22CD":"E05000002","WD22NM":"a\u0000\xff"}`, square)))
 	f.Fuzz(func(t *testing.T, in string) {
 		bs, err := ReadBoundaries(strings.NewReader(in), "fuzz.geojson", Options{})
 		if err != nil {
@@ -359,6 +362,16 @@ func FuzzReadBoundaries(f *testing.F) {
 			}
 			if err := validGeometry(b.Geometry); err != nil {
 				t.Fatalf("boundary %d (%s): %v", i, b.Code, err)
+			}
+			for _, p := range b.Geometry {
+				if why, err := selfCrossing(p); why != "" || err != nil {
+					t.Fatalf("boundary %d (%s) crosses itself: %s %v", i, b.Code, why, err)
+				}
+			}
+			for _, s := range []string{b.Code, b.Name, b.ParentCode} {
+				if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+					t.Fatalf("boundary %d: %q is not text", i, s)
+				}
 			}
 			mp, err := ParseGeometry(b.GeoJSON)
 			if err != nil || !orb.Equal(mp, b.Geometry) {
