@@ -9,12 +9,14 @@ package policeapi
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/httpx"
@@ -53,14 +55,20 @@ type API struct {
 	wards wardCache
 
 	// polys holds a slot for each polygon search running: at most
-	// PolySearches at once, the rest queue, so that a client sending the
-	// largest polygons it may cannot take every core from other requests.
-	polys chan struct{}
+	// PolySearches at once, the rest queue (at most PolyQueue of them), so
+	// that a client sending the largest polygons it may cannot take every
+	// core from other requests, nor hold memory without bound.
+	polys   chan struct{}
+	waiting atomic.Int64
 }
 
 // PolySearches is how many requests with a poly are answered at once: half
 // the cores (at least one). The others wait for a slot.
 var PolySearches = max(1, runtime.GOMAXPROCS(0)/2)
+
+// PolyQueue is how many requests with a poly may wait for a slot; one more
+// is answered 429, as a request over the rate limit is.
+const PolyQueue = 16
 
 // New returns the API over st.
 func New(st *store.Store) *API { return &API{st: st, polys: make(chan struct{}, PolySearches)} }
@@ -116,10 +124,18 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Form.Get("poly") != "" {
+		if a.waiting.Add(1) > PolyQueue {
+			a.waiting.Add(-1)
+			w.Header().Set("Retry-After", "1")
+			writeStatus(w, http.StatusTooManyRequests, fmt.Sprintf("too many searches by polygon at once (%d run, %d wait): try again shortly", PolySearches, PolyQueue))
+			return
+		}
 		select {
 		case a.polys <- struct{}{}:
+			a.waiting.Add(-1)
 			defer func() { <-a.polys }()
 		case <-r.Context().Done():
+			a.waiting.Add(-1)
 			return // the client went away while waiting
 		}
 	}

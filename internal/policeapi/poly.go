@@ -23,8 +23,14 @@ import (
 type slabRing struct {
 	bound orb.Bound
 	xs    []float64 // slab boundaries, ascending: slab i is [xs[i], xs[i+1]]
-	slabs [][]int32 // per slab, the edges whose longitudes reach it
-	ring  orb.Ring  // closed
+	all   [][]int32 // per slab, the edges whose longitudes reach it
+	// For a point strictly inside a slab: the edges crossing the whole slab,
+	// bottom to top where they do not cross one another there (nil where
+	// they do: the slab is then tested edge by edge), and the other edges
+	// reaching into it.
+	span [][]int32
+	part [][]int32
+	ring orb.Ring // closed
 }
 
 // slabVertices is how many distinct vertex longitudes a slab spans at most,
@@ -57,25 +63,69 @@ func newSlabRing(ring orb.Ring) *slabRing {
 		}
 		total := 0
 		for i := range edges {
-			lo, hi := s.span(ring[i], ring[i+1])
+			lo, hi := s.span2(ring[i], ring[i+1])
 			total += hi - lo + 1
 		}
 		if total <= max(slabBudget, 4*edges) || len(s.xs) <= 2 {
 			break
 		}
 	}
-	s.slabs = make([][]int32, len(s.xs)-1)
+	n := len(s.xs) - 1
+	s.all, s.span, s.part = make([][]int32, n), make([][]int32, n), make([][]int32, n)
 	for i := range edges {
-		lo, hi := s.span(ring[i], ring[i+1])
+		a, b := ring[i], ring[i+1]
+		lo, hi := s.span2(a, b)
+		x0, x1 := min(a[0], b[0]), max(a[0], b[0])
 		for j := lo; j <= hi; j++ {
-			s.slabs[j] = append(s.slabs[j], int32(i))
+			s.all[j] = append(s.all[j], int32(i))
+			switch l, r := s.xs[j], s.xs[j+1]; {
+			case x0 <= l && x1 >= r && l < r:
+				s.span[j] = append(s.span[j], int32(i))
+			case x1 > l && x0 < r:
+				s.part[j] = append(s.part[j], int32(i))
+			}
 		}
+	}
+	for j := range n {
+		s.sortSpan(j)
 	}
 	return s
 }
 
-// span is the first and last slab an edge reaches (its longitudes, closed).
-func (s *slabRing) span(a, b orb.Point) (lo, hi int) {
+// sortSpan sorts slab j's spanning edges bottom to top, or, if two of them
+// cross inside the slab (a self-crossing polygon), moves them to part.
+func (s *slabRing) sortSpan(j int) {
+	l, r := s.xs[j], s.xs[j+1]
+	at := func(e int32, x float64) float64 {
+		a, b := s.ring[e], s.ring[e+1]
+		return a[1] + (b[1]-a[1])*(x-a[0])/(b[0]-a[0])
+	}
+	sp := s.span[j]
+	mid := (l + r) / 2
+	slices.SortFunc(sp, func(e, f int32) int {
+		return cmpFloat(at(e, mid), at(f, mid))
+	})
+	for k := 1; k < len(sp); k++ {
+		if at(sp[k-1], l) > at(sp[k], l) || at(sp[k-1], r) > at(sp[k], r) {
+			s.part[j] = append(s.part[j], sp...)
+			s.span[j] = nil
+			return
+		}
+	}
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// span2 is the first and last slab an edge reaches (its longitudes, closed).
+func (s *slabRing) span2(a, b orb.Point) (lo, hi int) {
 	x0, x1 := min(a[0], b[0]), max(a[0], b[0])
 	return s.slabOf(x0), s.slabOf(x1)
 }
@@ -97,17 +147,40 @@ func (s *slabRing) contains(p orb.Point) bool {
 	if !s.bound.Contains(p) {
 		return false
 	}
-	in := false
-	for _, e := range s.slabs[s.slabOf(p[0])] {
-		inter, on := rayIntersect(p, s.ring[e], s.ring[e+1])
-		if on {
+	j := s.slabOf(p[0])
+	if p[0] == s.xs[j] || p[0] == s.xs[j+1] {
+		// On a slab's edge, where vertices lie: every edge, one by one.
+		in, on := s.parity(p, s.all[j])
+		return in || on
+	}
+	// The spanning edges above the point (or through it) are the last ones.
+	sp := s.span[j]
+	k := sort.Search(len(sp), func(k int) bool {
+		inter, on := rayIntersect(p, s.ring[sp[k]], s.ring[sp[k]+1])
+		return inter || on
+	})
+	// Within rounding of an edge the order may not hold exactly: the edges
+	// beside the one found are looked at too.
+	for _, e := range sp[max(k-1, 0):min(k+2, len(sp))] {
+		if _, on := rayIntersect(p, s.ring[e], s.ring[e+1]); on {
 			return true
 		}
-		if inter {
-			in = !in
-		}
 	}
-	return in
+	in, on := s.parity(p, s.part[j])
+	return on || in != ((len(sp)-k)%2 == 1)
+}
+
+// parity is the ray test over the edges given: whether the ray from p
+// crosses an odd number of them, and whether p is on one.
+func (s *slabRing) parity(p orb.Point, edges []int32) (odd, on bool) {
+	for _, e := range edges {
+		inter, at := rayIntersect(p, s.ring[e], s.ring[e+1])
+		if at {
+			return false, true
+		}
+		odd = odd != inter
+	}
+	return odd, false
 }
 
 // rayIntersect is orb's planar test of one edge (github.com/paulmach/orb

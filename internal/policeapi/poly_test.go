@@ -3,6 +3,7 @@ package policeapi
 import (
 	"compress/gzip"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"testing"
 
@@ -22,6 +23,7 @@ func TestSlabRing(t *testing.T) {
 	rings := map[string]orb.Ring{
 		"star":      star(rng, 3000, 51.5, -0.1, 0.05),
 		"comb":      comb(400),
+		"jagged":    jaggedComb(300),
 		"triangle":  {{-0.09, 51.52}, {-0.09, 51.51}, {-0.078, 51.515}},
 		"repeated":  {{0, 0}, {0, 0}, {1, 1}, {1, 1}, {1, 0}},
 		"flat":      {{0, 0}, {1, 0}, {2, 0}},
@@ -85,24 +87,53 @@ func TestSlabRingCost(t *testing.T) {
 		if !ring.Closed() {
 			ring = append(ring, ring[0])
 		}
-		for _, sl := range newSlabRing(ring).slabs {
-			if len(sl) > most {
-				most, points = len(sl), len(ring)
-			}
+		if c := newSlabRing(ring).cost(); c > most {
+			most, points = c, len(ring)
 		}
 	}
 	if most > 64 {
 		t.Errorf("a %d-point boundary: a slab lists %d edges, want at most 64", points, most)
 	}
-	c := comb(MaxPolyPoints / 4)
+	// Combs whose teeth cross the whole box, with every vertex at its own
+	// longitude: the slabs widen to stay within their budget, and a point
+	// is still tested against a bounded number of edges.
+	c := jaggedComb(MaxPolyPoints / 4)
 	c = append(c, c[0])
+	s := newSlabRing(c)
 	total := 0
-	for _, sl := range newSlabRing(c).slabs {
+	for _, sl := range s.all {
 		total += len(sl)
 	}
 	if total > slabBudget {
 		t.Errorf("a comb of %d points: %d edge entries, want at most %d", len(c), total, slabBudget)
 	}
+	if n := s.cost(); n > 300 {
+		t.Errorf("a comb of %d points: a point costs up to %d edge tests, want at most 300", len(c), n)
+	}
+}
+
+// cost is the most edges a point strictly inside a slab is tested against:
+// the slab's other edges one by one, and a binary search over those
+// crossing it.
+func (s *slabRing) cost() int {
+	most := 0
+	for j := range s.part {
+		most = max(most, len(s.part[j])+bits.Len(uint(len(s.span[j])))+3)
+	}
+	return most
+}
+
+// jaggedComb is comb with every vertex at a longitude of its own, its back
+// moved west so that it does not cross the teeth.
+func jaggedComb(teeth int) orb.Ring {
+	ring := comb(teeth)
+	for i := range ring {
+		ring[i][0] += float64(i) * 1e-7
+	}
+	ring[len(ring)-1][0] = -1
+	ring[len(ring)-2][0] = -1
+	ring[0][0] = -1
+	return ring
 }
 
 // wobbly is a closed-looking boundary of n points whose radius wanders
