@@ -3,6 +3,8 @@ package importer
 import (
 	"archive/zip"
 	"bytes"
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -308,5 +310,60 @@ func TestZipMembersPassedOver(t *testing.T) {
 	}
 	if sum := Summarise(rs); sum.Ignored != 3 || sum.Imported != 1 || sum.Rows != 1 {
 		t.Errorf("summary %+v", sum)
+	}
+}
+
+// A boundary file refused for its cost (one zig-zag outline whose spatial
+// index would take gigabytes) or for a self-crossing polygon stores nothing
+// and costs later imports nothing: the next boundary file and records import
+// and are placed.
+func TestRefusedBoundariesStoreNothing(t *testing.T) {
+	dir := t.TempDir()
+	var zig strings.Builder
+	zig.WriteString(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"LAD22CD":"E09000099","LAD22NM":"Zig"},"geometry":{"type":"Polygon","coordinates":[[`)
+	x0, x1, y0, y1 := -0.5, 0.3, 51.3, 51.7
+	const teeth = 20000
+	for i := 0; i < teeth; i++ {
+		x := x0 + (x1-x0)*float64(i)/teeth
+		w := (x1 - x0) / teeth / 2
+		fmt.Fprintf(&zig, "[%g,%g],[%g,%g],[%g,%g],[%g,%g],", x, y0, x, y1, x+w, y1, x+w, y0+0.01)
+	}
+	fmt.Fprintf(&zig, "[%g,%g],[%g,%g],[%g,%g]]]}}]}", x1, y0-0.01, x0, y0-0.01, x0, y0)
+	zigPath := filepath.Join(dir, "a-zig.geojson")
+	writeFile(t, zigPath, []byte(zig.String()))
+	tiePath := filepath.Join(dir, "b-tie.geojson")
+	writeFile(t, tiePath, []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"LAD22CD":"E09000098"},"geometry":{"type":"Polygon","coordinates":[[[-0.1,51.5],[-0.09,51.51],[-0.09,51.5],[-0.1,51.51],[-0.1,51.5]]]}}]}`))
+	stops := filepath.Join(dir, "2022-09-metropolitan-stop-and-search.csv")
+	writeFile(t, stops, []byte(stopHead+stopRow("2022-09-10T12:00:00+00:00", "", "51.5155", "-0.0922", "Controlled drugs")))
+
+	s := openStore(t)
+	im, _ := newImporter(t, s)
+	rs := mustImport(t, im, zigPath, tiePath, boundaryDir+"london-lad22.geojson.gz", stops)
+	if len(rs) != 4 {
+		t.Fatalf("%+v", rs)
+	}
+	for i, want := range []string{"too intricate", "crosses itself"} {
+		if rs[i].Err == nil || charter.ErrorCode(rs[i].Err) != charter.EINVALID || !strings.Contains(rs[i].Err.Error(), want) {
+			t.Errorf("%s: %v, want a refusal saying %q", rs[i].Source, rs[i].Err, want)
+		}
+	}
+	if rs[2].Err != nil || rs[3].Err != nil || rs[3].Rows != 1 {
+		t.Fatalf("later files: %+v %+v", rs[2], rs[3])
+	}
+	areas, err := s.Areas(context.Background(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	boroughs := 0
+	for _, a := range areas {
+		if a.Code == "E09000099" || a.Code == "E09000098" {
+			t.Errorf("a refused file's area was stored: %s", a.Code)
+		}
+		if a.Level == charter.LevelBorough {
+			boroughs++
+		}
+	}
+	if boroughs != 33 {
+		t.Errorf("%d boroughs stored, want London's 33", boroughs)
 	}
 }
