@@ -110,7 +110,7 @@ func ReadBoundaries(r io.Reader, name string, opt Options) ([]Boundary, error) {
 		polys[i] = b.Geometry
 	}
 	if n := indexBytes(polys); n > MaxIndexBytes {
-		return nil, p.errf("the outlines are too intricate: placing records in them would take about %d MB of memory for the spatial index (the limit is %d MB; the bundled London LSOAs take about 110 MB). Simplify the boundaries (e.g. mapshaper -simplify) or split the file", int64(n)>>20, MaxIndexBytes>>20)
+		return nil, p.errf("the outlines are too intricate: placing records in them would take about %d MB of memory for the spatial index (the limit is %d MB; London's 4,994 LSOAs take about 110 MB). Simplify the boundaries (e.g. mapshaper -simplify) or split the file", int64(n)>>20, MaxIndexBytes>>20)
 	}
 	return p.out, nil
 }
@@ -346,10 +346,10 @@ func (p *reader) feature(i int, f *featureJSON) (Boundary, error) {
 	}
 	n := vertexCount(mp)
 	if n > MaxFeatureVertices {
-		return Boundary{}, p.featureErr(i, "has %d positions, more than %d, the limit for one feature (the largest bundled London feature has 1,673): simplify the boundaries (e.g. mapshaper -simplify)", n, MaxFeatureVertices)
+		return Boundary{}, p.featureErr(i, "has %d positions, more than %d, the limit for one feature (the largest London feature has 1,673): simplify the boundaries (e.g. mapshaper -simplify)", n, MaxFeatureVertices)
 	}
 	if p.vertices += n; p.vertices > MaxFileVertices {
-		return Boundary{}, p.featureErr(i, "brings the file to more than %d positions, the limit for one boundary file (the largest bundled London file has 180,137): split the file or simplify the boundaries", MaxFileVertices)
+		return Boundary{}, p.featureErr(i, "brings the file to more than %d positions, the limit for one boundary file (the largest London file has 180,137): split the file or simplify the boundaries", MaxFileVertices)
 	}
 	b, err := p.identify(i, f.Properties)
 	if err != nil {

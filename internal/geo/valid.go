@@ -13,9 +13,8 @@ import (
 // size grows with how often the outlines cross its grid's rows, so a
 // malformed file (one zig-zag polygon of a million vertices) could take
 // gigabytes there and in every later import. The limits are far above
-// published boundaries: the bundled London files' largest feature has 1,673
-// vertices and their largest file 180,137 (the 2018 wards); ONS's full
-// resolution London LSOAs are under 2 million.
+// published boundaries: the London files' largest feature has 1,673
+// vertices and their largest file 180,137 (the 2018 wards).
 const (
 	// MaxFeatureVertices is the most positions one feature may have.
 	MaxFeatureVertices = 250_000
@@ -24,7 +23,7 @@ const (
 	// MaxFileBytes is the largest boundary file read (decompressed).
 	MaxFileBytes = 1 << 30
 	// MaxIndexBytes bounds the memory the spatial index of a file's outlines
-	// would take to build (the bundled London LSOAs: about 110 MB).
+	// would take to build (London's 4,994 2021 LSOAs: about 110 MB).
 	MaxIndexBytes = 1 << 30
 	// maxCrossingTests bounds the work of the self-intersection check of
 	// one polygon: pairs of edges whose extents overlap.

@@ -190,7 +190,7 @@ func readCensusWards(t *tableReader, emit func(*charter.Population) error) error
 			continue
 		}
 		if prev, dup := seen[code]; dup {
-			return t.fatalf("columns %q and %q are the same census category %s; the rows would be counted twice", prev, h, code)
+			return t.fatalf("columns %q and %q are the same census category %s; the rows would be counted twice", t.clipValue(prev), t.clipValue(h), code)
 		}
 		seen[code] = h
 		cats = append(cats, catCol{i, code, group})

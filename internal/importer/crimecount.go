@@ -71,12 +71,12 @@ func ReadCrimeCounts(r io.Reader, name string, begin func(CrimeCountFile) error,
 		}
 		m, err := charter.ParseMonth(h)
 		if err != nil || len(h) != 6 {
-			return file, nil, t.fatalf("column %q is not a month (YYYYMM)", h)
+			return file, nil, t.fatalf("column %q is not a month (YYYYMM)", t.clipValue(h))
 		}
 		// Months must rise: the last is the vintage, and a repeated month would
 		// be counted twice.
 		if n := len(file.Months); n > 0 && m <= file.Months[n-1] {
-			return file, nil, t.fatalf("month column %q does not come after %s; months must be in order and not repeat", h, file.Months[n-1])
+			return file, nil, t.fatalf("month column %q does not come after %s; months must be in order and not repeat", t.clipValue(h), file.Months[n-1])
 		}
 		file.Months = append(file.Months, m)
 		monthCols = append(monthCols, i)
