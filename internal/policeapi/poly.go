@@ -41,7 +41,7 @@ const slabVertices = 8
 // longitude (the teeth of a comb drawn east to west) is listed in every slab
 // it crosses, so a polygon drawn to defeat the slabs gets wider slabs instead
 // of memory growing as the square of its vertices.
-const slabBudget = 1 << 20
+const slabBudget = 1 << 18
 
 // newSlabRing prepares a closed ring of at least four points.
 func newSlabRing(ring orb.Ring) *slabRing {
@@ -95,22 +95,29 @@ func newSlabRing(ring orb.Ring) *slabRing {
 // sortSpan sorts slab j's spanning edges bottom to top, or, if two of them
 // cross inside the slab (a self-crossing polygon), moves them to part.
 func (s *slabRing) sortSpan(j int) {
-	l, r := s.xs[j], s.xs[j+1]
-	at := func(e int32, x float64) float64 {
-		a, b := s.ring[e], s.ring[e+1]
-		return a[1] + (b[1]-a[1])*(x-a[0])/(b[0]-a[0])
-	}
 	sp := s.span[j]
-	mid := (l + r) / 2
-	slices.SortFunc(sp, func(e, f int32) int {
-		return cmpFloat(at(e, mid), at(f, mid))
-	})
-	for k := 1; k < len(sp); k++ {
-		if at(sp[k-1], l) > at(sp[k], l) || at(sp[k-1], r) > at(sp[k], r) {
+	if len(sp) < 2 {
+		return
+	}
+	l, r := s.xs[j], s.xs[j+1]
+	type keyed struct {
+		mid, l, r float64
+		e         int32
+	}
+	ks := make([]keyed, len(sp))
+	for k, e := range sp {
+		a, b := s.ring[e], s.ring[e+1]
+		at := func(x float64) float64 { return a[1] + (b[1]-a[1])*(x-a[0])/(b[0]-a[0]) }
+		ks[k] = keyed{at((l + r) / 2), at(l), at(r), e}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int { return cmpFloat(a.mid, b.mid) })
+	for k := range ks {
+		if k > 0 && (ks[k-1].l > ks[k].l || ks[k-1].r > ks[k].r) {
 			s.part[j] = append(s.part[j], sp...)
 			s.span[j] = nil
 			return
 		}
+		sp[k] = ks[k].e
 	}
 }
 
