@@ -111,12 +111,14 @@ func (s *slabRing) sortSpan(j int) {
 		ks[k] = keyed{at((l + r) / 2), at(l), at(r), e}
 	}
 	slices.SortFunc(ks, func(a, b keyed) int { return cmpFloat(a.mid, b.mid) })
-	for k := range ks {
-		if k > 0 && (ks[k-1].l > ks[k].l || ks[k-1].r > ks[k].r) {
+	for k := 1; k < len(ks); k++ {
+		if ks[k-1].l > ks[k].l || ks[k-1].r > ks[k].r {
 			s.part[j] = append(s.part[j], sp...)
 			s.span[j] = nil
 			return
 		}
+	}
+	for k := range ks {
 		sp[k] = ks[k].e
 	}
 }
