@@ -10,6 +10,7 @@ import (
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/importer"
+	"github.com/stopsearch/charter/internal/metrics"
 	"github.com/stopsearch/charter/internal/server"
 	"github.com/stopsearch/charter/internal/store"
 )
@@ -19,7 +20,7 @@ func init() {
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("serve", "[--addr HOST:PORT] [--demo] [--force ID] [--rate-limit N] [--rate-burst N] [--page-rate-limit N] [--page-rate-burst N] [--watch 30s]")
+	fs := e.flags("serve", "[--addr HOST:PORT] [--demo] [--force ID] [--rate-limit N] [--rate-burst N] [--page-rate-limit N] [--page-rate-burst N] [--watch 30s] [--metrics-addr HOST:PORT] [--quiet]")
 	addrDefault := os.Getenv("CHARTER_ADDR")
 	if addrDefault == "" {
 		addrDefault = "127.0.0.1:8080"
@@ -33,6 +34,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	pageBurst := fs.Int("page-rate-burst", 1000, "bursts allowed above the pages' rate")
 	quiet := fs.Bool("quiet", false, "log only failed requests")
 	watch := fs.Duration("watch", 30*time.Second, "how often to look for imports by another process (a charter import beside the server); 0 never")
+	metricsAddr := fs.String("metrics-addr", "", "address to serve Prometheus metrics on, at /metrics (its own address, not the public one); empty: none")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -59,6 +61,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return charter.Errorf(charter.EINVALID, "cannot listen on %s: %v", *addr, err)
 	}
 	defer ln.Close()
+	var mln net.Listener
+	if *metricsAddr != "" {
+		if mln, err = net.Listen("tcp", *metricsAddr); err != nil {
+			return charter.Errorf(charter.EINVALID, "cannot listen on %s for metrics: %v", *metricsAddr, err)
+		}
+		defer mln.Close()
+	}
 	st, err := e.open(ctx)
 	if err != nil {
 		return err
@@ -68,11 +77,28 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	cfg := server.DefaultConfig()
 	cfg.Force, cfg.RateLimit, cfg.RateBurst, cfg.Quiet, cfg.Logger, cfg.Watch = *force, *rateLimit, *rateBurst, *quiet, log, *watch
 	cfg.PageRateLimit, cfg.PageRateBurst = *pageRate, *pageBurst
+	if mln != nil {
+		cfg.Metrics = metrics.New()
+	}
 	srv, err := server.New(ctx, st, cfg)
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
+	if mln != nil {
+		// Served from once the indexes are loaded; it stops when the site
+		// does.
+		mctx, stop := context.WithCancel(ctx)
+		mdone := make(chan error, 1)
+		go func() { mdone <- server.ServeMetrics(mctx, cfg.Metrics, mln) }()
+		defer func() {
+			stop()
+			if err := <-mdone; err != nil {
+				log.Error("serving metrics", "err", err)
+			}
+		}()
+		log.Info("serving metrics", "url", "http://"+mln.Addr().String()+"/metrics")
+	}
 	return srv.Serve(ctx, ln, func(url string) {
 		db := e.db
 		if store.IsPostgres(db) {

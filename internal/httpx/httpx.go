@@ -4,6 +4,7 @@ package httpx
 
 import (
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -38,6 +39,47 @@ type Problem struct {
 	Status int    `json:"status"`
 	Detail string `json:"detail"`
 	Code   string `json:"code"`
+	// RequestID is the answer's X-Request-Id: the key to the server's log
+	// line, which keeps the cause of an internal error.
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// RequestIDHeader names the id the server gives every request; it is sent
+// with every answer and written in the request's log line.
+const RequestIDHeader = "X-Request-Id"
+
+// RequestID is the id of the request w answers ("" outside the server).
+func RequestID(w http.ResponseWriter) string { return w.Header().Get(RequestIDHeader) }
+
+// ErrorNoter is implemented by the server's response writer: the error an
+// answer was made from is handed to it, and the request's log line keeps
+// the cause of an internal one beside the request id.
+type ErrorNoter interface{ NoteError(error) }
+
+// NoteError hands err to the request log of the server answering w, found
+// through response writers that wrap others (Unwrap, as
+// http.ResponseController finds them), so that an internal cause is
+// logged once, with the request id, and never shown. Without a server (a
+// handler tested alone) an internal cause goes to slog's default logger.
+// Every surface calls it where it maps an error to a status.
+func NoteError(w http.ResponseWriter, err error) {
+	if err == nil {
+		return
+	}
+	for rw := w; rw != nil; {
+		if n, ok := rw.(ErrorNoter); ok {
+			n.NoteError(err)
+			return
+		}
+		u, ok := rw.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			break
+		}
+		rw = u.Unwrap()
+	}
+	if charter.ErrorCode(err) == charter.EINTERNAL {
+		slog.Error("internal error", "request_id", RequestID(w), "err", err)
+	}
 }
 
 // WriteJSON writes v as JSON with the status.
@@ -52,11 +94,13 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(b)
 }
 
-// WriteError writes err as a problem document; only the safe message is shown.
+// WriteError writes err as a problem document: only the safe message is
+// shown, with the request id; an internal cause goes to the log (NoteError).
 func WriteError(w http.ResponseWriter, err error) {
+	NoteError(w, err)
 	status := StatusOf(err)
 	w.Header().Set("Cache-Control", "no-store")
-	b, _ := json.Marshal(Problem{Title: http.StatusText(status), Status: status, Detail: charter.ErrorMessage(err), Code: charter.ErrorCode(err)})
+	b, _ := json.Marshal(Problem{Title: http.StatusText(status), Status: status, Detail: charter.ErrorMessage(err), Code: charter.ErrorCode(err), RequestID: RequestID(w)})
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)

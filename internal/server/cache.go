@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/stopsearch/charter/internal/httpx"
+	"github.com/stopsearch/charter/internal/metrics"
 )
 
 // respCache keeps whole public GET answers, keyed by method, URL and the
@@ -18,6 +19,7 @@ import (
 // version empties it; it is bounded in entries and bytes.
 type respCache struct {
 	version func() int64
+	metrics *metrics.Metrics // nil: not counted
 	mu      sync.RWMutex
 	at      int64
 	items   map[string]*cached
@@ -74,6 +76,10 @@ type bufferWriter struct {
 
 func (w *bufferWriter) Header() http.Header { return w.w.Header() }
 
+// Unwrap lets httpx.NoteError and http.ResponseController reach the writers
+// further in.
+func (w *bufferWriter) Unwrap() http.ResponseWriter { return w.w }
+
 func (w *bufferWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
@@ -119,7 +125,7 @@ func cacheable(r *http.Request) bool {
 		return false
 	}
 	p := r.URL.Path
-	return !strings.HasPrefix(p, "/static/") && p != "/downloads/stops.csv" && p != "/healthz"
+	return !strings.HasPrefix(p, "/static/") && p != "/downloads/stops.csv" && p != "/healthz" && p != "/readyz"
 }
 
 func (c *respCache) wrap(next http.Handler) http.Handler {
@@ -143,6 +149,7 @@ func (c *respCache) wrap(next http.Handler) http.Handler {
 		e := c.items[key]
 		c.mu.RUnlock()
 		if e != nil {
+			c.metrics.CacheHit()
 			h := w.Header()
 			for k, vs := range e.header {
 				h[k] = vs
@@ -170,6 +177,7 @@ func (c *respCache) wrap(next http.Handler) http.Handler {
 			}
 			return
 		}
+		c.metrics.CacheMiss()
 		etag := `"v` + strconv.FormatInt(v, 10) + `-` + strconv.FormatUint(fnv(key), 36) + `"`
 		if inm := r.Header.Get("If-None-Match"); inm != "" && inm == etag {
 			w.WriteHeader(http.StatusNotModified)

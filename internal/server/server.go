@@ -12,12 +12,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/api"
+	"github.com/stopsearch/charter/internal/httpx"
 	"github.com/stopsearch/charter/internal/index"
+	"github.com/stopsearch/charter/internal/metrics"
 	"github.com/stopsearch/charter/internal/policeapi"
 	"github.com/stopsearch/charter/internal/public"
 	"github.com/stopsearch/charter/internal/store"
@@ -43,7 +46,20 @@ type Config struct {
 	// Quiet logs only failed requests (for benchmarks).
 	Quiet  bool
 	Logger *slog.Logger
+	// Metrics, if not nil, is where requests, the response cache, the
+	// indexes and the store's changes are counted (served by ServeMetrics
+	// on an address of its own).
+	Metrics *metrics.Metrics
+	// BodyTimeout is how long a client may take to send a request body
+	// (0: DefaultBodyTimeout); a trickled body then fails instead of
+	// holding its connection.
+	BodyTimeout time.Duration
 }
+
+// DefaultBodyTimeout is how long a request body may take to arrive. The
+// largest body the APIs take (a polygon, at most a few kB) arrives in
+// milliseconds on any real connection.
+const DefaultBodyTimeout = 30 * time.Second
 
 // DefaultConfig has data.police.uk's published limit for the APIs (15 a
 // second, bursts of 30), 100 a second with bursts of 1,000 for pages and
@@ -62,6 +78,7 @@ type Server struct {
 	handler http.Handler
 	stops   []func()
 	log     *slog.Logger
+	metrics *metrics.Metrics
 }
 
 // New loads the indexes from st, follows it, and builds the routes.
@@ -69,7 +86,10 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{St: st, log: cfg.Logger}
+	if cfg.BodyTimeout <= 0 {
+		cfg.BodyTimeout = DefaultBodyTimeout
+	}
+	s := &Server{St: st, log: cfg.Logger, metrics: cfg.Metrics}
 	start := time.Now()
 	// The two indexes load side by side: each is mostly the database
 	// driver decoding rows.
@@ -102,7 +122,10 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	s.Figures = public.New(st, s.Ix, s.Cr, force)
 	// Subscribed after the indexes, so it runs after they have followed the
 	// write (subscribers run in order): no figure is cached from before it.
-	s.stops = append(s.stops, st.OnCommit(func(charter.Change) { s.Figures.Bump() }))
+	s.stops = append(s.stops, st.OnCommit(func(charter.Change) {
+		s.Figures.Bump()
+		s.metrics.Changed(time.Now())
+	}))
 	if cfg.Watch > 0 {
 		// An import by another process is announced like one of ours, so
 		// everything above follows it too.
@@ -113,6 +136,15 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		}
 		s.stops = append(s.stops, stop)
 	}
+	s.metrics.IndexLoaded(time.Since(start), func() (int, bool) { return s.Ix.Len(), s.Ix.Stale() != nil })
+	s.metrics.Imports(func(ctx context.Context) ([]metrics.ImportCount, error) {
+		cs, err := st.ImportCounts(ctx)
+		out := make([]metrics.ImportCount, len(cs))
+		for i, c := range cs {
+			out[i] = metrics.ImportCount{Kind: c.Kind, Sources: c.Sources, Rows: c.Rows, Rejects: c.Rejects}
+		}
+		return out, err
+	})
 	s.log.Info("indexes loaded", "stops", s.Ix.Len(), "street_crimes", s.Cr.StreetLen(), "crime_counts", s.Cr.CountLen(),
 		"force", force, "took", time.Since(start).Round(time.Millisecond))
 
@@ -126,23 +158,58 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	site.Register(mux)
 	api.New(s.Figures).Register(mux, site.Assets())
 	policeapi.New(st).Register(mux, cop)
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if err := s.Ix.Stale(); err != nil {
-			http.Error(w, "analytic index stale", http.StatusServiceUnavailable)
-			return
-		}
-		_, _ = w.Write([]byte("ok\n"))
-	})
+	mux.HandleFunc("GET /healthz", healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
 
 	var h http.Handler = mux
-	h = newRespCache(s.Figures.Version).wrap(h)
+	rc := newRespCache(s.Figures.Version)
+	rc.metrics = s.metrics
+	h = rc.wrap(h)
 	if cfg.RateLimit > 0 {
 		h = limited(newLimiter(cfg.RateLimit, cfg.RateBurst), newLimiter(cfg.PageRateLimit, cfg.PageRateBurst), h)
 	}
 	h = cop.Handler(h)
 	h = securityHeaders(h)
-	s.handler = logged(s.log, cfg.Quiet, h)
+	h = bodyDeadline(cfg.BodyTimeout, h)
+	s.handler = (&requestLog{log: s.log, quiet: cfg.Quiet, mux: mux, metrics: s.metrics}).wrap(h)
 	return s, nil
+}
+
+// healthz says the process is alive: it answers whenever the server does,
+// whatever the state of the store (that is /readyz).
+func healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+// readyTimeout bounds the store's ping in /readyz.
+const readyTimeout = 2 * time.Second
+
+// readyz says whether the server can answer from fresh data: the indexes
+// are loaded (they are, once New returns) and not stale, and the store
+// answers a ping within readyTimeout. Otherwise 503 with the reasons in
+// words; the causes go to the log.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	var reasons []string
+	if err := s.Ix.Stale(); err != nil {
+		reasons = append(reasons, "the analytic index is stale: a change could not be read from the store")
+		s.log.Warn("not ready", "request_id", httpx.RequestID(w), "err", err.Error())
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+	defer cancel()
+	if err := s.St.DB().PingContext(ctx); err != nil {
+		reasons = append(reasons, "the store does not answer (no reply to a ping within "+readyTimeout.String()+")")
+		s.log.Warn("not ready", "request_id", httpx.RequestID(w), "err", err.Error())
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if len(reasons) > 0 {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("not ready: " + strings.Join(reasons, "; ") + "\n"))
+		return
+	}
+	_, _ = w.Write([]byte("ready\n"))
 }
 
 // busiestForce is the force with the most stops in the index.
@@ -177,10 +244,32 @@ func securityHeaders(next http.Handler) http.Handler {
 // Handler is the whole site, for tests and for serving.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Serve answers on ln until ctx ends, then shuts down gracefully. ready, if
-// not nil, is called with the URL once the server is listening.
+// ShutdownTimeout is how long Serve waits, once asked to stop, for the
+// requests in flight to finish before it closes their connections.
+const ShutdownTimeout = 10 * time.Second
+
+// Serve answers on ln until ctx ends, then shuts down gracefully: it stops
+// accepting connections, closes idle ones and waits up to ShutdownTimeout
+// for the requests in flight to be answered. ready, if not nil, is called
+// with the URL once the server is listening.
+//
+// Slow clients are bounded: request headers must arrive within 10 s
+// (ReadHeaderTimeout), a request body within the server's BodyTimeout
+// (set per request, so that long answers such as the record downloads are
+// not cut), and an idle keep-alive connection is closed after 2 minutes.
 func (s *Server) Serve(ctx context.Context, ln net.Listener, ready func(url string)) error {
-	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	return serveHTTP(ctx, &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}, ln, ready)
+}
+
+// ServeMetrics serves m in Prometheus's text format at /metrics on ln (an
+// address of its own, not the public one) until ctx ends.
+func ServeMetrics(ctx context.Context, m *metrics.Metrics, ln net.Listener) error {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	return serveHTTP(ctx, &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}, ln, nil)
+}
+
+func serveHTTP(ctx context.Context, srv *http.Server, ln net.Listener, ready func(url string)) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if ready != nil {
@@ -191,7 +280,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, ready func(url stri
 		return err
 	case <-ctx.Done():
 	}
-	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	shut, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shut); err != nil {
 		return err
