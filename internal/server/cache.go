@@ -19,6 +19,12 @@ import (
 // version empties it; it is bounded in entries and bytes.
 type respCache struct {
 	version func() int64
+	// epoch is random per process and goes into every ETag beside the
+	// version: the version is a counter of this process, so after a
+	// restart, or at another instance behind the same balancer, the same
+	// number can name other data, and a client's If-None-Match must not
+	// get a 304 for it.
+	epoch   string
 	metrics *metrics.Metrics // nil: not counted
 	mu      sync.RWMutex
 	at      int64
@@ -60,7 +66,7 @@ const (
 )
 
 func newRespCache(version func() int64) *respCache {
-	return &respCache{version: version, items: map[string]*cached{}}
+	return &respCache{version: version, epoch: newRequestID()[:8], items: map[string]*cached{}}
 }
 
 // bufferWriter holds an answer back until the handler is done, so that it
@@ -178,7 +184,7 @@ func (c *respCache) wrap(next http.Handler) http.Handler {
 			return
 		}
 		c.metrics.CacheMiss()
-		etag := `"v` + strconv.FormatInt(v, 10) + `-` + strconv.FormatUint(fnv(key), 36) + `"`
+		etag := `"` + c.epoch + `-v` + strconv.FormatInt(v, 10) + `-` + strconv.FormatUint(fnv(key), 36) + `"`
 		if inm := r.Header.Get("If-None-Match"); inm != "" && inm == etag {
 			w.WriteHeader(http.StatusNotModified)
 			return

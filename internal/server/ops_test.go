@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -419,5 +420,21 @@ func TestMetrics(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("ServeMetrics: %v", err)
+	}
+}
+
+// An ETag from another process (a restart, another instance) never gives a
+// 304, though both count their data versions from the same start.
+func TestETagAcrossProcesses(t *testing.T) {
+	var calls atomic.Int64
+	version := func() int64 { return 0 }
+	a := newRespCache(version).wrap(counting(&calls, http.StatusOK))
+	b := newRespCache(version).wrap(counting(&calls, http.StatusOK))
+	etag := serve(a, "/boroughs/E09000002").Header().Get("ETag")
+	if serve(a, "/boroughs/E09000002", "If-None-Match", etag).Code != http.StatusNotModified {
+		t.Fatalf("the same process: no 304 for %s", etag)
+	}
+	if w := serve(b, "/boroughs/E09000002", "If-None-Match", etag); w.Code != http.StatusOK {
+		t.Fatalf("another process: %d for %s (its own %s)", w.Code, etag, w.Header().Get("ETag"))
 	}
 }
