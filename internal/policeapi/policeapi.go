@@ -116,28 +116,27 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"the request is longer than %d characters: send a long poly by POST", MaxGetURI))
 		return
 	}
-	if r.Method == http.MethodPost {
+	// A POST is how a long poly is sent: it takes its slot before its body
+	// is read, so that a refused one costs nothing and the reading is done
+	// within the slot. A GET's poly (at most 4,094 characters) is seen once
+	// the query is read.
+	slotted := r.Method == http.MethodPost
+	if slotted {
+		if !a.polySlot(w, r) {
+			return
+		}
+		defer func() { <-a.polys }()
 		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	}
 	if err := r.ParseForm(); err != nil {
 		writeError(w, charter.Errorf(charter.EINVALID, "cannot read the parameters: %v", err))
 		return
 	}
-	if r.Form.Get("poly") != "" {
-		if a.waiting.Add(1) > PolyQueue {
-			a.waiting.Add(-1)
-			w.Header().Set("Retry-After", "1")
-			writeStatus(w, http.StatusTooManyRequests, fmt.Sprintf("too many searches by polygon at once (%d run, %d wait): try again shortly", PolySearches, PolyQueue))
+	if !slotted && r.Form.Get("poly") != "" {
+		if !a.polySlot(w, r) {
 			return
 		}
-		select {
-		case a.polys <- struct{}{}:
-			a.waiting.Add(-1)
-			defer func() { <-a.polys }()
-		case <-r.Context().Done():
-			a.waiting.Add(-1)
-			return // the client went away while waiting
-		}
+		defer func() { <-a.polys }()
 	}
 	v, err := e.run(a, r.Context(), r)
 	if err != nil {
@@ -153,6 +152,26 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(b)
+}
+
+// polySlot waits for a slot for a search by polygon (or any POST), and
+// says whether it has one; if not, the answer has been written (429 when
+// PolyQueue are already waiting) or the client has gone. The caller frees
+// the slot (<-a.polys) when done.
+func (a *API) polySlot(w http.ResponseWriter, r *http.Request) bool {
+	if a.waiting.Add(1) > PolyQueue {
+		a.waiting.Add(-1)
+		w.Header().Set("Retry-After", "1")
+		writeStatus(w, http.StatusTooManyRequests, fmt.Sprintf("too many searches by polygon or POST at once (%d run, %d wait): try again shortly", PolySearches, PolyQueue))
+		return false
+	}
+	defer a.waiting.Add(-1)
+	select {
+	case a.polys <- struct{}{}:
+		return true
+	case <-r.Context().Done():
+		return false // the client went away while waiting
+	}
 }
 
 // writeError answers an error as data.police.uk does: its status, no body.
