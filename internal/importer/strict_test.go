@@ -367,3 +367,27 @@ func TestRefusedBoundariesStoreNothing(t *testing.T) {
 		t.Errorf("%d boroughs stored, want London's 33", boroughs)
 	}
 }
+
+// A line just within the bound is read, and text that is not ASCII but is
+// UTF-8 is text, whatever line ending and wherever the reads split.
+func TestLineReaderWithinBounds(t *testing.T) {
+	long := strings.Repeat("z", MaxCSVLine-200)
+	m, _ := charter.ParseMonth("2022-09")
+	for _, ending := range []string{"\n", "\r\n", "\r"} {
+		data := strings.ReplaceAll(stopHead+
+			stopRow("2022-09-10T12:00:00+00:00", "Opération Café", "", "", "Controlled drugs")+
+			stopRow("2022-09-10T12:00:00+00:00", long, "", "", "Controlled drugs")+
+			stopRow("2022-09-10T12:00:00+00:00", "", "", "", "Controlled\x00drugs")+
+			stopRow("2022-09-11T12:00:00+00:00", "", "", "", "Controlled drugs"), "\n", ending)
+		var got []string
+		var rjs []charter.Reject
+		err := ReadPoliceCSV(strings.NewReader(data), "w.csv", StopSource{Force: "metropolitan", Month: m},
+			func(st *charter.Stop) error { got = append(got, st.OperationName); return nil },
+			func(r charter.Reject) { rjs = append(rjs, r) })
+		if err != nil || len(got) != 2 || got[0] != "Opération Café" || len(rjs) != 2 ||
+			rjs[0].Line != 3 || rjs[0].Column != "Policing operation" || !strings.Contains(rjs[0].Reason, "200") ||
+			rjs[1].Line != 4 || rjs[1].Column != "Object of search" {
+			t.Errorf("ending %q: err %v, stops %d, rejects %+v", ending, err, len(got), rjs)
+		}
+	}
+}

@@ -133,6 +133,7 @@ func (t *tableReader) open(what string, required []string) ([]int, error) {
 // longer be counted, so the file is refused.
 func (t *tableReader) next() ([]string, error) {
 	for {
+		start := t.lr.recordStart
 		rec, err := t.cr.Read()
 		t.lr.recordStart = t.cr.InputOffset()
 		if err == io.EOF {
@@ -165,7 +166,7 @@ func (t *tableReader) next() ([]string, error) {
 			t.reject(-1, t.excerpt(rec), fmt.Sprintf("has %d fields where the header has %d (a truncated or mis-quoted row)", len(rec), len(t.header)))
 			continue
 		}
-		if !t.text(rec) {
+		if t.lr.lastOdd >= start && !t.text(rec) {
 			continue
 		}
 		return rec, nil

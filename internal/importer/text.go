@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"strconv"
@@ -64,11 +65,15 @@ type lineReader struct {
 	// read began (tableReader sets it after each row).
 	out, recordStart int64
 	prevCR           bool // the last byte read was CR (turned into LF)
-	err              error
+	// lastOdd is at or after the offset of the last byte handed on that is
+	// NUL or not ASCII, -1 if none: a row that starts after it is text
+	// without checking its fields.
+	lastOdd int64
+	err     error
 }
 
 func newLineReader(r io.Reader, name string) *lineReader {
-	return &lineReader{r: r, name: name, line: 1}
+	return &lineReader{r: r, name: name, line: 1, lastOdd: -1}
 }
 
 func (l *lineReader) Read(p []byte) (int, error) {
@@ -87,9 +92,52 @@ func (l *lineReader) Read(p []byte) (int, error) {
 	}
 }
 
-// filter rewrites b in place (CR and CRLF become LF), checks the bounds and
-// returns the new length.
+// filter rewrites b in place (CR and CRLF become LF), checks the bounds,
+// notes where bytes that may not be text are, and returns the new length.
 func (l *lineReader) filter(b []byte) int {
+	if len(b) == 0 {
+		return 0
+	}
+	w := len(b)
+	if l.prevCR || bytes.IndexByte(b, '\r') >= 0 {
+		w = l.endings(b)
+	} else {
+		// LF only, the common case: lines inside b are shorter than b,
+		// and only the first and last can be longer.
+		first := bytes.IndexByte(b, '\n')
+		if first < 0 {
+			l.lineLen += len(b)
+		} else {
+			l.lineLen += first
+			if l.lineLen > MaxCSVLine {
+				l.tooLong("line", MaxCSVLine)
+				return 0
+			}
+			l.line += bytes.Count(b[first:], []byte{'\n'})
+			l.lineLen = len(b) - 1 - bytes.LastIndexByte(b, '\n')
+		}
+		if l.lineLen > MaxCSVLine {
+			l.tooLong("line", MaxCSVLine)
+			return 0
+		}
+	}
+	if l.err != nil {
+		return 0
+	}
+	if k := lastOdd(b[:w]); k >= 0 {
+		l.lastOdd = l.out + int64(k)
+	}
+	l.out += int64(w)
+	if l.out-l.recordStart > MaxCSVRecord {
+		l.tooLong("row", MaxCSVRecord)
+		return 0
+	}
+	return w
+}
+
+// endings is filter for a piece holding CR: it rewrites CR and CRLF as LF
+// and keeps the line count and length.
+func (l *lineReader) endings(b []byte) int {
 	w := 0
 	for r := 0; r < len(b); {
 		if l.prevCR {
@@ -130,12 +178,29 @@ func (l *lineReader) filter(b []byte) int {
 			}
 		}
 	}
-	l.out += int64(w)
-	if l.out-l.recordStart > MaxCSVRecord {
-		l.tooLong("row", MaxCSVRecord)
-		return 0
-	}
 	return w
+}
+
+// lastOdd returns an index at or after the last byte of b that is NUL or
+// not ASCII (and so may not be text), or -1 when there is none. It reads
+// eight bytes at a time: published files are ASCII, and this runs over
+// every byte of every CSV import.
+func lastOdd(b []byte) int {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	last := -1
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if x&hi != 0 || (x-lo)&^x&hi != 0 { // a high bit, or a zero byte
+			last = i + 7
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c == 0 || c >= 0x80 {
+			last = i
+		}
+	}
+	return last
 }
 
 func (l *lineReader) tooLong(what string, limit int) {
