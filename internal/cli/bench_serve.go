@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +22,7 @@ import (
 
 	"github.com/stopsearch/charter/data"
 	"github.com/stopsearch/charter/internal/importer"
+	"github.com/stopsearch/charter/internal/policeapi"
 	"github.com/stopsearch/charter/internal/server"
 	"github.com/stopsearch/charter/internal/store"
 )
@@ -35,11 +38,12 @@ const (
 // stops-street, beside a Go hello-world server measured in the same run by
 // the same client.
 func runBenchServe(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("bench serve", "[--conns 64] [--duration 5s] [--warmup 1s]")
+	fs := e.flags("bench serve", "[--conns 64] [--duration 5s] [--warmup 1s] [--only hostile]")
 	conns := fs.Int("conns", 64, "concurrent connections (each one request at a time, kept alive)")
 	dur := fs.Duration("duration", 5*time.Second, "how long each target is measured")
 	warm := fs.Duration("warmup", time.Second, "load before each measurement, not counted (fills the response cache)")
 	clientFlag := fs.String("client", "auto", "the load generator: wrk (a separate process, the usual way to measure HTTP servers), go (in this process), or auto (wrk when it is on PATH)")
+	only := fs.String("only", "", "run only this target: hostile (normal requests quiet and beside one client sending the largest polygons at the rate limit)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -48,7 +52,7 @@ func runBenchServe(ctx context.Context, e *env, args []string) error {
 		_, err := exec.LookPath("wrk")
 		useWrk = err == nil
 	}
-	if *conns < 1 || *dur <= 0 || *warm < 0 || *clientFlag != "auto" && *clientFlag != "wrk" && *clientFlag != "go" {
+	if *conns < 1 || *dur <= 0 || *warm < 0 || *clientFlag != "auto" && *clientFlag != "wrk" && *clientFlag != "go" || *only != "" && *only != "hostile" {
 		fs.Usage()
 		return errUsage
 	}
@@ -135,7 +139,11 @@ end
 	}
 	fmt.Fprintf(w, "\nLoad on loopback: %d connections, %s per target after %s of warm-up; %s; %d cores\n\n",
 		*conns, *dur, *warm, client, runtime.NumCPU())
-	fmt.Fprintf(w, "%-58s %10s %9s %9s %10s %12s\n", "", "req/s", "p50", "p99", "bytes/req", "server p99")
+	if *only == "hostile" {
+		targets = targets[:0]
+	} else {
+		fmt.Fprintf(w, "%-58s %10s %9s %9s %10s %12s\n", "", "req/s", "p50", "p99", "bytes/req", "server p99")
+	}
 	for _, tg := range targets {
 		run := func(d time.Duration) (loadResult, error) {
 			if useWrk {
@@ -164,10 +172,239 @@ end
 		}
 		fmt.Fprintf(w, "%-58s %10.0f %9s %9s %10d %12s%s\n", tg.name, r.rate(), ms(r.p50), ms(r.p99), r.bytes/max(int64(r.n), 1), ms(sp99), note)
 	}
-	fmt.Fprintln(w, "\nserver p99 is the handler's own time, without the wait in the client and the network stack.")
-	fmt.Fprintln(w, "Every request takes gzip, as browsers and the common clients do; bytes/req is what crossed the wire")
-	fmt.Fprintln(w, "(wrk: with headers). The Go hello-world server is the peer, measured in this run on the same machine.")
+	if len(targets) > 0 {
+		fmt.Fprintln(w, "\nserver p99 is the handler's own time, without the wait in the client and the network stack.")
+		fmt.Fprintln(w, "Every request takes gzip, as browsers and the common clients do; bytes/req is what crossed the wire")
+		fmt.Fprintln(w, "(wrk: with headers). The Go hello-world server is the peer, measured in this run on the same machine.")
+	}
+	return benchHostile(ctx, w, charterURL, *conns, *dur, *warm, useWrk, dir)
+}
+
+// hostileBudget is how much slower normal requests may be, at p99, while
+// one client sends the most expensive requests it may at the rate limit.
+const hostileBudget = 3.0
+
+// hostileMonth is the month the hostile polygons ask for: one of the
+// busiest of the archive (every stop of it is in the polygons' box).
+const hostileMonth = "2022-03"
+
+// benchHostile measures normal requests (the dashboard aggregate and the
+// Northbury ward page, alternately) alone, then again while one client
+// POSTs the largest polygons the API takes to stops-street at the API's
+// rate limit (data.police.uk's 15 a second, bursts of 30), and prints the
+// two p99s, their ratio and the budget.
+func benchHostile(ctx context.Context, w io.Writer, base string, conns int, dur, warm time.Duration, useWrk bool, dir string) error {
+	normal := func(_, k int) string {
+		if k%2 == 0 {
+			return base + "/api/v1/areas/metropolitan/profile"
+		}
+		return base + "/wards/E05014066"
+	}
+	const normalLua = `local i = 0
+request = function()
+  i = i + 1
+  if i % 2 == 0 then return wrk.format("GET", "/api/v1/areas/metropolitan/profile") end
+  return wrk.format("GET", "/wards/E05014066")
+end
+`
+	run := func(d time.Duration) (loadResult, error) {
+		if useWrk {
+			return wrkLoad(ctx, dir, conns, d, base+"/", normalLua)
+		}
+		return load(ctx, conns, d, normal)
+	}
+	form := url.Values{"date": {hostileMonth}, "poly": {hostilePoly()}}.Encode()
+	cfg := server.DefaultConfig()
+	fmt.Fprintf(w, "\nHostile load: normal requests (dashboard aggregate and ward page, alternately; %d connections, %s)\n", conns, dur)
+	fmt.Fprintf(w, "alone, then while one client POSTs %d-point polygons (%d kB; teeth across the London box, the\n", policeapi.MaxPolyPoints, len(form)>>10)
+	fmt.Fprintf(w, "slab index's worst case) to stops-street for %s at the API's rate limit, %g a second, bursts of %d\n\n", hostileMonth, cfg.RateLimit, cfg.RateBurst)
+	// One polygon alone first: it reads the month into the API's month
+	// cache, as any earlier request for the month would have, and shows
+	// what one costs on an idle server.
+	alone := hostile(ctx, base+"/api/stops-street", form, 0, 1)
+	if warm > 0 {
+		if _, err := run(warm); err != nil {
+			return err
+		}
+	}
+	quiet, err := run(dur)
+	if err != nil {
+		return err
+	}
+
+	hctx, stop := context.WithCancel(ctx)
+	var hs hostileStats
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		hs = hostile(hctx, base+"/api/stops-street", form, cfg.RateLimit, cfg.RateBurst)
+	}()
+	if warm > 0 {
+		if _, err := run(warm); err != nil {
+			stop()
+			return err
+		}
+	}
+	loaded, err := run(dur)
+	stop()
+	<-done
+	if err != nil {
+		return err
+	}
+	ratio := float64(loaded.p99) / float64(max(quiet.p99, time.Microsecond))
+	fmt.Fprintf(w, "%-44s %10s %9s %9s\n", "normal requests", "req/s", "p50", "p99")
+	fmt.Fprintf(w, "%-44s %10.0f %9s %9s\n", "quiet", quiet.rate(), ms(quiet.p50), ms(quiet.p99))
+	fmt.Fprintf(w, "%-44s %10.0f %9s %9s\n", "beside the hostile client", loaded.rate(), ms(loaded.p50), ms(loaded.p99))
+	fmt.Fprintf(w, "\np99 under hostile load / quiet p99: %.2f× (budget ≤ %.0f×: %s)\n", ratio, hostileBudget, verdict(ratio <= hostileBudget))
+	if quiet.errors+loaded.errors > 0 {
+		fmt.Fprintf(w, "normal requests FAILED: %d quiet, %d under hostile load\n", quiet.errors, loaded.errors)
+	}
+	fmt.Fprintf(w, "one polygon alone (the month read into the cache, then one more): %s, answers %s\n", ms(alone.p99), alone.statuses())
+	fmt.Fprintf(w, "hostile client: %d polygons sent (%.1f a second), answers %s; p50 %s, p99 %s\n",
+		hs.n, float64(hs.n)/max(hs.elapsed.Seconds(), 1e-9), hs.statuses(), ms(hs.p50), ms(hs.p99))
 	return nil
+}
+
+// hostilePoly is a polygon of policeapi.MaxPolyPoints points over the
+// London box drawn against the API's prepared polygon: a comb whose teeth
+// run east–west across nearly the whole box, every vertex at a longitude of
+// its own, so that the slabs are as many and as full as their budget lets
+// them be. The teeth take a quarter of the box, so the answer stays under
+// the API's 10,000 records and every stop of the month is tested.
+func hostilePoly() string {
+	const (
+		south, north = 51.28, 51.70
+		west, east   = -0.52, 0.34
+	)
+	teeth := (policeapi.MaxPolyPoints - 3) / 4
+	dy := (north - south) / float64(teeth)
+	var b strings.Builder
+	n := 0
+	pt := func(lat, lng float64) {
+		if n > 0 {
+			b.WriteByte(':')
+		}
+		n++
+		b.WriteString(strconv.FormatFloat(lat, 'f', 7, 64))
+		b.WriteByte(',')
+		b.WriteString(strconv.FormatFloat(lng+float64(n)*1e-7, 'f', 7, 64))
+	}
+	spine := west + 0.01
+	for i := range teeth {
+		y := south + float64(i)*dy
+		pt(y, spine)
+		pt(y, east)
+		pt(y+dy/4, east)
+		pt(y+dy/4, spine)
+	}
+	// The back, west of every tooth, with points to make up the number.
+	pt(north, spine)
+	rest := policeapi.MaxPolyPoints - n
+	for i := range rest {
+		pt(north-(north-south)*float64(i)/float64(max(rest-1, 1)), west)
+	}
+	return b.String()
+}
+
+// hostileStats is what the hostile client saw.
+type hostileStats struct {
+	n        int
+	elapsed  time.Duration
+	p50, p99 time.Duration
+	status   map[int]int
+}
+
+func (h hostileStats) statuses() string {
+	codes := slices.Sorted(maps.Keys(h.status))
+	var parts []string
+	for _, c := range codes {
+		label := strconv.Itoa(c)
+		if c == 0 {
+			label = "unanswered (cut off at the end, or failed)"
+		}
+		parts = append(parts, fmt.Sprintf("%d × %s", h.status[c], label))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// hostile POSTs form to u as fast as a client within the rate limit may
+// (a token bucket of rps a second with bursts of burst), each request on
+// its own goroutine and connection as a client that does not wait for
+// answers would, until ctx ends. With rps 0 it sends two, one after the
+// other, and times the second.
+func hostile(ctx context.Context, u, form string, rps float64, burst int) hostileStats {
+	if rps <= 0 {
+		var st hostileStats
+		for range 2 {
+			st = hostile1(ctx, u, form)
+		}
+		return st
+	}
+	st := hostileStats{status: map[int]int{}}
+	tr := &http.Transport{MaxIdleConnsPerHost: burst}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr}
+	var mu sync.Mutex
+	var lat []time.Duration
+	var wg sync.WaitGroup
+	start := time.Now()
+	tokens := float64(burst)
+	last := start
+	tick := time.NewTicker(time.Duration(float64(time.Second) / rps / 4))
+	defer tick.Stop()
+	for ctx.Err() == nil {
+		now := time.Now()
+		tokens = min(float64(burst), tokens+now.Sub(last).Seconds()*rps)
+		last = now
+		for ; tokens >= 1; tokens-- {
+			wg.Go(func() {
+				code, d := postForm(ctx, client, u, form)
+				mu.Lock()
+				st.status[code]++
+				if code != 0 {
+					lat = append(lat, d)
+				}
+				mu.Unlock()
+			})
+			st.n++
+		}
+		select {
+		case <-ctx.Done():
+		case <-tick.C:
+		}
+	}
+	wg.Wait()
+	st.elapsed = time.Since(start)
+	if len(lat) > 0 {
+		slices.Sort(lat)
+		st.p50, st.p99 = lat[len(lat)/2], lat[min(len(lat)-1, len(lat)*99/100)]
+	}
+	return st
+}
+
+// hostile1 sends one polygon and times it.
+func hostile1(ctx context.Context, u, form string) hostileStats {
+	code, d := postForm(ctx, http.DefaultClient, u, form)
+	return hostileStats{n: 1, elapsed: d, p50: d, p99: d, status: map[int]int{code: 1}}
+}
+
+// postForm POSTs a form (taking gzip) and reads the whole answer: its
+// status (0 if none came) and how long it took.
+func postForm(ctx context.Context, c *http.Client, u, form string) (int, time.Duration) {
+	t0 := time.Now()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, u, strings.NewReader(form))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, time.Since(t0)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, time.Since(t0)
 }
 
 // serverTimer records how long the handler takes for each request, so that
