@@ -127,6 +127,10 @@ func (im *Importer) ImportFS(ctx context.Context, fsys fs.FS, names []string) ([
 	var results []Result
 	for _, n := range names {
 		n := n
+		if r := nameNotText(n); r != nil {
+			results = append(results, *r)
+			continue
+		}
 		if strings.HasSuffix(strings.ToLower(n), ".zip") {
 			data, err := fs.ReadFile(fsys, n)
 			if err != nil {
@@ -250,6 +254,9 @@ func expand(p string) ([]source, []Result) {
 		}
 		return out, refused
 	}
+	if r := nameNotText(p); r != nil {
+		return nil, []Result{*r}
+	}
 	if strings.HasSuffix(strings.ToLower(p), ".zip") {
 		f, err := os.Open(p)
 		if err != nil {
@@ -269,8 +276,8 @@ func expand(p string) ([]source, []Result) {
 
 // zipSources lists the data files inside a zip archive as sources named
 // archive.zip!member, and the members it passes over as results saying why
-// (Result.Ignored), so that nothing in an archive is left out without a
-// word. A truncated or corrupt archive is refused whole.
+// (Result.Ignored, or Err for a name that is not text), so that nothing in
+// an archive is left out without a word. A truncated or corrupt archive is refused whole.
 func zipSources(name string, r io.ReaderAt, size int64) ([]source, []Result, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
@@ -286,12 +293,26 @@ func zipSources(name string, r io.ReaderAt, size int64) ([]source, []Result, err
 			continue // a folder holds nothing itself; its files are listed
 		}
 		if why := passOver(f.Name); why != "" {
-			passed = append(passed, Result{Source: name + "!" + f.Name, Ignored: why})
+			passed = append(passed, Result{Source: printable(name + "!" + f.Name), Ignored: why})
+			continue
+		}
+		if r := nameNotText(name + "!" + f.Name); r != nil {
+			passed = append(passed, *r)
 			continue
 		}
 		out = append(out, source{name: name + "!" + f.Name, size: int64(f.UncompressedSize64), open: func() (io.ReadCloser, error) { return f.Open() }})
 	}
 	return out, passed, nil
+}
+
+// nameNotText refuses a source whose name is not UTF-8 text, or returns
+// nil: the name is stored with the import, and both databases must take it.
+func nameNotText(name string) *Result {
+	if badText(name) == "" {
+		return nil
+	}
+	n := printable(name)
+	return &Result{Source: n, Err: charter.Errorf(charter.EINVALID, "%s: the file's name is not UTF-8 text (it is stored with the import): rename the file", n)}
 }
 
 // passOver says why a zip member is not data, or "" when it may be.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stopsearch/charter"
 )
@@ -389,5 +390,40 @@ func TestLineReaderWithinBounds(t *testing.T) {
 			rjs[1].Line != 4 || rjs[1].Column != "Object of search" {
 			t.Errorf("ending %q: err %v, stops %d, rejects %+v", ending, err, len(got), rjs)
 		}
+	}
+}
+
+// A file or zip member whose name is not UTF-8 text is refused by name (the
+// name is stored with the import, and PostgreSQL takes only UTF-8); the
+// files after it are imported.
+func TestNameNotText(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "2022-09-metropolitan-stop-and-search-\xe9t\xe9.csv")
+	writeFile(t, bad, []byte(stopHead+stopRow("2022-09-10T12:00:00+00:00", "", "", "", "Controlled drugs")))
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.CreateHeader(&zip.FileHeader{Name: "2022-10-metropolitan-stop-and-search-\x82.csv", NonUTF8: true})
+	w.Write([]byte(stopHead + stopRow("2022-10-10T12:00:00+00:00", "", "", "", "Controlled drugs")))
+	zw.Close()
+	zipPath := filepath.Join(dir, "a.zip")
+	writeFile(t, zipPath, buf.Bytes())
+	ok := filepath.Join(dir, "2022-11-metropolitan-stop-and-search.csv")
+	writeFile(t, ok, []byte(stopHead+stopRow("2022-11-10T12:00:00+00:00", "", "", "", "Controlled drugs")))
+	s := openStore(t)
+	im, _ := newImporter(t, s)
+	rs, err := im.Import(context.Background(), bad, zipPath, ok)
+	if err != nil {
+		t.Fatalf("the run failed: %v", err)
+	}
+	if len(rs) != 3 {
+		t.Fatalf("%+v", rs)
+	}
+	for _, r := range rs[:2] {
+		if r.Err == nil || charter.ErrorCode(r.Err) != charter.EINVALID || !strings.Contains(r.Err.Error(), "name is not UTF-8") || !utf8.ValidString(r.Err.Error()) || !utf8.ValidString(r.Source) {
+			t.Errorf("%q: %v", r.Source, r.Err)
+		}
+	}
+	if rs[2].Err != nil || rs[2].Rows != 1 {
+		t.Errorf("%+v", rs[2])
 	}
 }
