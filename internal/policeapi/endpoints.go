@@ -123,7 +123,8 @@ var (
 
 // Error statuses several endpoints share.
 var (
-	eBadDate  = Status{400, "a parameter is missing or malformed (date not YYYY-MM, a required parameter left out), or a GET is longer than 4,094 characters"}
+	eBadDate  = Status{400, "a parameter is missing or malformed (date not YYYY-MM, a required parameter left out, a coordinate NaN, infinite or out of range), a GET is longer than 4,094 characters, a POST body over 1 MB, or a poly of more than 10,000 points"}
+	eBusy     = Status{429, "more searches by polygon or POST are running and waiting than the server takes at once (Retry-After says when to try again)"}
 	eMonth    = Status{404, "the date is outside the months the data holds (see crimes-street-dates)"}
 	eForce    = Status{404, "no such force"}
 	eTooLarge = Status{503, "the area holds more than 10,000 records: ask for a smaller one"}
@@ -147,12 +148,12 @@ var endpoints = []Endpoint{
 	{Path: "/api/crimes-street/{category}", Post: true, ID: "policeCrimesStreet", Tag: tagCrime, Summary: "Street-level crimes",
 		Description: "The street-level crimes of a category (or all-crime) for a month within one mile of a point, or inside a polygon, from the street-level crime files Charter has imported.",
 		Params:      []Param{{Name: "category", In: "path", Required: true, Description: "a category's url, as crime-categories lists (all-crime for every category)"}, pLat, pLng, pPoly, pDate},
-		Answer:      reflect.TypeFor[[]Crime](), Errors: []Status{eBadDate, {404, "no such category, or the date is outside the months the data holds"}, eTooLarge},
+		Answer:      reflect.TypeFor[[]Crime](), Errors: []Status{eBadDate, {404, "no such category, or the date is outside the months the data holds"}, eTooLarge, eBusy},
 		run: (*API).crimesStreet},
 	{Path: "/api/outcomes-at-location", Post: true, ID: "policeOutcomesAtLocation", Tag: tagCrime, Summary: "Street-level outcomes",
 		Description: "The latest outcome of each street-level crime of the month at a map point, within one mile of a point, or inside a polygon. The street-level files give each crime's latest outcome but not the month it was reached: date is null, and the month is the crime's.",
 		Params:      []Param{pLoc, pLat, pLng, pPoly, pDate},
-		Answer:      reflect.TypeFor[[]Outcome](), Errors: []Status{eBadDate, eMonth, eTooLarge}, run: (*API).outcomesAtLocation},
+		Answer:      reflect.TypeFor[[]Outcome](), Errors: []Status{eBadDate, eMonth, eTooLarge, eBusy}, run: (*API).outcomesAtLocation},
 	{Path: "/api/crimes-at-location", ID: "policeCrimesAtLocation", Tag: tagCrime, Summary: "Crimes at a location",
 		Description: "The street-level crimes of the month at one map point: the one location_id names, or the one nearest to lat and lng (within a mile).",
 		Params:      []Param{pLoc, pLat, pLng, pDate},
@@ -201,11 +202,11 @@ var endpoints = []Endpoint{
 	{Path: "/api/stops-street", Post: true, ID: "policeStopsStreet", Tag: tagStops, Summary: "Stop and searches by area",
 		Description: "Every force's stops and searches of the month within one mile of a point, or inside a polygon.",
 		Params:      []Param{pLat, pLng, pPoly, pDate},
-		Answer:      reflect.TypeFor[[]Stop](), Errors: []Status{eBadDate, eMonth, eTooLarge}, run: (*API).stopsStreet},
+		Answer:      reflect.TypeFor[[]Stop](), Errors: []Status{eBadDate, eMonth, eTooLarge, eBusy}, run: (*API).stopsStreet},
 	{Path: "/api/stops-at-location", Post: true, ID: "policeStopsAtLocation", Tag: tagStops, Summary: "Stop and searches by location",
 		Description: "The stops and searches of the month at one map point.",
 		Params:      []Param{{Name: "location_id", In: "query", Required: true, Description: pLoc.Description}, pDate},
-		Answer:      reflect.TypeFor[[]Stop](), Errors: []Status{eBadDate, eMonth}, run: (*API).stopsAtLocation},
+		Answer:      reflect.TypeFor[[]Stop](), Errors: []Status{eBadDate, eMonth, eBusy}, run: (*API).stopsAtLocation},
 	{Path: "/api/stops-no-location", ID: "policeStopsNoLocation", Tag: tagStops, Summary: "Stop and searches with no location",
 		Description: "A force's stops and searches of the month that have no location.",
 		Params:      []Param{pForc, pDate},
