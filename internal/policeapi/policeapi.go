@@ -176,6 +176,9 @@ func (a *API) polySlot(w http.ResponseWriter, r *http.Request) bool {
 
 // writeError answers an error as data.police.uk does: its status, no body.
 func writeError(w http.ResponseWriter, err error) {
+	// An internal cause is logged once, with the request id (the answer
+	// holds only the safe message).
+	httpx.NoteError(w, err)
 	writeStatus(w, httpx.StatusOf(err), charter.ErrorMessage(err))
 }
 

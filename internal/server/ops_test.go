@@ -438,3 +438,30 @@ func TestETagAcrossProcesses(t *testing.T) {
 		t.Fatalf("another process: %d for %s (its own %s)", w.Code, etag, w.Header().Get("ETag"))
 	}
 }
+
+// Every surface logs an internal cause once, with the request id, and shows
+// only the safe message: pages and the data.police.uk-compatible API too.
+func TestInternalCausesLoggedEverywhere(t *testing.T) {
+	srv, st, logs := opsServer(t, nil)
+	h := srv.Handler()
+	if err := st.Close(); err != nil { // every store read fails from here
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/boroughs/E09000002", "/api/metropolitan/neighbourhoods"} {
+		w := from(h, "GET", path, "192.0.2.4")
+		id := w.Header().Get("X-Request-Id")
+		if w.Code != 500 || id == "" || strings.Contains(w.Body.String(), "closed") {
+			t.Errorf("%s: %d, request id %q, answer %.200q", path, w.Code, id, w.Body)
+			continue
+		}
+		n := 0
+		for _, l := range strings.Split(logs.String(), "\n") {
+			if strings.Contains(l, `"request_id":"`+id+`"`) && strings.Contains(l, `"level":"ERROR"`) && strings.Contains(l, "closed") {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s: the cause is logged %d times with request id %s, want once:\n%s", path, n, id, logs)
+		}
+	}
+}

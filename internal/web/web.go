@@ -113,7 +113,8 @@ func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	if status >= 500 {
-		s.log.Error("page failed", "path", r.URL.Path, "err", err)
+		// Logged once, with the request id, in the request's own log line.
+		httpx.NoteError(w, err)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
