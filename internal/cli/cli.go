@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 
 	"github.com/stopsearch/charter"
@@ -60,12 +59,16 @@ func register(c command) { commands = append(commands, c) }
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("charter", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbDefault := os.Getenv("CHARTER_DATABASE")
-	if dbDefault == "" {
+	dbDefault, ok, err := envValue("CHARTER_DATABASE")
+	if err != nil {
+		fmt.Fprintln(stderr, "charter:", charter.ErrorMessage(err))
+		return ExitUsage
+	}
+	if !ok || dbDefault == "" {
 		dbDefault = "charter.db"
 	}
 	e := &env{stdout: stdout, stderr: stderr}
-	fs.StringVar(&e.db, "db", dbDefault, "database: a SQLite file path or a postgres:// URL (env CHARTER_DATABASE)")
+	fs.StringVar(&e.db, "db", dbDefault, "database: a SQLite file path or a postgres:// URL (env CHARTER_DATABASE, or CHARTER_DATABASE_FILE naming a file that holds it)")
 	fs.Usage = func() { usage(fs, stderr) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -137,7 +140,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 		}
 		return errUsage
 	}
-	return nil
+	return fromEnv(fs)
 }
 
 // open opens the store.

@@ -175,3 +175,31 @@ func TestPlace(t *testing.T) {
 		t.Fatalf("status: exit %d: %s", code, out)
 	}
 }
+
+// Every flag can come from the environment (CHARTER_<FLAG>) or from a file
+// the environment names (CHARTER_<FLAG>_FILE, for secrets); the command
+// line wins; a _FILE that cannot be read is a clear error.
+func TestConfigFromEnv(t *testing.T) {
+	db := storetest.DSN(t)
+	secret := filepath.Join(t.TempDir(), "database-url")
+	if err := os.WriteFile(secret, []byte(db+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CHARTER_DATABASE_FILE", secret)
+	t.Setenv("CHARTER_FORMAT", "csv")
+	if code, _, stderr := run(t, "import", "../../data/police-uk/stops-force-metropolitan-2024-10.json.gz"); code != ExitOK {
+		t.Fatalf("import with the database from CHARTER_DATABASE_FILE: exit %d: %s", code, stderr)
+	}
+	code, out, _ := run(t, "report", "quality")
+	if code != ExitOK || !strings.HasPrefix(out, "force,month") || !strings.Contains(out, "metropolitan,2024-10,3400,") {
+		t.Fatalf("report quality with CHARTER_FORMAT=csv: exit %d:\n%s", code, out)
+	}
+	if code, out, _ = run(t, "report", "quality", "--format", "json"); code != ExitOK || !strings.HasPrefix(strings.TrimSpace(out), "[") && !strings.HasPrefix(strings.TrimSpace(out), "{") {
+		t.Errorf("the command line does not win over the environment: exit %d:\n%.200s", code, out)
+	}
+	t.Setenv("CHARTER_FORMAT_FILE", filepath.Join(t.TempDir(), "missing"))
+	os.Unsetenv("CHARTER_FORMAT")
+	if code, _, stderr := run(t, "report", "quality"); code != ExitUsage || !strings.Contains(stderr, "CHARTER_FORMAT_FILE") {
+		t.Errorf("an unreadable CHARTER_FORMAT_FILE: exit %d: %s", code, stderr)
+	}
+}

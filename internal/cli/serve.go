@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"os"
 	"time"
 
 	"github.com/stopsearch/charter"
@@ -21,11 +20,7 @@ func init() {
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("serve", "[--addr HOST:PORT] [--demo] [--force ID] [--rate-limit N] [--rate-burst N] [--page-rate-limit N] [--page-rate-burst N] [--watch 30s] [--metrics-addr HOST:PORT] [--quiet]")
-	addrDefault := os.Getenv("CHARTER_ADDR")
-	if addrDefault == "" {
-		addrDefault = "127.0.0.1:8080"
-	}
-	addr := fs.String("addr", addrDefault, "address to listen on (env CHARTER_ADDR); port 0 picks a free one")
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (env CHARTER_ADDR, as every flag: CHARTER_<FLAG>); port 0 picks a free one")
 	demo := fs.Bool("demo", false, "first import the bundled open dataset (what is already imported is passed over)")
 	force := fs.String("force", "", "the force the dashboard opens on (default: the force with the most stops)")
 	rateLimit := fs.Float64("rate-limit", 15, "requests a second per client address to the APIs (paths under /api/), as data.police.uk; 0 turns every limit off")
