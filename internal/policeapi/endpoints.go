@@ -123,7 +123,7 @@ var (
 
 // Error statuses several endpoints share.
 var (
-	eBadDate  = Status{400, "a parameter is missing or malformed (date not YYYY-MM, a required parameter left out, a coordinate NaN, infinite or out of range), a GET is longer than 4,094 characters, a POST body over 1 MB, or a poly of more than 10,000 points"}
+	eBadDate  = Status{400, "a parameter is missing or malformed (date not YYYY-MM, a required parameter left out, a coordinate that is not a finite number or is out of range), a GET is longer than 4,094 characters, a POST body over 1 MB, or a poly of more than 10,000 points"}
 	eBusy     = Status{429, "more searches by polygon or POST are running and waiting than the server takes at once (Retry-After says when to try again)"}
 	eMonth    = Status{404, "the date is outside the months the data holds (see crimes-street-dates)"}
 	eForce    = Status{404, "no such force"}
