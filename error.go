@@ -3,6 +3,7 @@ package charter
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes. They are few on purpose: each maps to one HTTP status and one
@@ -14,6 +15,12 @@ const (
 	ECONFLICT  = "conflict"  // the change clashes with what is stored
 	ETOOLARGE  = "too_large" // the answer would pass a published limit; ask for less
 	EINTERNAL  = "internal"  // a fault of ours; the message is generic
+	// EUNAUTHORIZED: the caller is not signed in, or their token or session
+	// is unknown, expired or revoked.
+	EUNAUTHORIZED = "unauthorized"
+	// EFIELDS: a submitted body (a record, an authorisation) has fields that
+	// fail their checks; the error holds a FieldErrors naming every one.
+	EFIELDS = "invalid_fields"
 )
 
 // Error is a domain error: a code for programs and a message safe to show users.
@@ -63,4 +70,27 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "internal error"
+}
+
+// FieldErrors are every problem of one submitted body, one per field.
+type FieldErrors []FieldError
+
+func (fe FieldErrors) Error() string {
+	parts := make([]string, len(fe))
+	for i, e := range fe {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Invalid returns an EFIELDS error holding fe, or nil when fe is empty.
+func Invalid(fe FieldErrors) error {
+	if len(fe) == 0 {
+		return nil
+	}
+	msg := "1 field is not valid"
+	if len(fe) > 1 {
+		msg = fmt.Sprintf("%d fields are not valid", len(fe))
+	}
+	return &Error{Code: EFIELDS, Message: msg, Err: fe}
 }

@@ -28,7 +28,7 @@ func exitCode(err error) int {
 	switch charter.ErrorCode(err) {
 	case "":
 		return ExitOK
-	case charter.EINVALID, charter.ECONFLICT, charter.EFORBIDDEN, charter.ETOOLARGE:
+	case charter.EINVALID, charter.EFIELDS, charter.ECONFLICT, charter.EFORBIDDEN, charter.EUNAUTHORIZED, charter.ETOOLARGE:
 		return ExitUsage
 	case charter.ENOTFOUND:
 		return ExitNotFound

@@ -4,6 +4,7 @@ package httpx
 
 import (
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -23,6 +24,10 @@ func StatusOf(err error) int {
 		return http.StatusNotFound
 	case charter.EFORBIDDEN:
 		return http.StatusForbidden
+	case charter.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case charter.EFIELDS:
+		return http.StatusUnprocessableEntity
 	case charter.ECONFLICT:
 		return http.StatusConflict
 	case charter.ETOOLARGE:
@@ -42,6 +47,14 @@ type Problem struct {
 	// RequestID is the answer's X-Request-Id: the key to the server's log
 	// line, which keeps the cause of an internal error.
 	RequestID string `json:"request_id,omitempty"`
+	// Errors names every bad field of a submitted body (422 answers).
+	Errors []FieldProblem `json:"errors,omitempty"`
+}
+
+// FieldProblem is one bad field of a submitted body: its JSON name and why.
+type FieldProblem struct {
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
 }
 
 // RequestIDHeader names the id the server gives every request; it is sent
@@ -100,7 +113,17 @@ func WriteError(w http.ResponseWriter, err error) {
 	NoteError(w, err)
 	status := StatusOf(err)
 	w.Header().Set("Cache-Control", "no-store")
-	b, _ := json.Marshal(Problem{Title: http.StatusText(status), Status: status, Detail: charter.ErrorMessage(err), Code: charter.ErrorCode(err), RequestID: RequestID(w)})
+	p := Problem{Title: http.StatusText(status), Status: status, Detail: charter.ErrorMessage(err), Code: charter.ErrorCode(err), RequestID: RequestID(w)}
+	var fe charter.FieldErrors
+	if errors.As(err, &fe) {
+		for _, f := range fe {
+			p.Errors = append(p.Errors, FieldProblem{Field: f.Field, Reason: f.Reason})
+		}
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="charter"`)
+	}
+	b, _ := json.Marshal(p)
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)

@@ -50,18 +50,13 @@ type Submitted struct {
 	Replayed bool `json:"-"`
 }
 
-// Problems is the error of a record that fails its checks: one message per
-// field (the JSON field name), every bad field at once. Its charter code is
-// EINVALID.
-type Problems struct {
-	Fields []charter.FieldError
-}
-
-func (p *Problems) Error() string { return "the record has problems" }
-
 // Check runs every check on r as the officer u would submit it, without
 // storing anything (check-as-typed on the server).
-func (s *Service) Check(ctx context.Context, u *charter.User, r charter.Record) []charter.FieldError {
+//
+// Submit, Correct and Authorise refuse a bad body with charter.Invalid(…):
+// code EFIELDS (HTTP 422) holding a charter.FieldErrors, one per bad field,
+// each named by its JSON field name.
+func (s *Service) Check(ctx context.Context, u *charter.User, r charter.Record) charter.FieldErrors {
 	return nil
 }
 
