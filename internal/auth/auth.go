@@ -68,6 +68,27 @@ func (a *Auth) Middleware(next http.Handler) http.Handler { return next }
 // user without the permission gets 403.
 func (a *Auth) Require(p charter.Permission, h http.Handler) http.Handler { return h }
 
-// Register adds the sign-in routes: GET and POST /signin, POST /signout,
-// GET /signin/oidc and GET /signin/oidc/callback.
-func (a *Auth) Register(mux *http.ServeMux) {}
+// SignIn checks name and password and, when they match an enabled user,
+// starts a session and sets its cookie on w. Failures are slowed, logged
+// and audited, and say only that the name or password is wrong
+// (EUNAUTHORIZED).
+func (a *Auth) SignIn(w http.ResponseWriter, r *http.Request, name, password string) (*charter.User, error) {
+	return nil, charter.Errorf(charter.EUNAUTHORIZED, "not built yet")
+}
+
+// SignOut revokes the caller's session and clears the cookie.
+func (a *Auth) SignOut(w http.ResponseWriter, r *http.Request) error { return nil }
+
+// OIDCEnabled reports whether single sign-on is configured.
+func (a *Auth) OIDCEnabled() bool { return false }
+
+// OIDCStart sends the browser to the identity provider (state and nonce in
+// a short-lived cookie); next is where to go after signing in.
+func (a *Auth) OIDCStart(w http.ResponseWriter, r *http.Request, next string) {}
+
+// OIDCCallback finishes single sign-on: checks state, exchanges the code,
+// verifies the ID token, finds the user by issuer and subject, starts a
+// session. It returns where to go next.
+func (a *Auth) OIDCCallback(w http.ResponseWriter, r *http.Request) (u *charter.User, next string, err error) {
+	return nil, "/", charter.Errorf(charter.EUNAUTHORIZED, "not built yet")
+}

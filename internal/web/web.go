@@ -15,8 +15,10 @@ import (
 	"strings"
 
 	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/auth"
 	"github.com/stopsearch/charter/internal/httpx"
 	"github.com/stopsearch/charter/internal/public"
+	"github.com/stopsearch/charter/internal/record"
 )
 
 // Site is the public web site.
@@ -26,7 +28,19 @@ type Site struct {
 	pages  map[string]*template.Template
 	log    *slog.Logger
 	csvs   csvCache // the record CSVs, built once per data version
+	enc    Encounter
 }
+
+// Encounter is what the pages of the encounter need: the officer's record
+// and the person's receipt and feedback (Records), sign-in (Auth). Without
+// it (nil fields) those pages are not served.
+type Encounter struct {
+	Auth    *auth.Auth
+	Records *record.Service
+}
+
+// SetEncounter turns on the encounter's pages; call before Register.
+func (s *Site) SetEncounter(e Encounter) { s.enc = e }
 
 // New parses the templates (each page with the layout and the shared
 // partials) and hashes the static files.
@@ -71,6 +85,12 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /rights", s.rights)
 	mux.HandleFunc("GET /downloads", s.downloads)
 	s.registerDocs(mux) // /methodology, /docs/api
+	if s.enc.Auth != nil {
+		s.registerSignIn(mux) // signin.go
+	}
+	if s.enc.Auth != nil && s.enc.Records != nil {
+		s.registerEncounter(mux) // encounter.go
+	}
 	mux.HandleFunc("GET /downloads/stops.csv", s.stopsCSV)
 	mux.HandleFunc("GET /downloads/{layer}", s.geojson)
 	mux.Handle("/", s.unmatched(mux))
