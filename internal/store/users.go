@@ -234,22 +234,36 @@ func (s *Store) SetPassword(ctx context.Context, by Actor, id int64, hash string
 
 // LinkOIDC links the user to an identity at the identity provider, so that
 // single sign-on finds them by issuer and subject from then on. Audited
-// "user.link_sso". An identity already linked to another user is a
-// conflict.
+// "user.link_sso". An identity already linked to another user, or a user
+// already linked to another identity, is a conflict; linking the same pair
+// again changes nothing.
 func (s *Store) LinkOIDC(ctx context.Context, by Actor, id int64, issuer, subject string) error {
 	if issuer == "" || subject == "" {
 		return charter.Errorf(charter.EINVALID, "a single sign-on link needs an issuer and a subject")
 	}
 	return s.inTx(ctx, func(t *tx) error {
-		n, err := t.exec(`UPDATE users SET oidc_issuer = $1, oidc_subject = $2 WHERE id = $3`, issuer, subject, id)
+		var curIss, curSub string
+		err := t.queryRow(`SELECT oidc_issuer, oidc_subject FROM users WHERE id = $1`, id).Scan(&curIss, &curSub)
+		if isNoRows(err) {
+			return charter.Errorf(charter.ENOTFOUND, "there is no user with id %d", id)
+		}
+		if err != nil {
+			return err
+		}
+		if curIss == issuer && curSub == subject {
+			return nil
+		}
+		if curSub != "" {
+			// Relinking would let whoever holds another identity with the
+			// same name take the account over.
+			return charter.Errorf(charter.ECONFLICT, "this user is already linked to another single sign-on account")
+		}
+		_, err = t.exec(`UPDATE users SET oidc_issuer = $1, oidc_subject = $2 WHERE id = $3`, issuer, subject, id)
 		if charter.ErrorCode(err) == charter.ECONFLICT {
 			return &charter.Error{Code: charter.ECONFLICT, Message: "this single sign-on account is already linked to another user", Err: err}
 		}
 		if err != nil {
 			return err
-		}
-		if n == 0 {
-			return charter.Errorf(charter.ENOTFOUND, "there is no user with id %d", id)
 		}
 		after, _ := json.Marshal(map[string]string{"issuer": issuer, "subject": subject})
 		return t.audit(&charter.AuditEvent{ActorID: by.ID, Actor: by.Name, Action: "user.link_sso", Subject: userSubject(id), After: string(after)})

@@ -90,6 +90,10 @@ func TestUserCreateAndFind(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantCode(t, "identity linked twice", st.LinkOIDC(ctx, store.SystemActor, other.ID, "https://idp", "sub-1"), charter.ECONFLICT)
+	wantCode(t, "user relinked to another identity", st.LinkOIDC(ctx, store.SystemActor, u.ID, "https://idp", "sub-2"), charter.ECONFLICT)
+	if err := st.LinkOIDC(ctx, store.SystemActor, u.ID, "https://idp", "sub-1"); err != nil {
+		t.Errorf("linking the same identity again: %v", err)
+	}
 	_, err = st.UserByOIDC(ctx, "https://other-idp", "sub-1")
 	wantCode(t, "same subject at another issuer", err, charter.ENOTFOUND)
 
