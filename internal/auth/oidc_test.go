@@ -167,7 +167,7 @@ func TestAuthOIDC(t *testing.T) {
 	defer srv.Close()
 
 	var err error
-	a, err = New(ctx, st, Options{OIDC: &OIDCConfig{Issuer: idp.srv.URL, ClientID: "charter", ClientSecret: "s3cret", RedirectURL: srv.URL + "/signin/oidc/callback"}}, Logger: slog.New(slog.DiscardHandler)})
+	a, err = New(ctx, st, Options{OIDC: &OIDCConfig{Issuer: idp.srv.URL, ClientID: "charter", ClientSecret: "s3cret", RedirectURL: srv.URL + "/signin/oidc/callback"}, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
