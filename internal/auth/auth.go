@@ -215,7 +215,7 @@ func (a *Auth) refuse(w http.ResponseWriter, r *http.Request, err error) {
 // errBadSignIn is the one answer to a wrong name, a wrong password, a
 // disabled account or an account without a password, so that the answer
 // never tells which names exist.
-var errBadSignIn = charter.Errorf(charter.EUNAUTHORIZED, "the name or password is not right")
+var errBadSignIn = charter.Errorf(charter.EUNAUTHORIZED, "The name or password is not right. Please check them and try again.")
 
 // SignIn checks name and password and, when they match an enabled user,
 // starts a session and sets its cookie on w. Failures are slowed, logged
