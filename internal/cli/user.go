@@ -1,0 +1,207 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/auth"
+	"github.com/stopsearch/charter/internal/store"
+)
+
+func init() {
+	register(command{"user", "add, disable and list the accounts of officers and staff (user add|disable|list)", runUser})
+}
+
+// stdin is where --password-stdin reads; tests replace it.
+var stdin io.Reader = os.Stdin
+
+// cliActor names whoever runs the command in the audit trail: the
+// operating system's user, so that two administrators are told apart.
+func cliActor() store.Actor {
+	for _, v := range []string{"USER", "LOGNAME", "USERNAME"} {
+		if u := strings.TrimSpace(os.Getenv(v)); u != "" {
+			return store.Actor{Name: "cli:" + u}
+		}
+	}
+	return store.SystemActor
+}
+
+// parseArgs parses flags given before, between and after the positional
+// arguments (charter user add NAME --role officer), which the flag package
+// alone stops at, and returns the positional ones.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				return nil, err
+			}
+			return nil, errUsage
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	return pos, fromEnv(fs)
+}
+
+func runUser(ctx context.Context, e *env, args []string) error {
+	sub := ""
+	if len(args) > 0 {
+		sub, args = args[0], args[1:]
+	}
+	switch sub {
+	case "add":
+		return runUserAdd(ctx, e, args)
+	case "disable":
+		return runUserDisable(ctx, e, args)
+	case "list":
+		return runUserList(ctx, e, args)
+	}
+	fmt.Fprintln(e.stderr, `Usage: charter [--db PATH] user add NAME --role ROLE [--force ID] [--rank RANK] [--password-stdin]
+       charter [--db PATH] user disable NAME
+       charter [--db PATH] user list
+
+Run 'charter user add -h' for the flags.`)
+	return errUsage
+}
+
+func runUserAdd(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("user add", "NAME --role ROLE [--force ID] [--rank RANK] [--password-stdin]")
+	roleFlag := fs.String("role", "", "what the user is for: officer, supervisor, complaints, panel, analyst or admin (required)")
+	force := fs.String("force", "", "the user's force, as a data.police.uk force id (e.g. metropolitan); empty for panel members")
+	rankFlag := fs.String("rank", "", "an officer's rank (constable, sergeant, inspector, …; abbreviations such as PC or Insp work)")
+	pwStdin := fs.Bool("password-stdin", false, "read the user's password from the first line of standard input (at least 12 characters); without it the user signs in through single sign-on only")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	if *roleFlag == "" {
+		return charter.Errorf(charter.EINVALID, "say what the user is for with --role (officer, supervisor, complaints, panel, analyst or admin)")
+	}
+	role, err := charter.ParseRole(*roleFlag)
+	if err != nil {
+		return err
+	}
+	rank, err := charter.ParseRank(*rankFlag)
+	if err != nil {
+		return err
+	}
+	hash := ""
+	if *pwStdin {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && err != io.EOF {
+			return charter.Errorf(charter.EINVALID, "cannot read the password from standard input: %v", err)
+		}
+		pw := strings.TrimRight(line, "\r\n")
+		if err := auth.CheckPasswordStrength(pw); err != nil {
+			return err
+		}
+		if hash, err = auth.HashPassword(pw); err != nil {
+			return err
+		}
+	}
+	st, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := st.CreateUser(ctx, cliActor(), store.NewUser{Name: pos[0], Role: role, Force: *force, Rank: rank, PasswordHash: hash})
+	if err != nil {
+		return err
+	}
+	how := "signs in with their password"
+	if hash == "" {
+		how = "has no password and signs in through single sign-on only"
+	}
+	fmt.Fprintf(e.stdout, "added user %s (id %d, %s); they %s\n", u.Name, u.ID, describeUser(u), how)
+	return nil
+}
+
+func describeUser(u *charter.User) string {
+	parts := []string{string(u.Role)}
+	if u.Rank != charter.RankNone {
+		parts = append(parts, u.Rank.String())
+	}
+	if u.Force != "" {
+		parts = append(parts, u.Force)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func runUserDisable(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("user disable", "NAME")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	st, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := st.UserByName(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	if err := st.DisableUser(ctx, cliActor(), u.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "disabled user %s: their sessions are ended and their device tokens revoked\n", u.Name)
+	return nil
+}
+
+func runUserList(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("user list", "")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 {
+		fs.Usage()
+		return errUsage
+	}
+	st, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	users, err := st.Users(ctx)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tNAME\tROLE\tRANK\tFORCE\tSTATUS\tCREATED")
+	for _, u := range users {
+		status := "active"
+		if u.Disabled {
+			status = "disabled"
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", u.ID, u.Name, u.Role, dash(u.Rank.String()), dash(u.Force), status, u.Created.Format("2006-01-02"))
+	}
+	return w.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
