@@ -30,7 +30,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	quiet := fs.Bool("quiet", false, "log only failed requests")
 	watch := fs.Duration("watch", 30*time.Second, "how often to look for imports by another process (a charter import beside the server); 0 never")
 	metricsAddr := fs.String("metrics-addr", "", "address to serve Prometheus metrics on, at /metrics (its own address, not the public one); empty: none")
+	authFlags := AddAuthFlags(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	authOpts, err := authFlags.Options()
+	if err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -72,6 +77,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	cfg := server.DefaultConfig()
 	cfg.Force, cfg.RateLimit, cfg.RateBurst, cfg.Quiet, cfg.Logger, cfg.Watch = *force, *rateLimit, *rateBurst, *quiet, log, *watch
 	cfg.PageRateLimit, cfg.PageRateBurst = *pageRate, *pageBurst
+	authOpts.Logger = log
+	cfg.Auth = authOpts
 	if mln != nil {
 		cfg.Metrics = metrics.New()
 	}

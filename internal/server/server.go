@@ -18,6 +18,7 @@ import (
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/api"
+	"github.com/stopsearch/charter/internal/auth"
 	"github.com/stopsearch/charter/internal/httpx"
 	"github.com/stopsearch/charter/internal/index"
 	"github.com/stopsearch/charter/internal/metrics"
@@ -54,6 +55,9 @@ type Config struct {
 	// (0: DefaultBodyTimeout); a trickled body then fails instead of
 	// holding its connection.
 	BodyTimeout time.Duration
+	// Auth is sign-in: the session cookie and single sign-on (charter
+	// serve's --secure-cookies, --oidc-* flags).
+	Auth auth.Options
 }
 
 // DefaultBodyTimeout is how long a request body may take to arrive. The
