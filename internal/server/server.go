@@ -18,11 +18,14 @@ import (
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/api"
+	"github.com/stopsearch/charter/internal/audit"
+	"github.com/stopsearch/charter/internal/auth"
 	"github.com/stopsearch/charter/internal/httpx"
 	"github.com/stopsearch/charter/internal/index"
 	"github.com/stopsearch/charter/internal/metrics"
 	"github.com/stopsearch/charter/internal/policeapi"
 	"github.com/stopsearch/charter/internal/public"
+	"github.com/stopsearch/charter/internal/record"
 	"github.com/stopsearch/charter/internal/store"
 	"github.com/stopsearch/charter/internal/web"
 )
@@ -54,6 +57,11 @@ type Config struct {
 	// (0: DefaultBodyTimeout); a trickled body then fails instead of
 	// holding its connection.
 	BodyTimeout time.Duration
+	// Auth is how users sign in (sessions, single sign-on).
+	Auth auth.Options
+	// Records tunes the encounter: receipts' lifetime, the correction
+	// window, the receipt sender, the authorisation rule set.
+	Records record.Options
 }
 
 // DefaultBodyTimeout is how long a request body may take to arrive. The
@@ -72,6 +80,8 @@ func DefaultConfig() Config {
 // Server serves one store.
 type Server struct {
 	St      *store.Store
+	Auth    *auth.Auth
+	Records *record.Service
 	Ix      *index.Index
 	Cr      *index.Crimes
 	Figures *public.Figures
@@ -153,6 +163,20 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		s.Close()
 		return nil, err
 	}
+	if cfg.Auth.Logger == nil {
+		cfg.Auth.Logger = s.log
+	}
+	if s.Auth, err = auth.New(ctx, st, cfg.Auth); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.Records = record.New(st, cfg.Records)
+	site.SetEncounter(web.Encounter{Auth: s.Auth, Records: s.Records, Heads: st.AuditHeads})
+	// The chain's head is published once a day for as long as the server
+	// runs (several servers publishing the same day change nothing).
+	pubCtx, stopPub := context.WithCancel(context.Background())
+	s.stops = append(s.stops, stopPub)
+	go audit.PublishDaily(pubCtx, st, store.Now, func(err error) { s.log.Error("publish the audit head", "err", err) })
 	mux := http.NewServeMux()
 	cop := http.NewCrossOriginProtection()
 	site.Register(mux)
@@ -165,6 +189,9 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	rc := newRespCache(s.Figures.Version)
 	rc.metrics = s.metrics
 	h = rc.wrap(h)
+	// Who is asking is known before the cache, which passes every request
+	// that carries a session or a token straight through (cacheable).
+	h = s.Auth.Middleware(h)
 	if cfg.RateLimit > 0 {
 		h = limited(newLimiter(cfg.RateLimit, cfg.RateBurst), newLimiter(cfg.PageRateLimit, cfg.PageRateBurst), h)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/stopsearch/charter/internal/httpx"
 	"github.com/stopsearch/charter/internal/public"
 	"github.com/stopsearch/charter/internal/record"
+	"github.com/stopsearch/charter/internal/store"
 )
 
 // Site is the public web site.
@@ -37,6 +38,9 @@ type Site struct {
 type Encounter struct {
 	Auth    *auth.Auth
 	Records *record.Service
+	// Heads lists the audit chain's published daily heads (the public
+	// page /audit).
+	Heads func(context.Context) ([]store.AuditHead, error)
 }
 
 // SetEncounter turns on the encounter's pages; call before Register.
@@ -87,6 +91,9 @@ func (s *Site) Register(mux *http.ServeMux) {
 	s.registerDocs(mux) // /methodology, /docs/api
 	if s.enc.Auth != nil {
 		s.registerSignIn(mux) // signin.go
+	}
+	if s.enc.Heads != nil {
+		mux.HandleFunc("GET /audit", s.auditHeads) // audit.go
 	}
 	if s.enc.Auth != nil && s.enc.Records != nil {
 		s.registerEncounter(mux) // encounter.go
