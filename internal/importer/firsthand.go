@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"time"
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/geo"
@@ -110,4 +111,43 @@ func (im *Importer) PublishFirstHand(ctx context.Context, force string, month ch
 		}
 	}
 	return p, x.Commit()
+}
+
+// DefaultPublishDelay is how long after the end of a month its first-hand
+// records become public: about when data.police.uk publishes a month.
+const DefaultPublishDelay = 30 * 24 * time.Hour
+
+// PublishDue publishes every force-month of first-hand records whose month
+// ended at least delay before now (London months), and republishes a month
+// whose records changed since. Months not yet due stay internal.
+func (im *Importer) PublishDue(ctx context.Context, now time.Time, delay time.Duration) ([]Published, error) {
+	months, err := im.Store.RecordMonths(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Published
+	var snap *geo.Snapper
+	for _, m := range months {
+		next := m.Month.Add(1)
+		if now.Before(time.Date(next.Year(), next.Mon(), 1, 0, 0, 0, 0, charter.London).Add(delay)) {
+			continue
+		}
+		if snap == nil {
+			pts, err := im.Store.StreetPoints(ctx)
+			if err != nil {
+				return out, err
+			}
+			snap = geo.NewSnapper(pts, SnapMetres)
+		}
+		recs, err := im.Store.RecordsOfMonth(ctx, m.Force, m.Month)
+		if err != nil {
+			return out, err
+		}
+		p, err := im.PublishFirstHand(ctx, m.Force, m.Month, recs, snap)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }

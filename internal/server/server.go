@@ -6,6 +6,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -21,6 +22,7 @@ import (
 	"github.com/stopsearch/charter/internal/audit"
 	"github.com/stopsearch/charter/internal/auth"
 	"github.com/stopsearch/charter/internal/httpx"
+	"github.com/stopsearch/charter/internal/importer"
 	"github.com/stopsearch/charter/internal/index"
 	"github.com/stopsearch/charter/internal/metrics"
 	"github.com/stopsearch/charter/internal/policeapi"
@@ -62,6 +64,10 @@ type Config struct {
 	// Records tunes the encounter: receipts' lifetime, the correction
 	// window, the receipt sender, the authorisation rule set.
 	Records record.Options
+	// PublishDelay is how long after the end of a month its first-hand
+	// records become public (checked every hour); 0 is the default,
+	// importer.DefaultPublishDelay; negative never publishes.
+	PublishDelay time.Duration
 }
 
 // DefaultBodyTimeout is how long a request body may take to arrive. The
@@ -177,6 +183,10 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	pubCtx, stopPub := context.WithCancel(context.Background())
 	s.stops = append(s.stops, stopPub)
 	go audit.PublishDaily(pubCtx, st, store.Now, func(err error) { s.log.Error("publish the audit head", "err", err) })
+	if cfg.PublishDelay >= 0 {
+		delay := cmp.Or(cfg.PublishDelay, importer.DefaultPublishDelay)
+		go s.publishRecords(pubCtx, delay)
+	}
 	mux := http.NewServeMux()
 	cop := http.NewCrossOriginProtection()
 	site.Register(mux)
@@ -200,6 +210,31 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	h = bodyDeadline(cfg.BodyTimeout, h)
 	s.handler = (&requestLog{log: s.log, quiet: cfg.Quiet, mux: mux, metrics: s.metrics}).wrap(h)
 	return s, nil
+}
+
+// publishRecords makes public, every hour, the months of first-hand
+// records whose delay has passed (importer.PublishDue): the published
+// figures then count them, as the indexes follow the import.
+func (s *Server) publishRecords(ctx context.Context, delay time.Duration) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	im := &importer.Importer{Store: s.St}
+	for {
+		ps, err := im.PublishDue(ctx, store.Now(), delay)
+		if err != nil && ctx.Err() == nil {
+			s.log.Error("publish first-hand records", "err", err)
+		}
+		for _, p := range ps {
+			if !p.Unchanged {
+				s.log.Info("first-hand records made public", "force", p.Force, "month", p.Month.String(), "records", p.Records, "without_location", p.Unlocated)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // healthz says the process is alive: it answers whenever the server does,

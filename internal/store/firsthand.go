@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"sort"
 
 	"github.com/stopsearch/charter"
@@ -112,4 +114,59 @@ func (s *Store) Reconcile(ctx context.Context) ([]Reconciliation, error) {
 		return res[i].Force < res[j].Force || res[i].Force == res[j].Force && res[i].Month < res[j].Month
 	})
 	return res, nil
+}
+
+// RecordMonth is one force-month of first-hand records.
+type RecordMonth struct {
+	Force   string
+	Month   charter.Month
+	Records int
+}
+
+// RecordMonths lists the force-months that hold first-hand records.
+func (s *Store) RecordMonths(ctx context.Context) ([]RecordMonth, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT force, month, count(*) FROM records GROUP BY force, month ORDER BY force, month`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []RecordMonth
+	for rows.Next() {
+		var m RecordMonth
+		var yyyymm int
+		if err := rows.Scan(&m.Force, &yyyymm, &m.Records); err != nil {
+			return nil, err
+		}
+		m.Month = charter.MonthFromYYYYMM(yyyymm)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// RecordsOfMonth reads the current version of every first-hand record of a
+// force-month, for publication (which keeps nothing that identifies
+// anyone: see importer.FirstHandStop). It is not a read of personal data
+// by a person, so it is not audited; the publication itself is an import.
+func (s *Store) RecordsOfMonth(ctx context.Context, force string, month charter.Month) ([]charter.Record, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, version, body FROM records WHERE force = $1 AND month = $2 ORDER BY id`, force, month.YYYYMM())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []charter.Record
+	for rows.Next() {
+		var r charter.Record
+		var id int64
+		var version int
+		var body string
+		if err := rows.Scan(&id, &version, &body); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(body), &r); err != nil {
+			return nil, fmt.Errorf("record %d: %w", id, err)
+		}
+		r.ID, r.Version, r.Force = id, version, force
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
