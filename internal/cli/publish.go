@@ -51,4 +51,3 @@ func publishedLine(p importer.Published) string {
 	}
 	return line
 }
-
