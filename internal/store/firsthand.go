@@ -170,3 +170,27 @@ func (s *Store) RecordsOfMonth(ctx context.Context, force string, month charter.
 	}
 	return out, rows.Err()
 }
+
+// RecordIDs lists the ids of every first-hand record, and counts the
+// Idempotency-Keys claimed, for the record benchmark's check that nothing
+// was lost or stored twice.
+func (s *Store) RecordIDs(ctx context.Context) (ids map[int64]bool, keys int, err error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM records`)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	ids = map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, 0, err
+		}
+		ids[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM idempotency`).Scan(&keys)
+	return ids, keys, err
+}
