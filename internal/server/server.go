@@ -172,6 +172,9 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	if cfg.Auth.Logger == nil {
 		cfg.Auth.Logger = s.log
 	}
+	if cfg.Auth.ErrorPage == nil {
+		cfg.Auth.ErrorPage = site.Fail
+	}
 	if s.Auth, err = auth.New(ctx, st, cfg.Auth); err != nil {
 		s.Close()
 		return nil, err

@@ -131,6 +131,10 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, name string, p *pa
 	_, _ = buf.WriteTo(w)
 }
 
+// Fail answers with the site's error page for err, for refusals made
+// outside the site's own handlers (sign-in's 401 and 403).
+func (s *Site) Fail(w http.ResponseWriter, r *http.Request, err error) { s.fail(w, r, err) }
+
 // fail answers with an error page whose status comes from the error's code
 // (httpx.StatusOf); the cause goes to the log only.
 func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
