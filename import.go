@@ -21,7 +21,8 @@ const (
 // The archive CSVs and the API's stops-force hold all of them; stops-street
 // (and extractions built from it) only the located ones; stops-no-location
 // only the others. When several sources cover one force-month, the store
-// counts the most complete (see Store docs), never two at once.
+// counts the force's own first-hand records if it has them, otherwise the
+// most complete source (see Store docs), never two at once.
 type Coverage string
 
 // The coverages.
@@ -29,6 +30,11 @@ const (
 	CoverAll       Coverage = "all"
 	CoverLocated   Coverage = "located"
 	CoverUnlocated Coverage = "unlocated"
+	// CoverFirstHand is the force's own records made in Charter, published
+	// after their delay: every search of the force-month, and the force's
+	// own truth for it, so it counts whatever else covers the month (a
+	// data.police.uk file of the same month is kept beside it, to compare).
+	CoverFirstHand Coverage = "first-hand"
 )
 
 // Import is one source file (or archive member) taken into the store. The

@@ -23,7 +23,7 @@ import (
 )
 
 func init() {
-	register(command{"bench", "benchmarks that print Charter's figure beside a peer's (bench import, bench analytics, bench serve, bench start)", runBench})
+	register(command{"bench", "benchmarks that print Charter's figure beside a peer's (bench import, bench analytics, bench serve, bench start, bench record)", runBench})
 }
 
 const (
@@ -48,11 +48,15 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 && args[0] == "start" {
 		return runBenchStart(ctx, e, args[1:])
 	}
+	if len(args) > 0 && args[0] == "record" {
+		return runBenchRecord(ctx, e, args[1:])
+	}
 	if len(args) == 0 || args[0] != "import" {
 		fmt.Fprintln(e.stderr, "Usage: charter bench import [--runs N] [--pg URL] [--sqlite3 PATH]")
 		fmt.Fprintln(e.stderr, "       charter bench analytics [--runs N] [--sizes 1000000,10000000]")
 		fmt.Fprintln(e.stderr, "       charter bench serve [--conns 64] [--duration 5s] [--warmup 1s]")
 		fmt.Fprintln(e.stderr, "       charter bench start [--stops 1000000] [--runs 3]")
+		fmt.Fprintln(e.stderr, "       charter bench record [--officers 32] [--duration 30s] [--pg URL]")
 		return errUsage
 	}
 	fs := e.flags("bench import", "[--runs N] [--pg URL] [--sqlite3 PATH]")

@@ -24,7 +24,10 @@ type Status struct {
 	// Placement is how the located records stand against the stored
 	// boundaries; charter place repairs any misplaced.
 	Placement importer.Placement `json:"placement"`
-	Database  string             `json:"database"`
+	// FirstHand sets each month of first-hand records beside the same
+	// month as published elsewhere (data.police.uk's file, imported later).
+	FirstHand []store.Reconciliation `json:"first_hand"`
+	Database  string                 `json:"database"`
 }
 
 func runStatus(ctx context.Context, e *env, args []string) error {
@@ -57,6 +60,12 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 	}
 	if s.Placement, err = (&importer.Importer{Store: st}).CheckPlacement(ctx); err != nil {
 		return err
+	}
+	if s.FirstHand, err = st.Reconcile(ctx); err != nil {
+		return err
+	}
+	if s.FirstHand == nil {
+		s.FirstHand = []store.Reconciliation{}
 	}
 	if *asJSON {
 		return writeJSON(e, s)
@@ -91,7 +100,41 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintln(e.stdout)
 	fmt.Fprintln(e.stdout, placementLine(s.Placement))
+	for _, r := range s.FirstHand {
+		fmt.Fprintln(e.stdout, reconcileLine(r))
+	}
 	return nil
+}
+
+// reconcileLine sets a month of first-hand records beside the other
+// sources of the same month, in words.
+func reconcileLine(r store.Reconciliation) string {
+	fh := r.FirstHand
+	line := fmt.Sprintf("first-hand records, %s %s: %s searches, %s located, %s arrests",
+		charter.ForceName(r.Force), r.Month, charter.Thousands(fh.Searches), charter.Thousands(fh.Located), charter.Thousands(fh.Arrests))
+	if len(r.Published) == 0 {
+		return line + "; no other source of this month to compare with yet"
+	}
+	for _, p := range r.Published {
+		d := fh.Searches - p.Searches
+		diff := "the same number"
+		switch {
+		case d > 0:
+			diff = charter.Thousands(d) + " more first-hand"
+		case d < 0:
+			diff = charter.Thousands(-d) + " fewer first-hand"
+		}
+		line += fmt.Sprintf("\n  beside %s: %s searches, %s located, %s arrests (%s; arrests differ by %s)",
+			p.Source, charter.Thousands(p.Searches), charter.Thousands(p.Located), charter.Thousands(p.Arrests), diff, charter.Thousands(abs(fh.Arrests-p.Arrests)))
+	}
+	return line
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // placementLine says in words how the located records stand against the

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
+	"github.com/stopsearch/charter/internal/auth"
 	"net/http"
 	"strconv"
 	"strings"
@@ -123,16 +124,35 @@ func (w *bufferWriter) finish() {
 	_, _ = w.w.Write(w.buf.Bytes())
 }
 
-// cacheable says which paths are cached: pages, downloads of figures and
-// both APIs; never the static files (they have their own long lifetime) or
-// the record CSV (streamed, large).
+// cacheable says which answers are kept: the public's pages, downloads of
+// figures and both APIs; never the static files (they have their own long
+// lifetime) or the record CSV (streamed, large); never anything asked for
+// with a session or a token (it may be personal, and a page kept for the
+// public must not be shown to a signed-in user, nor theirs to the public);
+// never the encounter's paths, which are personal or change with every
+// record rather than with the published data.
 func cacheable(r *http.Request) bool {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return false
 	}
+	if r.Header.Get("Authorization") != "" {
+		return false
+	}
+	if _, err := r.Cookie(auth.CookieName); err == nil {
+		return false
+	}
 	p := r.URL.Path
-	return !strings.HasPrefix(p, "/static/") && p != "/downloads/stops.csv" && p != "/healthz" && p != "/readyz"
+	for _, pre := range uncachedPrefixes {
+		if strings.HasPrefix(p, pre) {
+			return false
+		}
+	}
+	return p != "/downloads/stops.csv" && p != "/healthz" && p != "/readyz"
 }
+
+// uncachedPrefixes are the paths the response cache never keeps.
+var uncachedPrefixes = []string{"/static/", "/signin", "/signout", "/officer", "/r/", "/authorisations", "/feedback",
+	"/audit", "/api/v1/records", "/api/v1/authorisations", "/api/v1/feedback", "/api/v1/audit"}
 
 func (c *respCache) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

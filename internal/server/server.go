@@ -6,6 +6,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -18,12 +19,15 @@ import (
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/api"
+	"github.com/stopsearch/charter/internal/audit"
 	"github.com/stopsearch/charter/internal/auth"
 	"github.com/stopsearch/charter/internal/httpx"
+	"github.com/stopsearch/charter/internal/importer"
 	"github.com/stopsearch/charter/internal/index"
 	"github.com/stopsearch/charter/internal/metrics"
 	"github.com/stopsearch/charter/internal/policeapi"
 	"github.com/stopsearch/charter/internal/public"
+	"github.com/stopsearch/charter/internal/record"
 	"github.com/stopsearch/charter/internal/store"
 	"github.com/stopsearch/charter/internal/web"
 )
@@ -55,9 +59,15 @@ type Config struct {
 	// (0: DefaultBodyTimeout); a trickled body then fails instead of
 	// holding its connection.
 	BodyTimeout time.Duration
-	// Auth is sign-in: the session cookie and single sign-on (charter
-	// serve's --secure-cookies, --oidc-* flags).
+	// Auth is how users sign in (sessions, single sign-on).
 	Auth auth.Options
+	// Records tunes the encounter: receipts' lifetime, the correction
+	// window, the receipt sender, the authorisation rule set.
+	Records record.Options
+	// PublishDelay is how long after the end of a month its first-hand
+	// records become public (checked every hour); 0 is the default,
+	// importer.DefaultPublishDelay; negative never publishes.
+	PublishDelay time.Duration
 }
 
 // DefaultBodyTimeout is how long a request body may take to arrive. The
@@ -76,6 +86,8 @@ func DefaultConfig() Config {
 // Server serves one store.
 type Server struct {
 	St      *store.Store
+	Auth    *auth.Auth
+	Records *record.Service
 	Ix      *index.Index
 	Cr      *index.Crimes
 	Figures *public.Figures
@@ -157,6 +169,27 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		s.Close()
 		return nil, err
 	}
+	if cfg.Auth.Logger == nil {
+		cfg.Auth.Logger = s.log
+	}
+	if cfg.Auth.ErrorPage == nil {
+		cfg.Auth.ErrorPage = site.Fail
+	}
+	if s.Auth, err = auth.New(ctx, st, cfg.Auth); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.Records = record.New(st, cfg.Records)
+	site.SetEncounter(web.Encounter{Auth: s.Auth, Records: s.Records, Heads: st.AuditHeads})
+	// The chain's head is published once a day for as long as the server
+	// runs (several servers publishing the same day change nothing).
+	pubCtx, stopPub := context.WithCancel(context.Background())
+	s.stops = append(s.stops, stopPub)
+	go audit.PublishDaily(pubCtx, st, store.Now, func(err error) { s.log.Error("publish the audit head", "err", err) })
+	if cfg.PublishDelay >= 0 {
+		delay := cmp.Or(cfg.PublishDelay, importer.DefaultPublishDelay)
+		go s.publishRecords(pubCtx, delay)
+	}
 	mux := http.NewServeMux()
 	cop := http.NewCrossOriginProtection()
 	site.Register(mux)
@@ -169,6 +202,9 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	rc := newRespCache(s.Figures.Version)
 	rc.metrics = s.metrics
 	h = rc.wrap(h)
+	// Who is asking is known before the cache, which passes every request
+	// that carries a session or a token straight through (cacheable).
+	h = s.Auth.Middleware(h)
 	if cfg.RateLimit > 0 {
 		h = limited(newLimiter(cfg.RateLimit, cfg.RateBurst), newLimiter(cfg.PageRateLimit, cfg.PageRateBurst), h)
 	}
@@ -177,6 +213,31 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	h = bodyDeadline(cfg.BodyTimeout, h)
 	s.handler = (&requestLog{log: s.log, quiet: cfg.Quiet, mux: mux, metrics: s.metrics}).wrap(h)
 	return s, nil
+}
+
+// publishRecords makes public, every hour, the months of first-hand
+// records whose delay has passed (importer.PublishDue): the published
+// figures then count them, as the indexes follow the import.
+func (s *Server) publishRecords(ctx context.Context, delay time.Duration) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	im := &importer.Importer{Store: s.St}
+	for {
+		ps, err := im.PublishDue(ctx, store.Now(), delay)
+		if err != nil && ctx.Err() == nil {
+			s.log.Error("publish first-hand records", "err", err)
+		}
+		for _, p := range ps {
+			if !p.Unchanged {
+				s.log.Info("first-hand records made public", "force", p.Force, "month", p.Month.String(), "records", p.Records, "without_location", p.Unlocated)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // healthz says the process is alive: it answers whenever the server does,

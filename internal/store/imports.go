@@ -444,7 +444,8 @@ type batch struct {
 }
 
 // chooseBatches decides which sources count for one force-month, so that no
-// search is counted twice when two sources hold it: a source holding all
+// search is counted twice when two sources hold it: the force's own
+// first-hand records beat every published file; a source holding all
 // stops (archive CSV, stops-force) beats partial ones, and among equals the
 // one with more records (the more complete download) wins, the later import
 // on a tie. Without a complete source, the best located-only and the best
@@ -459,6 +460,10 @@ func chooseBatches(bs []batch) map[int64]bool {
 		}
 	}
 	win := map[int64]bool{}
+	if b, ok := best[string(charter.CoverFirstHand)]; ok {
+		win[b.importID] = true
+		return win
+	}
 	if b, ok := best[string(charter.CoverAll)]; ok {
 		win[b.importID] = true
 		return win

@@ -276,6 +276,8 @@ func (s *Store) monthCounts(ctx context.Context) ([]charter.MonthCounts, error) 
 	for k, cs := range covers {
 		c := &out[index[k]]
 		switch {
+		case cs[string(charter.CoverFirstHand)]:
+			c.Coverage = charter.CoverFirstHand
 		case cs[string(charter.CoverAll)] || cs[string(charter.CoverLocated)] && cs[string(charter.CoverUnlocated)]:
 			c.Coverage = charter.CoverAll
 		case cs[string(charter.CoverLocated)]:

@@ -70,3 +70,33 @@ func Engine() string {
 	}
 	return "sqlite"
 }
+
+// OpenRaw opens a store on a fresh database and, beside it, a plain
+// writable connection to the same database, for tests that change rows
+// behind the store's back (as someone with the database's password could).
+func OpenRaw(t testing.TB) (*store.Store, *sql.DB) {
+	t.Helper()
+	dsn := DSN(t)
+	s, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, Raw(t, dsn)
+}
+
+// Raw opens a plain writable connection to the database dsn names, closed
+// at the end of the test.
+func Raw(t testing.TB, dsn string) *sql.DB {
+	t.Helper()
+	driver, name := "pgx", dsn
+	if !store.IsPostgres(dsn) {
+		driver, name = "sqlite", "file:"+dsn+"?_pragma=busy_timeout(10000)"
+	}
+	db, err := sql.Open(driver, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}

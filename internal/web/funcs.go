@@ -18,6 +18,7 @@ func (s *Site) funcs() template.FuncMap {
 	return template.FuncMap{
 		"asset": s.assets.URL,
 		"int":   FormatInt,
+		"int64": func(n int64) string { return FormatInt(int(n)) },
 		"intp":  func(p *int) string { return ifNil(p == nil, func() string { return FormatInt(*p) }) },
 		"rate":  FormatRate,
 		"pct":   FormatPct,

@@ -19,6 +19,7 @@ import (
 	"github.com/stopsearch/charter/internal/httpx"
 	"github.com/stopsearch/charter/internal/public"
 	"github.com/stopsearch/charter/internal/record"
+	"github.com/stopsearch/charter/internal/store"
 )
 
 // Site is the public web site.
@@ -37,6 +38,9 @@ type Site struct {
 type Encounter struct {
 	Auth    *auth.Auth
 	Records *record.Service
+	// Heads lists the audit chain's published daily heads (the public
+	// page /audit).
+	Heads func(context.Context) ([]store.AuditHead, error)
 }
 
 // SetEncounter turns on the encounter's pages; call before Register.
@@ -88,6 +92,9 @@ func (s *Site) Register(mux *http.ServeMux) {
 	if s.enc.Auth != nil {
 		s.registerSignIn(mux) // signin.go
 	}
+	if s.enc.Heads != nil {
+		mux.HandleFunc("GET /audit", s.auditHeads) // audit.go
+	}
 	if s.enc.Auth != nil && s.enc.Records != nil {
 		s.registerEncounter(mux) // encounter.go
 	}
@@ -123,6 +130,10 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, name string, p *pa
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_, _ = buf.WriteTo(w)
 }
+
+// Fail answers with the site's error page for err, for refusals made
+// outside the site's own handlers (sign-in's 401 and 403).
+func (s *Site) Fail(w http.ResponseWriter, r *http.Request, err error) { s.fail(w, r, err) }
 
 // fail answers with an error page whose status comes from the error's code
 // (httpx.StatusOf); the cause goes to the log only.
