@@ -226,7 +226,12 @@ func (a *Auth) SignIn(w http.ResponseWriter, r *http.Request, name, password str
 	ctx := r.Context()
 	name = strings.TrimSpace(name)
 	addr := clientAddr(r)
-	keys := []string{"name:" + strings.ToLower(name), "addr:" + addr}
+	key := strings.ToLower(name)
+	if len(key) > 64 {
+		// No sign-in name is longer; made-up long names must not cost memory.
+		key = key[:64]
+	}
+	keys := []string{"name:" + key, "addr:" + addr}
 	delay, refused := a.limit.check(a.opts.Now(), keys...)
 	if refused {
 		tm := &TooManyAttempts{Wait: delay}
