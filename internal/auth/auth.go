@@ -278,7 +278,8 @@ func (a *Auth) failed(ctx context.Context, method, name, addr, reason string) {
 	if name != "" {
 		subject = "signin:" + name
 	}
-	if err := a.st.Audit(ctx, charter.AuditEvent{Actor: "public", Action: "signin.failed", Subject: subject, After: string(after)}); err != nil {
+	// Recorded even when the client has gone (a guesser hanging up early).
+	if err := a.st.Audit(context.WithoutCancel(ctx), charter.AuditEvent{Actor: "public", Action: "signin.failed", Subject: subject, After: string(after)}); err != nil {
 		a.log.Error("cannot audit a failed sign-in", "err", err)
 	}
 }
