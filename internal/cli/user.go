@@ -16,7 +16,7 @@ import (
 )
 
 func init() {
-	register(command{"user", "add, disable and list the accounts of officers and staff (user add|disable|list)", runUser})
+	register(command{"user", "add, disable and list the accounts of officers and staff, set a password (user add|password|disable|list)", runUser})
 }
 
 // stdin is where --password-stdin reads; tests replace it.
@@ -66,8 +66,11 @@ func runUser(ctx context.Context, e *env, args []string) error {
 		return runUserDisable(ctx, e, args)
 	case "list":
 		return runUserList(ctx, e, args)
+	case "password":
+		return runUserPassword(ctx, e, args)
 	}
 	fmt.Fprintln(e.stderr, `Usage: charter [--db PATH] user add NAME --role ROLE [--force ID] [--rank RANK] [--password-stdin]
+       charter [--db PATH] user password NAME   (reads the new password from standard input)
        charter [--db PATH] user disable NAME
        charter [--db PATH] user list
 
@@ -102,15 +105,7 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 	}
 	hash := ""
 	if *pwStdin {
-		line, err := bufio.NewReader(stdin).ReadString('\n')
-		if err != nil && err != io.EOF {
-			return charter.Errorf(charter.EINVALID, "cannot read the password from standard input: %v", err)
-		}
-		pw := strings.TrimRight(line, "\r\n")
-		if err := auth.CheckPasswordStrength(pw); err != nil {
-			return err
-		}
-		if hash, err = auth.HashPassword(pw); err != nil {
+		if hash, err = readPassword(); err != nil {
 			return err
 		}
 	}
@@ -128,6 +123,59 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 		how = "has no password and signs in through single sign-on only"
 	}
 	fmt.Fprintf(e.stdout, "added user %s (id %d, %s); they %s\n", u.Name, u.ID, describeUser(u), how)
+	return nil
+}
+
+// readPassword reads a password from the first line of standard input,
+// checks its length and returns its hash. Standard input, not a flag: a
+// flag would show in ps and in the shell's history.
+func readPassword() (string, error) {
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", charter.Errorf(charter.EINVALID, "cannot read the password from standard input: %v", err)
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if err := auth.CheckPasswordStrength(pw); err != nil {
+		return "", err
+	}
+	return auth.HashPassword(pw)
+}
+
+// runUserPassword sets a user's password (a forgotten one, or a first one
+// for a single sign-on user) and signs them out everywhere, so that
+// whoever knew the old one is out too.
+func runUserPassword(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("user password", "NAME  (the new password on standard input)")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	hash, err := readPassword()
+	if err != nil {
+		return err
+	}
+	st, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := st.UserByName(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	by := cliActor()
+	if err := st.SetPassword(ctx, by, u.ID, hash); err != nil {
+		return err
+	}
+	n, err := st.RevokeUserSessions(ctx, by, u.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "set the password of %s and ended %s\n", u.Name, plural(n, "session", "sessions"))
 	return nil
 }
 

@@ -56,6 +56,14 @@ func TestUserCommands(t *testing.T) {
 		t.Errorf("user list: exit %d\n%s", code, out)
 	}
 
+	withStdin(t, "another long password\n")
+	if code, out, stderr := run(t, "--db", db, "user", "password", "pc.smith"); code != ExitOK || !strings.Contains(out, "set the password of pc.smith and ended 0 sessions") {
+		t.Errorf("user password: exit %d\n%s%s", code, out, stderr)
+	}
+	withStdin(t, "short\n")
+	if code, _, _ := run(t, "--db", db, "user", "password", "pc.smith"); code != ExitUsage {
+		t.Errorf("user password, too short: exit %d", code)
+	}
 	code, out, _ = run(t, "--db", db, "user", "disable", "pc.smith")
 	if code != ExitOK || !strings.Contains(out, "disabled user pc.smith") {
 		t.Errorf("user disable: exit %d\n%s", code, out)
@@ -74,7 +82,7 @@ func TestUserCommands(t *testing.T) {
 	}
 	defer st.Close()
 	_, hash, err := st.UserPassword(ctx, "pc.smith")
-	if err != nil || !auth.CheckPassword(hash, "a long enough password") {
+	if err != nil || !auth.CheckPassword(hash, "another long password") {
 		t.Errorf("stored password hash %q does not match (%v)", hash, err)
 	}
 	var actions []string
@@ -85,7 +93,7 @@ func TestUserCommands(t *testing.T) {
 		}
 		return nil
 	})
-	if got := strings.Join(actions, ", "); got != "cli:ops user.create, cli:ops user.create, cli:ops user.disable" {
+	if got := strings.Join(actions, ", "); got != "cli:ops user.create, cli:ops user.create, cli:ops user.password, cli:ops user.disable" {
 		t.Errorf("audited %s", got)
 	}
 }
