@@ -135,6 +135,7 @@ func (a *Auth) Middleware(next http.Handler) http.Handler {
 				httpx.WriteError(w, err)
 				return
 			}
+			personal(w)
 			next.ServeHTTP(w, r.WithContext(WithUser(ctx, u)))
 			return
 		}
@@ -142,8 +143,7 @@ func (a *Auth) Middleware(next http.Handler) http.Handler {
 			u, err := a.st.SessionUser(ctx, HashToken(c.Value), a.opts.Now())
 			switch charter.ErrorCode(err) {
 			case "":
-				// The answer depends on who asks: no shared cache may keep it.
-				w.Header().Add("Vary", "Cookie")
+				personal(w)
 				r = r.WithContext(WithUser(ctx, u))
 			case charter.EUNAUTHORIZED:
 				a.clearCookie(w, CookieName, "/")
@@ -154,6 +154,14 @@ func (a *Auth) Middleware(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// personal marks an answer to a signed-in caller as theirs alone: no
+// shared cache may keep it, and no browser may keep it on disk (a
+// handler answering with public files may still set its own).
+func personal(w http.ResponseWriter) {
+	w.Header().Add("Vary", "Cookie, Authorization")
+	w.Header().Set("Cache-Control", "private, no-store")
 }
 
 // Require lets through only callers who may do p: the public gets 401 (a

@@ -247,6 +247,9 @@ func TestAuthMiddleware(t *testing.T) {
 					t.Errorf("not a problem document: %s %s", w.Header().Get("Content-Type"), w.Body)
 				}
 			}
+			if signedIn := tc.status == 200 && !strings.Contains(tc.body, "public"); signedIn != (w.Header().Get("Cache-Control") == "private, no-store") {
+				t.Errorf("Cache-Control %q for a signed-in caller: %v", w.Header().Get("Cache-Control"), signedIn)
+			}
 			cleared := strings.Contains(w.Header().Get("Set-Cookie"), CookieName+"=;")
 			if cleared != tc.clears {
 				t.Errorf("session cookie cleared: %v, want %v (Set-Cookie %q)", cleared, tc.clears, w.Header().Get("Set-Cookie"))
