@@ -31,6 +31,9 @@ type Options struct {
 	BaseURL          string           // e.g. "https://charter.example"; receipt URLs are BaseURL + "/r/" + token
 	Sender           Sender           // default: a sender that writes to the log
 	RuleSet          string           // "statutory" (default) or "busss"
+	// MinFeedback is the fewest responses an area-month needs before its
+	// feedback figures are published; default 10.
+	MinFeedback int
 }
 
 // Service is the encounter's business logic over the store.
@@ -148,30 +151,11 @@ func (s *Service) FeedbackAggregates(ctx context.Context, area string, from, to 
 	return nil, errTODO
 }
 
-// Authorisation is an s60, s60AA or s47A authorisation.
-type Authorisation struct {
-	ID           int64        `json:"id"`
-	Force        string       `json:"force"`
-	Power        string       `json:"power"` // "s60", "s60AA" or "s47A"
-	AuthorisedBy string       `json:"authorised_by"`
-	Rank         charter.Rank `json:"-"`
-	RankName     string       `json:"rank"`
-	Wards        []string     `json:"wards"` // 2022 ward GSS codes
-	Start        time.Time    `json:"start"`
-	End          time.Time    `json:"end"` // after every extension
-	Extensions   []Extension  `json:"extensions"`
-	Grounds      string       `json:"grounds"`
-	RuleSet      string       `json:"rule_set"`
-}
+// Authorisation is an s60, s60AA or s47A authorisation (see charter.Authorisation).
+type Authorisation = charter.Authorisation
 
 // Extension lengthens an authorisation.
-type Extension struct {
-	By       string       `json:"by"`
-	Rank     charter.Rank `json:"-"`
-	RankName string       `json:"rank"`
-	Until    time.Time    `json:"until"`
-	At       time.Time    `json:"at"`
-}
+type Extension = charter.AuthorisationExtension
 
 // Authorise registers an authorisation by u, checked against the rule set.
 func (s *Service) Authorise(ctx context.Context, u *charter.User, a Authorisation) (Authorisation, error) {
@@ -183,8 +167,25 @@ func (s *Service) Extend(ctx context.Context, u *charter.User, id int64, e Exten
 	return Authorisation{}, errTODO
 }
 
-// Authorisations lists a force's authorisations, newest first, with the
-// number of searches recorded under each (public).
+// Authorisations lists a force's authorisations ("" for every force),
+// newest first, with the number of searches recorded under each (public).
 func (s *Service) Authorisations(ctx context.Context, force string) ([]Authorisation, error) {
 	return nil, errTODO
 }
+
+// Authorisation returns one authorisation (public).
+func (s *Service) Authorisation(ctx context.Context, id int64) (Authorisation, error) {
+	return Authorisation{}, errTODO
+}
+
+// InForce lists the authorisations of u's force in force at time t, for the
+// officer's form.
+func (s *Service) InForce(ctx context.Context, u *charter.User, t time.Time) ([]Authorisation, error) {
+	return nil, errTODO
+}
+
+// RuleSet is the rule set authorisations are checked against.
+func (s *Service) RuleSet() string { return "" }
+
+// MinFeedback is the fewest responses an area-month needs to be published.
+func (s *Service) MinFeedback() int { return 0 }
