@@ -57,10 +57,8 @@ func (s *Site) feedbackFigures(w http.ResponseWriter, r *http.Request) {
 	}
 	force := s.fig.Force
 	d := feedbackFiguresPage{Force: charter.ForceName(force), Month: month.String(), Min: s.enc.Records.MinFeedback()}
-	var questions []string
-	for _, q := range surveyQuestions {
-		questions = append(questions, q.Label)
-	}
+	// The published names of the questions, as the API gives them.
+	questions := record.Questions
 	d.ByMonth = feedbackTable{Label: "Feedback month by month", First: "Month", Questions: questions}
 	d.ByBorough = feedbackTable{Label: "Feedback by borough", First: "Borough", Questions: questions}
 	for m := to; m >= from; m-- {
@@ -106,16 +104,16 @@ func feedbackRowOf(name string, a record.FeedbackAggregate) feedbackRow {
 	for _, q := range a.Questions {
 		byQ[q.Question] = q
 	}
-	for i, q := range surveyQuestions {
-		sc, ok := byQ[q.Name]
-		if !ok && i < len(a.Questions) {
-			sc, ok = a.Questions[i], true
-		}
-		if !ok || sc.N == 0 {
+	for _, name := range record.Questions {
+		sc, ok := byQ[name]
+		switch {
+		case !ok || sc.N == 0:
 			row.Scores = append(row.Scores, feedbackScore{Mean: "–"})
-			continue
+		case !sc.Interval:
+			row.Scores = append(row.Scores, feedbackScore{Mean: score(sc.Mean)})
+		default:
+			row.Scores = append(row.Scores, feedbackScore{Mean: score(sc.Mean), Interval: score(sc.Low) + " to " + score(sc.High)})
 		}
-		row.Scores = append(row.Scores, feedbackScore{Mean: score(sc.Mean), Interval: score(sc.Low) + " to " + score(sc.High)})
 	}
 	return row
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"html/template"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -12,60 +11,32 @@ import (
 
 // The hand-over: right after a record is stored, the officer shows the
 // person a QR code of their receipt and its short reference, or sends the
-// link to their phone or email.
-//
-// The service tells the receipt's address (its token) only in the answer
-// to the submission. It reaches this page in a cookie, not in the
-// redirect's address: an address is kept in the browser's history, the
-// server's logs and Referer headers, where a token that opens a person's
-// record must not be. The cookie is HttpOnly, SameSite=Strict, scoped to
-// this record's pages and lasts an hour: long enough to show the code
-// again while the person is still there.
-
-// receiptCookie is the cookie carrying the receipt's address.
-const receiptCookie = "charter_receipt"
-
-// receiptCookieAge is how long the hand-over can show the code.
-const receiptCookieAge = 3600
+// link to their phone or email. The receipt's address is asked of the
+// service each time (Service.ReceiptURL, for the record's own officer
+// only), so it is never put in an address of ours, where browser history,
+// logs and Referer headers would keep a token that opens a person's
+// record.
 
 func recordPath(id int64) string { return "/officer/records/" + strconv.FormatInt(id, 10) }
 
-// keepReceiptURL keeps the receipt's address for the hand-over of record
-// id. An address the service gives from the root ("/r/…", when no base
-// URL is set) is made whole from the request's own.
-func (s *Site) keepReceiptURL(w http.ResponseWriter, r *http.Request, id int64, u string) {
-	if u == "" {
-		return
+// absolute makes an address the service gives from the root ("/r/…",
+// when no base address is configured) whole, from the request's own.
+func absolute(r *http.Request, u string) string {
+	if !strings.HasPrefix(u, "/") {
+		return u
 	}
-	if strings.HasPrefix(u, "/") {
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		u = scheme + "://" + r.Host + u
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
 	}
-	http.SetCookie(w, &http.Cookie{Name: receiptCookie, Value: url.QueryEscape(u), Path: recordPath(id) + "/",
-		MaxAge: receiptCookieAge, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
-}
-
-// receiptURL is the receipt's address kept for the hand-over, or "".
-func receiptURL(r *http.Request) string {
-	c, err := r.Cookie(receiptCookie)
-	if err != nil {
-		return ""
-	}
-	u, err := url.QueryUnescape(c.Value)
-	if err != nil || !strings.Contains(u, "/r/") {
-		return ""
-	}
-	return u
+	return scheme + "://" + r.Host + u
 }
 
 // handOverPage is what the hand-over shows.
 type handOverPage struct {
 	ID        int64
 	Reference string
-	URL       string        // the receipt's address; "" once the code can no longer be shown
+	URL       string        // the receipt's address
 	QR        template.HTML // the code of URL
 	To        string        // the contact typed, kept after a refusal
 	Sent      bool
@@ -86,12 +57,15 @@ func (s *Site) renderHandOver(w http.ResponseWriter, r *http.Request, id int64, 
 		s.fail(w, r, err)
 		return
 	}
-	d.ID, d.Reference, d.URL = id, rec.Reference, receiptURL(r)
-	if d.URL != "" {
-		if d.QR, err = QRSVG(d.URL); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+	u, err := s.enc.Records.ReceiptURL(r.Context(), user(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.ID, d.Reference, d.URL = id, rec.Reference, absolute(r, u)
+	if d.QR, err = QRSVG(d.URL); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	// The page holds the receipt's address: never cached, never sent on.
 	w.Header().Set("Referrer-Policy", "no-referrer")

@@ -68,7 +68,6 @@ func (s *Site) submitRecord(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.keepReceiptURL(w, r, sub.ID, sub.ReceiptURL)
 	http.Redirect(w, r, "/officer/records/"+strconv.FormatInt(sub.ID, 10)+"/receipt", http.StatusSeeOther)
 }
 

@@ -3,16 +3,10 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/httpx"
 )
-
-// correctionWindow is how long after a record the page offers to correct
-// it: the service's default. The service alone decides; a correction it
-// refuses later says why.
-const correctionWindow = 24 * time.Hour
 
 // recordPage is one of the officer's records, its earlier versions and,
 // while it may still be corrected, the form to correct it.
@@ -59,7 +53,7 @@ func (s *Site) renderRecord(w http.ResponseWriter, r *http.Request, id int64, st
 		d.Form = f
 	case msg != "":
 		// A refused correction: the form is not offered again.
-	case rec.OfficerID == u.ID && now().Sub(rec.Created) < correctionWindow:
+	case s.enc.Records.CanCorrect(u, &rec):
 		d.Form = newRecordForm(action, recordValues(rec), nil)
 	}
 	if d.Form != nil {
