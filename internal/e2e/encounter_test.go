@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -118,7 +119,8 @@ func TestEncounter(t *testing.T) {
 	shot(t, ctx, "encounter-receipt")
 
 	// Feedback once, then a second time refused.
-	e.do(t, chromedp.Click(chromedp.CSS(`a[href$="/feedback"]`)), chromedp.WaitVisible(chromedp.CSS("form.survey")))
+	e.do(t, chromedp.Click(chromedp.CSS(`main a[href$="/feedback"]`)))
+	e.waitJS(t, `!!document.querySelector("form.survey")`, "the survey")
 	eval[bool](t, ctx, `["listened", "explained", "respect", "debriefed", "trust"].forEach(n => document.querySelector("input[name=" + n + "][value='4']").checked = true); true`)
 	e.do(t, chromedp.Click(chromedp.CSS("form.survey button")))
 	e.waitJS(t, `document.body.textContent.includes("Thank you for your feedback")`, "the thanks for the feedback")
@@ -224,16 +226,20 @@ func (e *encounter) do(t *testing.T, steps ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
-// waitJS waits until a script in the page is true.
+// waitJS waits until a script in the page is true, across navigations
+// (a page being replaced answers nothing for a moment).
 func (e *encounter) waitJS(t *testing.T, cond, what string) {
 	t.Helper()
-	ok := eval[bool](t, e.ctx, `new Promise(r => { let n = 0; const tick = () => { let v = false;
-	  try { v = !!(`+cond+`); } catch (e) {}
-	  if (v) return r(true); if (++n > 150) return r(false); setTimeout(tick, 100); }; tick(); })`, chromedp.EvalAwaitPromise)
-	if !ok {
-		shot(t, e.ctx, "encounter-failed")
-		t.Fatalf("waited 15 s for %s; the page says:\n%.1500s", what, eval[string](t, e.ctx, `document.body.innerText`))
+	for end := time.Now().Add(15 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		c, cancel := context.WithTimeout(e.ctx, 5*time.Second)
+		ok, err := chromedp.Run(c, chromedp.Evaluate[bool](`(() => { try { return !!(`+cond+`); } catch (e) { return false; } })()`))
+		cancel()
+		if err == nil && ok {
+			return
+		}
 	}
+	shot(t, e.ctx, "encounter-failed")
+	t.Fatalf("waited 15 s for %s; the page at %s says:\n%.1500s", what, eval[string](t, e.ctx, `location.href`), eval[string](t, e.ctx, `document.body.innerText`))
 }
 
 // signIn signs in afresh as name and goes to next.
@@ -324,16 +330,18 @@ func (e *encounter) s60(t *testing.T, p orb.Point, id string) charter.Record {
 }
 
 // wardPoints finds a current ward of the bundled boundaries with a point
-// inside it, and a point in a ward of another borough.
+// inside it, and a point in a ward of another borough, both policed by
+// the Metropolitan Police.
 func (e *encounter) wardPoints(t *testing.T) (inside, outside orb.Point, ward string) {
 	t.Helper()
 	areas, err := e.s.st.CurrentAreas(context.Background(), true)
 	if err != nil {
 		t.Fatal(err)
 	}
+	met, _ := charter.ForceBoroughs("metropolitan")
 	var borough string
 	for _, a := range areas {
-		if a.Level != charter.LevelWard || len(a.Boundary) == 0 || a.ParentCode == borough {
+		if a.Level != charter.LevelWard || len(a.Boundary) == 0 || a.ParentCode == borough || !slices.Contains(met, a.ParentCode) {
 			continue
 		}
 		mp, err := geo.ParseGeometry(a.Boundary)
@@ -356,9 +364,9 @@ func (e *encounter) wardPoints(t *testing.T) (inside, outside orb.Point, ward st
 
 // shot keeps a screenshot of the page as a test artefact.
 func shot(t *testing.T, ctx context.Context, name string) {
-	b, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+	b, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // PNG
 	if err == nil {
-		err = os.WriteFile(filepath.Join(screenshotDir(t), name+".jpg"), b, 0o644)
+		err = os.WriteFile(filepath.Join(screenshotDir(t), name+".png"), b, 0o644)
 	}
 	if err != nil {
 		t.Logf("screenshot %s: %v", name, err)

@@ -101,10 +101,9 @@ type encounterSite struct {
 	url string
 }
 
-func newEncounterSite(t *testing.T) *encounterSite {
+func newEncounterSite(t *testing.T, st *store.Store) *encounterSite {
 	t.Helper()
 	ctx := context.Background()
-	st := storetest.Open(t)
 	cr, err := index.LoadCrimes(ctx, st)
 	if err != nil {
 		t.Fatal(err)
@@ -171,7 +170,7 @@ func fetch(t *testing.T, c *http.Client, method, u string, form url.Values) (*ht
 // of a record and a fresh key; a form the server cannot read comes back as
 // typed, with the message beside the field.
 func TestEncounterRecordForm(t *testing.T) {
-	s := newEncounterSite(t)
+	s := newEncounterSite(t, storetest.Open(t))
 	anon := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, _ := fetch(t, anon, "GET", s.url+"/officer/record", nil)
 	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/signin?next=") {
