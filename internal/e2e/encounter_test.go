@@ -60,6 +60,7 @@ func TestEncounter(t *testing.T) {
 	if g := eval[string](t, ctx, `document.querySelector("[name=grounds]").value`); g != routine["grounds"] {
 		t.Errorf("the refused form lost the grounds typed: %q", g)
 	}
+	e.checkPage(t, "refused")
 
 	// Fixed, and sent while the phone is offline: kept on the phone.
 	before := e.count(t)
@@ -74,7 +75,7 @@ func TestEncounter(t *testing.T) {
 	if n := e.count(t); n != before {
 		t.Errorf("offline, the store went from %d to %d records", before, n)
 	}
-	shot(t, ctx, "encounter-offline")
+	e.checkPage(t, "offline")
 
 	// Back online: the queue is sent once, and the notice links to the
 	// hand-over.
@@ -86,6 +87,7 @@ func TestEncounter(t *testing.T) {
 	// Another page load sends nothing more.
 	e.do(t, chromedp.Navigate(s.url+"/officer"))
 	time.Sleep(time.Second)
+	e.checkPage(t, "records")
 	if n := e.count(t); n != before+1 {
 		t.Fatalf("the store holds %d new records, want exactly 1", n-before)
 	}
@@ -104,7 +106,7 @@ func TestEncounter(t *testing.T) {
 	if m := regexp.MustCompile(`<path[^>]* d="([^"]+)"`).FindStringSubmatch(string(want)); m == nil || m[1] != drawn || !strings.Contains(receiptURL, "/r/") || ref == "" {
 		t.Errorf("the QR code on the page does not encode the receipt's address %q (reference %q)", receiptURL, ref)
 	}
-	shot(t, ctx, "encounter-handover")
+	e.checkPage(t, "handover")
 
 	// The person opens it: their receipt, never cached.
 	e.do(t, chromedp.Navigate(receiptURL), chromedp.WaitVisible(chromedp.CSS("[data-reference]")))
@@ -116,11 +118,12 @@ func TestEncounter(t *testing.T) {
 	} else {
 		res.Body.Close()
 	}
-	shot(t, ctx, "encounter-receipt")
+	e.checkPage(t, "receipt")
 
 	// Feedback once, then a second time refused.
 	e.do(t, chromedp.Click(chromedp.CSS(`main a[href$="/feedback"]`)))
 	e.waitJS(t, `!!document.querySelector("form.survey")`, "the survey")
+	e.checkPage(t, "survey")
 	eval[bool](t, ctx, `["listened", "explained", "respect", "debriefed", "trust"].forEach(n => document.querySelector("input[name=" + n + "][value='4']").checked = true); true`)
 	e.do(t, chromedp.Click(chromedp.CSS("form.survey button")))
 	e.waitJS(t, `document.body.textContent.includes("Thank you for your feedback")`, "the thanks for the feedback")
@@ -130,13 +133,15 @@ func TestEncounter(t *testing.T) {
 
 	// A supervisor registers an s60 authorisation over the ward.
 	e.signIn(t, "insp.e2e", "/officer/authorisations/new")
-	eval[bool](t, ctx, fmt.Sprintf(`document.querySelector("#f-wards option[value=%q]").selected = true;
+	e.checkPage(t, "authorisation-form")
+	eval[bool](t, ctx, fmt.Sprintf(`document.querySelector("#f-wards option[value='%s']").selected = true;
 	  document.querySelector("input[name=power][value=s60]").checked = true;
 	  document.querySelector("#f-grounds").value = "Two stabbings near the estate last night and intelligence of a planned revenge attack";
 	  document.querySelector("input[name=violence_will_occur]").checked = true; true`, ward))
 	e.do(t, chromedp.Click(chromedp.CSS("button.submit")))
 	e.waitJS(t, `location.pathname === "/officer/authorisations" && document.body.textContent.includes("The authorisation is registered")`, "the authorisation to be registered")
 	e.do(t, chromedp.Navigate(s.url+"/authorisations"))
+	e.checkPage(t, "register")
 	if text := eval[string](t, ctx, `document.querySelector("main").textContent`); !strings.Contains(text, "in force now") || strings.Contains(text, "insp.e2e") {
 		t.Errorf("the public register does not show the authorisation in force, or names its officer:\n%.600s", text)
 	}
@@ -360,6 +365,21 @@ func (e *encounter) wardPoints(t *testing.T) (inside, outside orb.Point, ward st
 	}
 	t.Fatal("no two wards of different boroughs with a point inside each")
 	return
+}
+
+// checkPage checks the page as a phone shows it: nothing wider than the
+// screen, no serious or critical WCAG violation (axe-core), and keeps a
+// screenshot.
+func (e *encounter) checkPage(t *testing.T, name string) {
+	t.Helper()
+	if over := eval[int](t, e.ctx, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); over > 0 {
+		t.Errorf("%s: the page is %d px wider than the 360 px screen", name, over)
+	}
+	eval[bool](t, e.ctx, axeSource+";true")
+	for _, v := range eval[[]violation](t, e.ctx, axeRun, chromedp.EvalAwaitPromise) {
+		t.Errorf("%s: axe %s (%s): %s at %s", name, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, ", "))
+	}
+	shot(t, e.ctx, "encounter-"+name)
 }
 
 // shot keeps a screenshot of the page as a test artefact.

@@ -188,8 +188,11 @@
       form.querySelectorAll("[data-show-for]").forEach(function (f) { f.hidden = !show[f.dataset.showFor]; });
     }
 
+    var problems = document.getElementById("form-problems");
     function show(errors) {
       var by = {};
+      // The server's "not sent" notice goes once nothing is left to fix.
+      if (errors.length === 0) problems.hidden = true;
       errors.forEach(function (e) { if (e.field && !(e.field in by)) by[e.field] = e.reason; });
       form.querySelectorAll("[data-error-for]").forEach(function (p) {
         var f = p.dataset.errorFor, msg = (showAll || touched[f]) ? by[f] : "";
@@ -260,6 +263,7 @@
         var item = { key: form.elements.idempotency_key.value, body: body, summary: summary(form), saved: new Date().toISOString() };
         var keep = function () {
           form.dataset.queued = "1";
+          problems.hidden = true;
           enqueue(item);
           render();
         };
