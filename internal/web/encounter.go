@@ -28,7 +28,9 @@ func (s *Site) registerEncounter(mux *http.ServeMux) {
 	mux.Handle("POST /officer/record", need(charter.PermRecordCreate, s.submitRecord))
 	mux.Handle("POST /officer/check", need(charter.PermRecordCreate, s.checkRecord))
 	// One record, its versions and its correction (recordview.go).
-	mux.Handle("GET /officer/records/{id}", need(charter.PermRecordReadOwn, s.viewRecord))
+	// Those who may read every record of the force (complaints, supervisors)
+	// see a record too; the service decides which.
+	mux.Handle("GET /officer/records/{id}", s.needAny(s.viewRecord, charter.PermRecordReadOwn, charter.PermRecordReadAll))
 	mux.Handle("POST /officer/records/{id}", need(charter.PermRecordReadOwn, s.correctRecord))
 	// The hand-over of the receipt (handover.go).
 	mux.Handle("GET /officer/records/{id}/receipt", need(charter.PermRecordCreate, s.handOver))
@@ -45,6 +47,21 @@ func (s *Site) registerEncounter(mux *http.ServeMux) {
 	mux.HandleFunc("POST /r/{token}/feedback", s.giveFeedback)
 	mux.HandleFunc("GET /authorisations", s.register)
 	mux.HandleFunc("GET /feedback", s.feedbackFigures)
+}
+
+// needAny lets through callers who may do any of perms; the others get
+// auth's refusal for the first (sign in, or 403).
+func (s *Site) needAny(h http.HandlerFunc, perms ...charter.Permission) http.Handler {
+	refuse := s.enc.Auth.Require(perms[0], h)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, p := range perms {
+			if auth.Can(r.Context(), p) {
+				h(w, r)
+				return
+			}
+		}
+		refuse.ServeHTTP(w, r)
+	})
 }
 
 // renderStatus renders a page with a status other than 200, private to

@@ -15,7 +15,9 @@ type recordPage struct {
 	Row      recordRow
 	Versions []recordRow
 	Form     *recordForm // nil when the time to correct has passed
-	Message  string      // why a correction was refused
+	// Mine is the caller's own record: they hand over its receipt.
+	Mine    bool
+	Message string // why a correction was refused
 	// New is the empty form of a new record (no record to show);
 	// Corrected says a correction was just saved.
 	New, Corrected bool
@@ -43,7 +45,7 @@ func (s *Site) renderRecord(w http.ResponseWriter, r *http.Request, id int64, st
 		s.fail(w, r, err)
 		return
 	}
-	d := recordPage{Record: rec, Row: rowOf(rec), Message: msg, Corrected: r.URL.Query().Get("corrected") != "" && f == nil && msg == ""}
+	d := recordPage{Record: rec, Row: rowOf(rec), Message: msg, Mine: rec.OfficerID == u.ID, Corrected: r.URL.Query().Get("corrected") != "" && f == nil && msg == ""}
 	for _, v := range vs {
 		d.Versions = append(d.Versions, rowOf(v))
 	}
