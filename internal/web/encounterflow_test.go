@@ -34,6 +34,13 @@ func TestEncounterFlow(t *testing.T) {
 		t.Errorf("the same key sent again went to %q, want %q", res.Header.Get("Location"), loc)
 	}
 
+	// Check as typed: the form's own field names, and nothing stored.
+	bad := recordValues(recordtest.Routine(time.Now()))
+	bad.Set("legislation", charter.LawPACE1)
+	res, body = fetch(t, pc, "POST", s.url+"/officer/check", bad)
+	if res.StatusCode != 200 || !strings.Contains(body, `"field":"object_of_search"`) || !strings.Contains(body, "does not allow") {
+		t.Errorf("check as typed: %d %s", res.StatusCode, body)
+	}
 	res, body = fetch(t, pc, "GET", s.url+loc, nil)
 	m := regexp.MustCompile(`data-receipt-url="([^"]+)"`).FindStringSubmatch(body)
 	if res.StatusCode != 200 || m == nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,6 +30,14 @@ func (s *Site) fillAuthorisations(r *http.Request, f *recordForm) {
 	as, err := s.enc.Records.InForce(r.Context(), user(r), now())
 	if err != nil {
 		f.NoAuthorisations = "The authorisations in force could not be listed just now: " + charter.ErrorMessage(err)
+	}
+	// A correction keeps the authorisation its record was made under,
+	// even once it has ended.
+	if id, err := strconv.ParseInt(f.Val("authorisation_id"), 10, 64); err == nil && id > 0 &&
+		!slices.ContainsFunc(as, func(a charter.Authorisation) bool { return a.ID == id }) {
+		if a, err := s.enc.Records.Authorisation(r.Context(), id); err == nil {
+			as = append(as, a)
+		}
 	}
 	names := s.wardNames(r.Context())
 	for _, a := range as {
