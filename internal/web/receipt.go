@@ -44,7 +44,7 @@ func receiptOf(rc record.Receipt) receiptPage {
 	return receiptPage{
 		Token: rc.Token, Reference: rc.Reference,
 		Date: t.Format("Monday 2 January 2006"), Time: t.Format("15:04"),
-		Place: placeWords(rec), Type: rec.Type, Power: lawWords(rec.Legislation), Object: rec.ObjectOfSearch,
+		Place: placeWords(rec), Type: rec.Type, Power: rec.Legislation, Object: rec.ObjectOfSearch,
 		Outcome: rec.Outcome, Grounds: rec.Grounds, Officer: rc.OfficerName, Station: rc.OfficerStation,
 		Expires: day(rc.Expires), CopyBy: day(rec.Datetime.AddDate(0, 3, 0)), FeedbackGiven: rc.FeedbackGiven,
 	}
@@ -60,14 +60,6 @@ func placeWords(r charter.Record) string {
 		return "not recorded"
 	}
 	return "near " + strconv.FormatFloat(r.Latitude, 'f', 3, 64) + ", " + strconv.FormatFloat(r.Longitude, 'f', 3, 64) + " (latitude, longitude)"
-}
-
-// lawWords names the power as the law spells it, with how officers say it.
-func lawWords(legislation string) string {
-	if p, ok := charter.LookupPower(legislation); ok {
-		return p.Legislation + " (" + p.Short + ")"
-	}
-	return legislation
 }
 
 // day writes a date as "5 December 2026".

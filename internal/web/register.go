@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/stopsearch/charter"
 )
@@ -14,6 +15,7 @@ import (
 type registerRow struct {
 	ID         int64
 	Power      string
+	Title      string // e.g. "Section 60 in Brixton Windrush"
 	PowerWords string
 	Rank       string
 	Wards      []string
@@ -45,6 +47,7 @@ func (s *Site) registerRows(r *http.Request, as []charter.Authorisation) []regis
 		for _, c := range a.Wards {
 			row.Wards = append(row.Wards, wardName(c, names))
 		}
+		row.Title = "Section " + strings.TrimPrefix(a.Power, "s") + " in " + wardList(a.Wards, names, 2)
 		for _, e := range a.Extensions {
 			row.Extensions = append(row.Extensions, "until "+when(e.Until)+" (extended on "+when(e.At)+" by an officer of the rank of "+rankWords(e.RankName)+")")
 		}
