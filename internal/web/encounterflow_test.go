@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -117,6 +119,23 @@ func TestEncounterFlow(t *testing.T) {
 	}
 	if res, body := fetch(t, pc, "GET", s.url+"/officer/record", nil); !strings.Contains(body, "s60 in Brixton Windrush, until") {
 		t.Errorf("the form does not offer the authorisation in force: %d", res.StatusCode)
+	}
+	// Extending needs a superintendent under the statute.
+	as, err := s.rs.Authorisations(context.Background(), "metropolitan")
+	if err != nil || len(as) != 1 {
+		t.Fatalf("authorisations: %v %v", as, err)
+	}
+	ext := fmt.Sprintf("%s/officer/authorisations/%d/extend", s.url, as[0].ID)
+	until := url.Values{"until": {as[0].End.Add(6 * time.Hour).In(charter.London).Format(dateTimeLayout)}}
+	if res, body := fetch(t, sup, "POST", ext, until); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Not extended") || !strings.Contains(body, "superintendent") {
+		t.Errorf("an inspector extending: %d\n%.2000s", res.StatusCode, body)
+	}
+	supt := s.signIn(t, "supt.flow", charter.RoleSupervisor, charter.RankSuperintendent)
+	if res, body := fetch(t, supt, "POST", ext, until); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("a superintendent extending: %d\n%.2000s", res.StatusCode, body)
+	}
+	if _, body := fetch(t, anon, "GET", s.url+"/authorisations", nil); !strings.Contains(body, "by an officer of the rank of superintendent") {
+		t.Errorf("the register does not show the extension:\n%.3000s", body)
 	}
 	if res, body := fetch(t, anon, "GET", s.url+"/feedback", nil); res.StatusCode != 200 || !strings.Contains(body, "too few answers to publish") {
 		t.Errorf("the feedback figures: %d\n%.3000s", res.StatusCode, body)
