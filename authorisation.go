@@ -2,6 +2,7 @@ package charter
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -49,7 +50,7 @@ type AuthorisationExtension struct {
 func (a *Authorisation) InForce(t time.Time) bool { return !t.Before(a.Start) && t.Before(a.End) }
 
 // Covers reports whether a ward is in the authorisation's locality.
-func (a *Authorisation) Covers(ward string) bool { return contains(a.Wards, ward) }
+func (a *Authorisation) Covers(ward string) bool { return slices.Contains(a.Wards, ward) }
 
 // The rule sets an authorisation is checked against.
 const (

@@ -1,6 +1,7 @@
 package charter
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -60,7 +61,7 @@ func CheckRecord(r Record, now time.Time) FieldErrors {
 		add("object_of_search", "", "say what was searched for")
 	case known && !power.Allows(r.ObjectOfSearch):
 		add("object_of_search", r.ObjectOfSearch, "this power does not allow a search for "+lower(r.ObjectOfSearch)+" (it allows: "+strings.Join(power.Objects, ", ")+")")
-	case !known && !contains(ObjectsOfSearch(), r.ObjectOfSearch):
+	case !known && !slices.Contains(ObjectsOfSearch(), r.ObjectOfSearch):
 		add("object_of_search", r.ObjectOfSearch, "not an object of search any power allows")
 	}
 	grounds := strings.TrimSpace(r.Grounds)
@@ -170,15 +171,6 @@ func validRegistration(s string) bool {
 		}
 	}
 	return true
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func lower(s string) string { return strings.ToLower(s) }

@@ -325,3 +325,18 @@ func (im *Importer) importBoundaries(ctx context.Context, x *store.ImportTx, r i
 	}
 	return loc, nil
 }
+
+// NewLocator builds a locator over the store's boundaries as they stand
+// now, placing points by the same rule as imports (for the officer's
+// record, whose point must be placed as its publication will be).
+func NewLocator(ctx context.Context, st *store.Store) (*geo.Locator, error) {
+	areas, err := st.Areas(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	layers, err := buildLayers(areas)
+	if err != nil {
+		return nil, err
+	}
+	return geo.NewLocator(layers), nil
+}
