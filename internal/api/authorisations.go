@@ -99,8 +99,14 @@ func (a *API) extendAuthorisation(w http.ResponseWriter, r *http.Request, u *cha
 		return nil, err
 	}
 	var in ExtensionRequest
-	if err := readNeeding(w, r, &in, "an extension", "until", "give the time the extension ends",
-		func() bool { return in.Until.IsZero() }); err != nil {
+	fe, err := readBody(w, r, &in, "an extension")
+	if err != nil {
+		return nil, err
+	}
+	if len(fe) == 0 && in.Until.IsZero() {
+		fe = charter.FieldErrors{{Field: "until", Reason: "give the time the extension ends"}}
+	}
+	if err := charter.Invalid(fe); err != nil {
 		return nil, err
 	}
 	return a.rec.Extend(r.Context(), u, id, charter.AuthorisationExtension{Until: in.Until})

@@ -62,19 +62,6 @@ func readBody(w http.ResponseWriter, r *http.Request, dst any, what string) (cha
 	return fe, nil
 }
 
-// readNeeding reads a body of one needed field: readBody's field errors,
-// or one naming field when missing says it was not given.
-func readNeeding(w http.ResponseWriter, r *http.Request, dst any, what, field, reason string, missing func() bool) error {
-	fe, err := readBody(w, r, dst, what)
-	if err != nil {
-		return err
-	}
-	if len(fe) == 0 && missing() {
-		fe = charter.FieldErrors{{Field: field, Reason: reason}}
-	}
-	return charter.Invalid(fe)
-}
-
 // jsonFields maps the JSON names of a struct's fields to their indexes.
 func jsonFields(t reflect.Type) map[string][]int {
 	out := map[string][]int{}

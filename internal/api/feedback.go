@@ -18,28 +18,10 @@ type Feedback struct {
 	To   string `json:"to"`
 	// MinResponses is the fewest responses a month needs for its scores to
 	// be published: below it a few people's answers could be told apart.
-	MinResponses int             `json:"min_responses"`
-	Months       []FeedbackMonth `json:"months"`
-}
-
-// FeedbackMonth is one month of an area's feedback.
-type FeedbackMonth struct {
-	Month     string `json:"month"` // YYYY-MM
-	Responses int    `json:"responses"`
-	// Suppressed is true when Responses is below the minimum: Questions is
-	// then empty.
-	Suppressed bool            `json:"suppressed"`
-	Questions  []FeedbackScore `json:"questions"`
-}
-
-// FeedbackScore is one survey question's mean score (1 to 5) with its 95%
-// confidence interval, over N answers.
-type FeedbackScore struct {
-	Question string  `json:"question"`
-	Mean     float64 `json:"mean"`
-	Low      float64 `json:"low"`
-	High     float64 `json:"high"`
-	N        int     `json:"n"`
+	MinResponses int `json:"min_responses"`
+	// Months are every month from From to To, in order, with a row even
+	// where nobody answered; a suppressed month's questions are [].
+	Months []record.FeedbackAggregate `json:"months"`
 }
 
 // maxFeedbackMonths bounds the months of one request.
@@ -74,21 +56,10 @@ func (a *API) feedback(w http.ResponseWriter, r *http.Request, u *charter.User) 
 	if err != nil {
 		return nil, err
 	}
-	out := Feedback{Area: area, From: from.String(), To: to.String(), MinResponses: a.rec.MinFeedback(), Months: []FeedbackMonth{}}
-	for _, ag := range aggs {
-		m := FeedbackMonth{Month: ag.Month.String(), Responses: ag.Responses, Suppressed: ag.Suppressed, Questions: []FeedbackScore{}}
-		if !ag.Suppressed {
-			for _, qs := range ag.Questions {
-				m.Questions = append(m.Questions, feedbackScore(qs))
-			}
-		}
-		out.Months = append(out.Months, m)
+	for i := range aggs {
+		aggs[i].Questions = nonNil(aggs[i].Questions)
 	}
-	return out, nil
-}
-
-func feedbackScore(q record.QuestionScore) FeedbackScore {
-	return FeedbackScore{Question: q.Question, Mean: q.Mean, Low: q.Low, High: q.High, N: q.N}
+	return Feedback{Area: area, From: from.String(), To: to.String(), MinResponses: a.rec.MinFeedback(), Months: nonNil(aggs)}, nil
 }
 
 // areaParam reads an area: a force by id or name, or a GSS code.

@@ -14,8 +14,8 @@ import (
 	"github.com/stopsearch/charter/internal/auth"
 	"github.com/stopsearch/charter/internal/httpx"
 	"github.com/stopsearch/charter/internal/record"
+	"github.com/stopsearch/charter/internal/recordtest"
 	"github.com/stopsearch/charter/internal/store"
-	"github.com/stopsearch/charter/internal/storetest"
 )
 
 // testNow is the clock of the encounter's tests.
@@ -45,7 +45,9 @@ func (noAssets) URL(p string) string { return "/static/" + p }
 
 func newEncounter(t *testing.T) *encounter {
 	t.Helper()
-	e := &encounter{t: t, st: storetest.Open(t)}
+	// Each test has its own store: they run side by side.
+	t.Parallel()
+	e := &encounter{t: t, st: recordtest.London(t)}
 	e.now.Store(testNow.Unix())
 	clock := func() time.Time { return time.Unix(e.now.Load(), 0).UTC() }
 	e.rec = record.New(e.st, record.Options{Now: clock, BaseURL: "https://charter.test", MinFeedback: testMinFeedback})
@@ -61,23 +63,12 @@ func newEncounter(t *testing.T) *encounter {
 	return e
 }
 
-// user adds a user of the Met and issues them a device token, as
-// charter user add and charter token create do.
+// user adds a user (of the Met, but for the panel) and issues them a
+// device token, as charter user add and charter token create do.
 func (e *encounter) user(name string, role charter.Role, rank charter.Rank) (*charter.User, string) {
 	e.t.Helper()
-	ctx := context.Background()
-	u, err := e.st.CreateUser(ctx, store.SystemActor, store.NewUser{Name: name, Role: role, Force: "metropolitan", Rank: rank})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	tok, hash, err := auth.NewDeviceToken()
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if _, err := e.st.CreateToken(ctx, store.SystemActor, u.ID, "handset", hash); err != nil {
-		e.t.Fatal(err)
-	}
-	return u, tok
+	u := recordtest.User(e.t, e.st, name, role, rank)
+	return u, recordtest.Token(e.t, e.st, u)
 }
 
 // do sends a request with the token ("" for none) and headers in pairs.
@@ -132,31 +123,16 @@ func fieldsOf(p httpx.Problem) map[string]string {
 	return out
 }
 
-// validRecord is a search every check passes: a person searched under
-// s1 PACE for a weapon in Brixton, nothing found.
+// validRecord is recordtest's routine search an hour before testNow, as a
+// handset sends it: its JSON without the server's fields.
 func validRecord() map[string]any {
-	return map[string]any{
-		"type":                                "Person search",
-		"datetime":                            testNow.Add(-time.Hour).Format(time.RFC3339),
-		"latitude":                            51.4613,
-		"longitude":                           -0.1156,
-		"legislation":                         charter.LawPACE1,
-		"object_of_search":                    charter.ObjectWeapons,
-		"grounds":                             "Seen passing a knife to another man outside the station, who ran off.",
-		"self_defined_ethnicity":              "White - English/Welsh/Scottish/Northern Irish/British",
-		"officer_defined_ethnicity":           "White",
-		"gender":                              "Male",
-		"age_range":                           "18-24",
-		"outcome":                             "A no further action disposal",
-		"outcome_linked_to_object_of_search":  nil,
-		"removal_of_more_than_outer_clothing": false,
-		"use_of_force":                        false,
-		"body_worn_video":                     true,
-		"gowisely":                            true,
-		"grounds_explained":                   true,
-		"listened":                            true,
-		"debriefed":                           true,
+	b, _ := json.Marshal(recordtest.Routine(testNow))
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	for _, f := range recordReadOnly {
+		delete(m, f)
 	}
+	return m
 }
 
 // body is v as JSON with changes in pairs (name, value; a nil value

@@ -18,7 +18,6 @@ import (
 const (
 	IdempotencyKeyHeader = "Idempotency-Key"
 	ReplayedHeader       = "Idempotent-Replayed"
-	maxIdempotencyKey    = 200
 )
 
 // Records is the caller's own records, newest first.
@@ -51,7 +50,7 @@ type ReceiptSent struct {
 
 // recordParams document the Idempotency-Key of a submission.
 var recordParams = []param{{name: IdempotencyKeyHeader, in: "header",
-	desc: "a key the handset makes for this record (a UUID), up to 200 printable characters: sending the record again with the same key stores nothing and answers as the first time, with Idempotent-Replayed: true. Recommended, since a handset cannot tell a lost answer from a lost request"}}
+	desc: "a key the handset makes for this record (a UUID), up to 200 printable characters: sending a record again with the same key stores nothing and answers as the first time, with Idempotent-Replayed: true (keys are the officer's own; a key names the record first stored with it, whatever the later body). Recommended, since a handset cannot tell a lost answer from a lost request."}}
 
 func (a *API) recordOps() []encOp {
 	read := []charter.Permission{charter.PermRecordReadOwn, charter.PermRecordReadAll}
@@ -61,7 +60,6 @@ func (a *API) recordOps() []encOp {
 			desc:  "Stores a search as its officer records it (PACE Code A) and answers with its id, the reference the person is given and the receipt link. Every field is checked; a body with problems is refused naming every bad field. The fields id, reference, force, version, created and updated are the server's: they are ignored when sent.",
 			perms: []charter.Permission{charter.PermRecordCreate}, params: recordParams, body: rec,
 			status: http.StatusCreated, answer: reflect.TypeFor[record.Submitted](),
-			errs:    map[int]string{409: "the Idempotency-Key was used with another record"},
 			headers: map[string]string{"Location": "the record's URL", ReplayedHeader: "true when the Idempotency-Key was seen before: nothing was stored and the first answer is repeated"},
 			run:     a.createRecord},
 		{method: "POST", path: "/api/v1/records/check", id: "checkRecord", summary: "Check a record without storing it",
@@ -165,12 +163,16 @@ func (a *API) sendReceipt(w http.ResponseWriter, r *http.Request, u *charter.Use
 	if err != nil {
 		return nil, err
 	}
+	// The service checks the address, and names "to" when it is not one.
 	var req ReceiptRequest
-	if err := readNeeding(w, r, &req, "a receipt request", "to", "give the email address or mobile number to send the receipt to",
-		func() bool { return strings.TrimSpace(req.To) == "" }); err != nil {
+	fe, err := readBody(w, r, &req, "a receipt request")
+	if err == nil {
+		err = charter.Invalid(fe)
+	}
+	if err != nil {
 		return nil, err
 	}
-	if err := a.rec.SendReceipt(r.Context(), u, id, strings.TrimSpace(req.To)); err != nil {
+	if err := a.rec.SendReceipt(r.Context(), u, id, req.To); err != nil {
 		return nil, err
 	}
 	return ReceiptSent{Status: "sending"}, nil
@@ -206,8 +208,8 @@ func idempotencyKey(r *http.Request) (string, error) {
 	if len(k) >= 2 && k[0] == '"' && k[len(k)-1] == '"' {
 		k = k[1 : len(k)-1]
 	}
-	if len(k) > maxIdempotencyKey {
-		return "", charter.Errorf(charter.EINVALID, "the %s header is %d characters long: at most %d are taken", IdempotencyKeyHeader, len(k), maxIdempotencyKey)
+	if len(k) > record.MaxKeyLength {
+		return "", charter.Errorf(charter.EINVALID, "the %s header is %d characters long: at most %d are taken", IdempotencyKeyHeader, len(k), record.MaxKeyLength)
 	}
 	for i := 0; i < len(k); i++ {
 		if k[i] < 0x20 || k[i] > 0x7e {
