@@ -89,7 +89,7 @@ func (a *API) recordOps() []encOp {
 			perms: []charter.Permission{charter.PermRecordReadOwn}, params: []param{idParam("record")}, body: rec,
 			status: http.StatusOK, answer: rec,
 			errs: map[int]string{404: "no such record, or not one the caller may read",
-				409: "the correction window has passed, or the record changed meanwhile"},
+				409: "the correction window has passed"},
 			run: a.correctRecord},
 		{method: "GET", path: "/api/v1/records/{id}/versions", id: "listRecordVersions", summary: "Every version of a record",
 			desc:  "The record as first submitted and after each correction, oldest first.",
@@ -107,8 +107,9 @@ func (a *API) recordOps() []encOp {
 			desc:  "Sends the receipt link of a record to the person searched, by email or text message. The address or number is not kept in public view.",
 			perms: []charter.Permission{charter.PermRecordCreate}, params: []param{idParam("record")},
 			body: reflect.TypeFor[ReceiptRequest](), status: http.StatusAccepted, answer: reflect.TypeFor[ReceiptSent](),
-			errs: map[int]string{404: "no such record, or not one of the caller's"},
-			run:  a.sendReceipt},
+			errs: map[int]string{404: "no such record, or not one of the caller's",
+				409: "the receipt could not be sent just now: show the QR code instead"},
+			run: a.sendReceipt},
 	}
 }
 
