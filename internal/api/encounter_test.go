@@ -1,14 +1,20 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/record"
 	"github.com/stopsearch/charter/internal/storetest"
 )
@@ -107,4 +113,75 @@ func TestEncounterOff(t *testing.T) {
 			t.Errorf("%s routed to %q without the record service", p, pattern)
 		}
 	}
+}
+
+// Every answer of the encounter, success or problem, matches the schema
+// the document gives for its operation and status (JSON Schema 2020-12),
+// so that a client generated from the document reads what is sent.
+func TestEncounterAnswersMatchDocument(t *testing.T) {
+	e := newEncounter(t)
+	_, officer := e.user("pc.smith", charter.RoleOfficer, charter.RankConstable)
+	_, supt := e.user("supt.okafor", charter.RoleSupervisor, charter.RankSuperintendent)
+	ap := New(nil)
+	ap.SetRecords(e.rec)
+	raw := ap.Document()
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	docJSON, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	const base = "https://charter.test/openapi.json"
+	if err := c.AddResource(base, docJSON); err != nil {
+		t.Fatal(err)
+	}
+	check := func(method, pattern string, w *httptest.ResponseRecorder) {
+		t.Helper()
+		ct := "application/json"
+		if w.Code >= 400 {
+			ct = "application/problem+json"
+		}
+		answers, _ := doc["paths"].(map[string]any)[pattern].(map[string]any)[strings.ToLower(method)].(map[string]any)["responses"].(map[string]any)
+		answer, _ := answers[strconv.Itoa(w.Code)].(map[string]any)
+		content, _ := answer["content"].(map[string]any)[ct].(map[string]any)
+		ref, _ := content["schema"].(map[string]any)["$ref"].(string)
+		if ref == "" {
+			t.Fatalf("%s %s: status %d (%s) is not documented: %s", method, pattern, w.Code, ct, w.Body)
+		}
+		sch, err := c.Compile(base + ref)
+		if err != nil {
+			t.Fatalf("compile %s: %v", ref, err)
+		}
+		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(w.Body.Bytes()))
+		if err == nil {
+			err = sch.Validate(v)
+		}
+		if err != nil {
+			t.Errorf("%s %s %d does not match %s: %v\n%s", method, pattern, w.Code, ref, err, w.Body)
+		}
+	}
+	w := e.do("POST", "/api/v1/records", officer, body(validRecord()))
+	check("POST", "/api/v1/records", w)
+	s := decode[record.Submitted](t, w, http.StatusCreated)
+	id := "/api/v1/records/" + strconv.FormatInt(s.ID, 10)
+	check("POST", "/api/v1/records", e.do("POST", "/api/v1/records", officer, body(validRecord(), "gender", "x")))
+	check("POST", "/api/v1/records", e.do("POST", "/api/v1/records", "", body(validRecord())))
+	check("POST", "/api/v1/records/check", e.do("POST", "/api/v1/records/check", officer, body(validRecord(), "gender", nil)))
+	check("GET", "/api/v1/records", e.do("GET", "/api/v1/records", officer, ""))
+	check("GET", "/api/v1/records/{id}", e.do("GET", id, officer, ""))
+	check("PUT", "/api/v1/records/{id}", e.do("PUT", id, officer, body(validRecord(), "age_range", "25-34")))
+	check("GET", "/api/v1/records/{id}/versions", e.do("GET", id+"/versions", officer, ""))
+	check("POST", "/api/v1/records/{id}/receipt", e.do("POST", id+"/receipt", officer, `{"to":"person@example.org"}`))
+	w = e.do("POST", "/api/v1/authorisations", supt, authorisationBody())
+	check("POST", "/api/v1/authorisations", w)
+	a := decode[charter.Authorisation](t, w, http.StatusCreated)
+	aid := "/api/v1/authorisations/" + strconv.FormatInt(a.ID, 10)
+	check("POST", "/api/v1/authorisations/{id}/extensions", e.do("POST", aid+"/extensions", supt, `{"until":"`+a.End.Add(time.Hour).Format(time.RFC3339)+`"}`))
+	check("GET", "/api/v1/authorisations", e.do("GET", "/api/v1/authorisations?force=metropolitan", "", ""))
+	check("GET", "/api/v1/authorisations/{id}", e.do("GET", aid, "", ""))
+	check("GET", "/api/v1/feedback", e.do("GET", "/api/v1/feedback?area=metropolitan&from=2026-05&to=2026-06", "", ""))
 }

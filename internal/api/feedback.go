@@ -68,7 +68,7 @@ func areaParam(s string) (string, error) {
 	if f, ok := charter.LookupForce(s); ok && s != "" {
 		return f.ID, nil
 	}
-	if _, ok := charter.LevelOfCode(strings.ToUpper(s)); ok {
+	if lv, _ := charter.LevelOfCode(strings.ToUpper(s)); lv == charter.LevelBorough || lv == charter.LevelWard {
 		return strings.ToUpper(s), nil
 	}
 	if s == "" {
