@@ -51,10 +51,12 @@ func (a *API) registerEncounter(mux *http.ServeMux) {
 }
 
 // handleEnc is the one gate of the encounter's operations: the route's
-// permission is checked here, by auth.Can, before the handler runs; which
-// records a permitted caller may see or change (their own, or all) is the
-// record service's to decide. Every answer is an object or a problem
-// document.
+// permission (from the table, so the document states the same) is checked
+// here with charter.User.Can, the predicate auth.Can and auth.Require use,
+// before the handler runs. Which records a permitted caller may see or
+// change (their own, or all) is the record service's to decide; it also
+// checks the permission again for callers other than this API. Every
+// answer is an object or a problem document.
 func (a *API) handleEnc(o encOp) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u := auth.UserFrom(r.Context())

@@ -55,6 +55,8 @@ var recordParams = []param{{name: IdempotencyKeyHeader, in: "header",
 func (a *API) recordOps() []encOp {
 	read := []charter.Permission{charter.PermRecordReadOwn, charter.PermRecordReadAll}
 	rec := reflect.TypeFor[charter.Record]()
+	notYours := map[int]string{403: "the role may not do this, or the record is not the caller's (nor of their force, for a user who may read every record)",
+		404: "no such record"}
 	return []encOp{
 		{method: "POST", path: "/api/v1/records", id: "createRecord", summary: "Record a search",
 			desc:  "Stores a search as its officer records it (PACE Code A) and answers with its id, the reference the person is given and the receipt link. Every field is checked; a body with problems is refused naming every bad field. The fields id, reference, force, version, created and updated are the server's: they are ignored when sent.",
@@ -76,7 +78,7 @@ func (a *API) recordOps() []encOp {
 		{method: "GET", path: "/api/v1/records/{id}", id: "getRecord", summary: "One record",
 			desc:  "A record in its latest version: the caller's own, or any of the force's for a user who may read every record. Every read is in the audit trail.",
 			perms: read, params: []param{idParam("record")}, status: http.StatusOK, answer: rec,
-			errs: map[int]string{404: "no such record, or not one the caller may read"},
+			errs: notYours,
 			run: func(w http.ResponseWriter, r *http.Request, u *charter.User) (any, error) {
 				id, err := pathID(r, "a record")
 				if err != nil {
@@ -88,13 +90,12 @@ func (a *API) recordOps() []encOp {
 			desc:  "Stores the body as the record's next version, by its officer within the correction window; earlier versions are kept. Answers with the new version.",
 			perms: []charter.Permission{charter.PermRecordReadOwn}, params: []param{idParam("record")}, body: rec,
 			status: http.StatusOK, answer: rec,
-			errs: map[int]string{404: "no such record, or not one the caller may read",
-				409: "the correction window has passed"},
-			run: a.correctRecord},
+			errs: map[int]string{403: notYours[403], 404: notYours[404], 409: "the correction window has passed"},
+			run:  a.correctRecord},
 		{method: "GET", path: "/api/v1/records/{id}/versions", id: "listRecordVersions", summary: "Every version of a record",
 			desc:  "The record as first submitted and after each correction, oldest first.",
 			perms: read, params: []param{idParam("record")}, status: http.StatusOK, answer: reflect.TypeFor[Versions](),
-			errs: map[int]string{404: "no such record, or not one the caller may read"},
+			errs: notYours,
 			run: func(w http.ResponseWriter, r *http.Request, u *charter.User) (any, error) {
 				id, err := pathID(r, "a record")
 				if err != nil {
@@ -107,7 +108,7 @@ func (a *API) recordOps() []encOp {
 			desc:  "Sends the receipt link of a record to the person searched, by email or text message. The address or number is not kept in public view.",
 			perms: []charter.Permission{charter.PermRecordCreate}, params: []param{idParam("record")},
 			body: reflect.TypeFor[ReceiptRequest](), status: http.StatusAccepted, answer: reflect.TypeFor[ReceiptSent](),
-			errs: map[int]string{404: "no such record, or not one of the caller's",
+			errs: map[int]string{403: notYours[403], 404: notYours[404],
 				409: "the receipt could not be sent just now: show the QR code instead"},
 			run: a.sendReceipt},
 	}
@@ -118,7 +119,7 @@ func (a *API) createRecord(w http.ResponseWriter, r *http.Request, u *charter.Us
 	if err != nil {
 		return nil, err
 	}
-	rec, err := a.readRecord(w, r, u)
+	rec, err := a.storable(w, r, u)
 	if err != nil {
 		return nil, err
 	}
@@ -134,14 +135,15 @@ func (a *API) createRecord(w http.ResponseWriter, r *http.Request, u *charter.Us
 }
 
 func (a *API) checkRecord(w http.ResponseWriter, r *http.Request, u *charter.User) (any, error) {
-	var rec charter.Record
-	fe, err := readBody(w, r, &rec, "a record")
+	rec, bad, err := a.readRecord(w, r, u)
 	if err != nil {
 		return nil, err
 	}
-	serverFields(&rec)
+	if len(bad) == 0 {
+		bad = a.rec.Check(r.Context(), u, rec)
+	}
 	out := Checked{Errors: []httpx.FieldProblem{}}
-	for _, f := range withChecks(fe, a.rec.Check(r.Context(), u, rec)) {
+	for _, f := range bad {
 		out.Errors = append(out.Errors, httpx.FieldProblem{Field: f.Field, Reason: f.Reason})
 	}
 	return out, nil
@@ -152,7 +154,7 @@ func (a *API) correctRecord(w http.ResponseWriter, r *http.Request, u *charter.U
 	if err != nil {
 		return nil, err
 	}
-	rec, err := a.readRecord(w, r, u)
+	rec, err := a.storable(w, r, u)
 	if err != nil {
 		return nil, err
 	}
@@ -179,20 +181,30 @@ func (a *API) sendReceipt(w http.ResponseWriter, r *http.Request, u *charter.Use
 	return ReceiptSent{Status: "sending"}, nil
 }
 
-// readRecord reads the record of a submission or correction. A body that
-// decodes with problems is refused here, naming with them every problem
-// the checks find in the rest; one that decodes is checked by the service.
-func (a *API) readRecord(w http.ResponseWriter, r *http.Request, u *charter.User) (charter.Record, error) {
-	var rec charter.Record
+// readRecord reads a record from the body, without the server's fields.
+// bad is not empty when members of the body could not be decoded: it then
+// names, beside them, every problem the checks find in the rest, so that
+// one answer names every bad field.
+func (a *API) readRecord(w http.ResponseWriter, r *http.Request, u *charter.User) (rec charter.Record, bad charter.FieldErrors, err error) {
 	fe, err := readBody(w, r, &rec, "a record")
 	if err != nil {
-		return rec, err
+		return rec, nil, err
 	}
 	serverFields(&rec)
 	if len(fe) > 0 {
-		return rec, charter.Invalid(withChecks(fe, a.rec.Check(r.Context(), u, rec)))
+		bad = withChecks(fe, a.rec.Check(r.Context(), u, rec))
 	}
-	return rec, nil
+	return rec, bad, nil
+}
+
+// storable reads a record to submit or correct: the service checks one
+// that decodes.
+func (a *API) storable(w http.ResponseWriter, r *http.Request, u *charter.User) (charter.Record, error) {
+	rec, bad, err := a.readRecord(w, r, u)
+	if err == nil {
+		err = charter.Invalid(bad)
+	}
+	return rec, err
 }
 
 // serverFields clears what the server sets, so that a handset may send
