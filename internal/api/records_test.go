@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/auth"
 	"github.com/stopsearch/charter/internal/record"
 	"github.com/stopsearch/charter/internal/store"
 )
@@ -56,8 +57,16 @@ func TestEncounterGate(t *testing.T) {
 	}
 	// An answer to a signed-in caller is theirs alone.
 	w := e.do("GET", "/api/v1/records", officer, "")
-	if cc := w.Header().Get("Cache-Control"); !strings.Contains(cc, "private") || !strings.Contains(cc, "no-store") {
-		t.Errorf("GET /api/v1/records with a token: Cache-Control %q, want private, no-store", cc)
+	if cc := w.Header().Get("Cache-Control"); w.Code != http.StatusOK || !strings.Contains(cc, "private") || !strings.Contains(cc, "no-store") {
+		t.Errorf("GET /api/v1/records with a token: %d, Cache-Control %q; want 200, private, no-store", w.Code, cc)
+	}
+	// A browser signed in on the site calls the API with its session.
+	u, _ := e.st.UserByName(context.Background(), "pc.smith")
+	if err := e.st.CreateSession(context.Background(), auth.HashToken("session-token"), u.ID, testNow.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if w := e.do("GET", "/api/v1/records", "", "", "Cookie", auth.CookieName+"=session-token"); w.Code != http.StatusOK {
+		t.Errorf("GET /api/v1/records with a session: %d %s", w.Code, w.Body)
 	}
 }
 
