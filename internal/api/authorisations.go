@@ -58,6 +58,9 @@ func (a *API) authorisationOps() []encOp {
 					return nil, err
 				}
 				as, err := a.rec.Authorisations(r.Context(), force)
+				for i := range as {
+					as[i] = published(as[i])
+				}
 				return Authorisations{Authorisations: nonNil(as)}, err
 			}},
 		{method: "GET", path: "/api/v1/authorisations/{id}", id: "getAuthorisation", summary: "One authorisation",
@@ -69,7 +72,8 @@ func (a *API) authorisationOps() []encOp {
 				if err != nil {
 					return nil, err
 				}
-				return a.rec.Authorisation(r.Context(), id)
+				au, err := a.rec.Authorisation(r.Context(), id)
+				return published(au), err
 			}},
 	}
 }
@@ -90,7 +94,7 @@ func (a *API) createAuthorisation(w http.ResponseWriter, r *http.Request, u *cha
 		return nil, err
 	}
 	w.Header().Set("Location", "/api/v1/authorisations/"+strconv.FormatInt(au.ID, 10))
-	return au, nil
+	return published(au), nil
 }
 
 func (a *API) extendAuthorisation(w http.ResponseWriter, r *http.Request, u *charter.User) (any, error) {
@@ -109,7 +113,15 @@ func (a *API) extendAuthorisation(w http.ResponseWriter, r *http.Request, u *cha
 	if err := charter.Invalid(fe); err != nil {
 		return nil, err
 	}
-	return a.rec.Extend(r.Context(), u, id, charter.AuthorisationExtension{Until: in.Until})
+	au, err := a.rec.Extend(r.Context(), u, id, charter.AuthorisationExtension{Until: in.Until})
+	return published(au), err
+}
+
+// published is an authorisation as the API answers it: the lists [] when
+// empty, never null, so that a client iterates without a check.
+func published(a charter.Authorisation) charter.Authorisation {
+	a.Wards, a.Extensions = nonNil(a.Wards), nonNil(a.Extensions)
+	return a
 }
 
 // forceParam reads the force of the query, by id or name ("" for none).

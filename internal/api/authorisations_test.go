@@ -33,6 +33,9 @@ func TestAuthorisations(t *testing.T) {
 	if a.ID <= 0 || a.RankName != "superintendent" || a.Power != "s60" || len(a.Wards) != 1 || a.Force != "metropolitan" {
 		t.Fatalf("registered %+v", a)
 	}
+	if !strings.Contains(w.Body.String(), `"extensions":[]`) {
+		t.Errorf("a new authorisation's extensions are not []: %s", w.Body)
+	}
 	path := fmt.Sprintf("/api/v1/authorisations/%d", a.ID)
 	if loc := w.Header().Get("Location"); loc != path {
 		t.Errorf("Location %q, want %q", loc, path)
