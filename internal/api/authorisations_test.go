@@ -50,6 +50,9 @@ func TestAuthorisations(t *testing.T) {
 		if w.Code != http.StatusOK {
 			t.Fatalf("public GET %s: %d %s", p, w.Code, w.Body)
 		}
+		if cc := w.Header().Get("Cache-Control"); cc != "no-cache" {
+			t.Errorf("public GET %s: Cache-Control %q, want no-cache", p, cc)
+		}
 		if b := w.Body.String(); strings.Contains(b, "okafor") || !strings.Contains(b, `"rank":"superintendent"`) {
 			t.Errorf("public GET %s: want the rank and not the name: %s", p, b)
 		}

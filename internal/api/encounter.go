@@ -69,6 +69,12 @@ func (a *API) handleEnc(o encOp) http.Handler {
 			httpx.WriteError(w, err)
 			return
 		}
+		if w.Header().Get("Cache-Control") == "" {
+			// The public's register and feedback change with every
+			// authorisation and answer: a cache must ask again. (A signed-in
+			// caller's answers are already private, no-store.)
+			w.Header().Set("Cache-Control", "no-cache")
+		}
 		httpx.WriteJSON(w, o.status, v)
 	})
 }
