@@ -19,7 +19,7 @@ func init() {
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("serve", "[--addr HOST:PORT] [--demo] [--force ID] [--rate-limit N] [--rate-burst N] [--page-rate-limit N] [--page-rate-burst N] [--watch 30s] [--metrics-addr HOST:PORT] [--quiet]")
+	fs := e.flags("serve", "[--addr HOST:PORT] [--demo] [--force ID] [--rate-limit N] [--rate-burst N] [--page-rate-limit N] [--page-rate-burst N] [--watch 30s] [--metrics-addr HOST:PORT] [--quiet] [sign-in and record flags: see -h]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (env CHARTER_ADDR, as every flag: CHARTER_<FLAG>); port 0 picks a free one")
 	demo := fs.Bool("demo", false, "first import the bundled open dataset (what is already imported is passed over)")
 	force := fs.String("force", "", "the force the dashboard opens on (default: the force with the most stops)")
@@ -31,7 +31,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	watch := fs.Duration("watch", 30*time.Second, "how often to look for imports by another process (a charter import beside the server); 0 never")
 	metricsAddr := fs.String("metrics-addr", "", "address to serve Prometheus metrics on, at /metrics (its own address, not the public one); empty: none")
 	authFlags := AddAuthFlags(fs)
+	recordFlags := AddRecordFlags(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	recordOpts, err := recordFlags.Options()
+	if err != nil {
 		return err
 	}
 	authOpts, err := authFlags.Options()
@@ -79,6 +84,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	cfg.PageRateLimit, cfg.PageRateBurst = *pageRate, *pageBurst
 	authOpts.Logger = log
 	cfg.Auth = authOpts
+	recordOpts.Log = log
+	cfg.Records, cfg.PublishDelay = recordOpts, recordFlags.PublishDelay
+	if cfg.PublishDelay == 0 {
+		cfg.PublishDelay = time.Nanosecond // as soon as the month ends (0 is the server's default)
+	}
 	if mln != nil {
 		cfg.Metrics = metrics.New()
 	}

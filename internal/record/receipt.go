@@ -82,6 +82,14 @@ func hashToken(token string) string {
 
 func (s *Service) receiptURL(token string) string { return s.opts.BaseURL + "/r/" + token }
 
+// DefaultBaseURL sets the address receipts' links start with when none was
+// configured: the address the server listens on. Call it before serving.
+func (s *Service) DefaultBaseURL(u string) {
+	if s.opts.BaseURL == "" {
+		s.opts.BaseURL = strings.TrimRight(u, "/")
+	}
+}
+
 // ReceiptURL is the receipt address of record id, for its officer to show
 // again (the hand-over page).
 func (s *Service) ReceiptURL(ctx context.Context, u *charter.User, id int64) (string, error) {

@@ -323,6 +323,9 @@ const ShutdownTimeout = 10 * time.Second
 // (set per request, so that long answers such as the record downloads are
 // not cut), and an idle keep-alive connection is closed after 2 minutes.
 func (s *Server) Serve(ctx context.Context, ln net.Listener, ready func(url string)) error {
+	if s.Records != nil {
+		s.Records.DefaultBaseURL("http://" + ln.Addr().String())
+	}
 	return serveHTTP(ctx, &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}, ln, ready)
 }
 
