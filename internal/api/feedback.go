@@ -37,7 +37,7 @@ func (a *API) feedbackOps() []encOp {
 				{name: "to", in: "query", desc: "last month, YYYY-MM"},
 			},
 			status: http.StatusOK, answer: reflect.TypeFor[Feedback](),
-			errs: map[int]string{400: "a parameter is wrong; detail names it", 404: "no such area"},
+			errs: map[int]string{400: "a parameter is wrong; detail names it"},
 			run:  a.feedback},
 	}
 }
