@@ -12,12 +12,14 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"strings"
 	"sync"
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/httpx"
 	"github.com/stopsearch/charter/internal/policeapi"
 	"github.com/stopsearch/charter/internal/public"
+	"github.com/stopsearch/charter/internal/record"
 	"github.com/stopsearch/charter/internal/report"
 )
 
@@ -56,6 +58,9 @@ var filterParams = []param{
 type API struct {
 	fig *public.Figures
 	ops []op
+
+	rec *record.Service // nil: no encounter (SetRecords)
+	enc []encOp
 
 	docOnce sync.Once
 	doc     []byte
@@ -111,6 +116,7 @@ func (a *API) Register(mux *http.ServeMux, assets Assets) {
 	for _, o := range a.ops {
 		mux.HandleFunc("GET "+o.path, a.handle(o))
 	}
+	a.registerEncounter(mux)
 	mux.HandleFunc("GET /api/openapi.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(a.Document())
@@ -154,19 +160,7 @@ func (a *API) Document() []byte {
 			return map[string]any{"description": d, "content": map[string]any{"application/problem+json": map[string]any{"schema": problem}}}
 		}
 		for _, o := range a.ops {
-			var params []any
-			for _, p := range o.params {
-				schema := map[string]any{"type": "string"}
-				if p.many {
-					schema = map[string]any{"type": "array", "items": map[string]any{"type": "string"}}
-				}
-				pm := map[string]any{"name": p.name, "in": p.in, "description": p.desc, "required": p.required, "schema": schema}
-				if p.many {
-					pm["explode"] = true
-					pm["style"] = "form"
-				}
-				params = append(params, pm)
-			}
+			params := paramDocs(o.params)
 			paths[o.path] = map[string]any{"get": map[string]any{
 				"operationId": o.id, "summary": o.summary, "description": o.desc, "parameters": params,
 				"tags": []any{tagCharter},
@@ -182,6 +176,20 @@ func (a *API) Document() []byte {
 			paths[e.Path] = policeItem(sc, e)
 		}
 		tags := []any{map[string]any{"name": tagCharter, "description": "Charter's own API: the figures of the public pages, with their intervals and data-quality flags."}}
+		components := map[string]any{"schemas": sc.components}
+		if len(a.enc) > 0 {
+			for _, o := range a.enc {
+				item, _ := paths[o.path].(map[string]any)
+				if item == nil {
+					item = map[string]any{}
+					paths[o.path] = item
+				}
+				item[strings.ToLower(o.method)] = encOperation(sc, o, errAnswer)
+			}
+			sc.annotate(componentName(reflect.TypeFor[charter.Record]()), recordDocs(), recordReadOnly...)
+			tags = append(tags, map[string]any{"name": tagEncounter, "description": tagEncounterDesc})
+			components["securitySchemes"] = securitySchemes
+		}
 		for _, t := range policeapi.Tags {
 			tags = append(tags, map[string]any{"name": t.Name, "description": t.Description})
 		}
@@ -200,11 +208,33 @@ func (a *API) Document() []byte {
 			},
 			"tags":       tags,
 			"paths":      paths,
-			"components": map[string]any{"schemas": sc.components},
+			"components": components,
+		}
+		if len(a.enc) > 0 {
+			info := doc["info"].(map[string]any)
+			info["description"] = info["description"].(string) + " Under the tag " + tagEncounter + ", Charter's own API also takes the officers' records of searches, from handsets signed in with a device token (Authorization: Bearer), and the s60/s47A authorisations; their errors are problem documents naming every bad field."
 		}
 		a.doc, _ = json.MarshalIndent(doc, "", "  ")
 	})
 	return a.doc
+}
+
+// paramDocs are the parameter objects of params.
+func paramDocs(params []param) []any {
+	var out []any
+	for _, p := range params {
+		schema := map[string]any{"type": "string"}
+		if p.many {
+			schema = map[string]any{"type": "array", "items": map[string]any{"type": "string"}}
+		}
+		pm := map[string]any{"name": p.name, "in": p.in, "description": p.desc, "required": p.required, "schema": schema}
+		if p.many {
+			pm["explode"] = true
+			pm["style"] = "form"
+		}
+		out = append(out, pm)
+	}
+	return out
 }
 
 // tooMany is the answer of the rate limit.

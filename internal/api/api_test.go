@@ -11,6 +11,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/stopsearch/charter/internal/policeapi"
+	"github.com/stopsearch/charter/internal/record"
+	"github.com/stopsearch/charter/internal/storetest"
 )
 
 // The document is valid OpenAPI 3.1 (kin-openapi's validator), and every
@@ -75,17 +77,20 @@ func TestDocument(t *testing.T) {
 // OpenAPI 3.1's base dialect; the document leaves it out, so the base
 // dialect applies. No words of the document name our files or sections.
 func TestDocumentForReaders(t *testing.T) {
-	var doc map[string]any
-	raw := New(nil).Document()
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		t.Fatal(err)
-	}
-	if d, ok := doc["jsonSchemaDialect"]; ok && d != "https://spec.openapis.org/oas/3.1/dialect/base" {
-		t.Errorf("jsonSchemaDialect %v: swagger-ui warns on any value but OpenAPI 3.1's base dialect", d)
-	}
-	for _, bad := range []string{`§`, `\.md\b`, `\.go\b`, `internal/`, `--[a-z]`} {
-		if m := regexp.MustCompile(bad).Find(raw); m != nil {
-			t.Errorf("the document says %q: its words must stand on their own", m)
+	withRecords := New(nil)
+	withRecords.SetRecords(record.New(storetest.Open(t), record.Options{}))
+	for _, raw := range [][]byte{New(nil).Document(), withRecords.Document()} {
+		var doc map[string]any
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if d, ok := doc["jsonSchemaDialect"]; ok && d != "https://spec.openapis.org/oas/3.1/dialect/base" {
+			t.Errorf("jsonSchemaDialect %v: swagger-ui warns on any value but OpenAPI 3.1's base dialect", d)
+		}
+		for _, bad := range []string{`§`, `\.md\b`, `\.go\b`, `internal/`, `--[a-z]`} {
+			if m := regexp.MustCompile(bad).Find(raw); m != nil {
+				t.Errorf("the document says %q: its words must stand on their own", m)
+			}
 		}
 	}
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"reflect"
 	"strings"
+	"time"
 )
 
 // schemas builds JSON Schema 2020-12 (the dialect of OpenAPI 3.1) for the Go
@@ -18,6 +19,10 @@ func newSchemas() *schemas { return &schemas{components: map[string]any{}} }
 
 // ref returns the schema of t, registering named structs as components.
 func (s *schemas) ref(t reflect.Type) map[string]any {
+	if t == reflect.TypeFor[time.Time]() {
+		// encoding/json writes a time as RFC 3339 text.
+		return map[string]any{"type": "string", "format": "date-time"}
+	}
 	switch t.Kind() {
 	case reflect.Pointer:
 		return nullable(s.ref(t.Elem()))
@@ -132,4 +137,21 @@ func containsNull(ts []any) bool {
 		}
 	}
 	return false
+}
+
+// annotate gives the properties of component name their descriptions and
+// marks those the server sets as read-only (sent back, ignored when sent).
+func (s *schemas) annotate(name string, docs map[string]string, readOnly ...string) {
+	c, _ := s.components[name].(map[string]any)
+	props, _ := c["properties"].(map[string]any)
+	for field, d := range docs {
+		if p, ok := props[field].(map[string]any); ok {
+			p["description"] = d
+		}
+	}
+	for _, field := range readOnly {
+		if p, ok := props[field].(map[string]any); ok {
+			p["readOnly"] = true
+		}
+	}
 }

@@ -74,7 +74,7 @@ func runBenchRecord(ctx context.Context, e *env, args []string) error {
 		}
 		note := ""
 		if r.errors > 0 {
-			note = fmt.Sprintf("%s refused or failed", plural(r.errors, "request", "requests"))
+			note = fmt.Sprintf("%s refused or failed, the first: %v", plural(r.errors, "request", "requests"), r.firstErr)
 		}
 		fmt.Fprintf(w, "%-10s %9s %9.0f %9s %9s %10s %6d %8d  %s\n", t.name, charter.Thousands(r.records), r.rate(), ms(r.p50), ms(r.p99), verdict, r.lost, r.doubled, note)
 		if r.lost > 0 || r.doubled > 0 || r.errors > 0 {
@@ -92,6 +92,7 @@ func runBenchRecord(ctx context.Context, e *env, args []string) error {
 type recordRun struct {
 	loadResult
 	records, lost, doubled int
+	firstErr               error // the first request that failed, to say why
 }
 
 func benchRecord(ctx context.Context, e *env, dsn string, officers int, dur time.Duration) (recordRun, error) {
@@ -165,6 +166,11 @@ func benchRecord(ctx context.Context, e *env, dsn string, officers int, dur time
 					lat = append(lat, time.Since(t0))
 					if err != nil {
 						errs++
+						mu.Lock()
+						if res.firstErr == nil {
+							res.firstErr = err
+						}
+						mu.Unlock()
 						break
 					}
 					if s == 0 {
@@ -249,13 +255,14 @@ func postRecord(ctx context.Context, c *http.Client, base, token, key string, bo
 }
 
 // benchRecordBody is a routine, valid record: a drugs or weapons search in
-// inner west London (Met area, outside the City), in the last hour.
+// inner west London north of the Thames (Met area, outside the City and
+// off the river, which no borough's boundary covers), in the last hour.
 func benchRecordBody(rng *rand.Rand, now time.Time) []byte {
 	t, f := true, false
 	r := charter.Record{
 		Type:     "Person search",
 		Datetime: now.Add(-time.Duration(rng.IntN(60)) * time.Minute).UTC().Truncate(time.Minute),
-		Latitude: 51.46 + rng.Float64()*0.08, Longitude: -0.24 + rng.Float64()*0.10,
+		Latitude: 51.505 + rng.Float64()*0.05, Longitude: -0.24 + rng.Float64()*0.09,
 		Legislation: "Misuse of Drugs Act 1971 (section 23)", ObjectOfSearch: "Controlled drugs",
 		Grounds:                 "Strong smell of cannabis from the person, who was seen passing a small package to another person",
 		SelfDefinedEthnicity:    charter.SelfDefinedEthnicities[rng.IntN(len(charter.SelfDefinedEthnicities))].Label,

@@ -118,11 +118,11 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	how := "signs in with their password"
+	how := "they sign in with their password"
 	if hash == "" {
-		how = "has no password and signs in through single sign-on only"
+		how = "they have no password and sign in through single sign-on only"
 	}
-	fmt.Fprintf(e.stdout, "added user %s (id %d, %s); they %s\n", u.Name, u.ID, describeUser(u), how)
+	fmt.Fprintf(e.stdout, "added user %s (id %d, %s); %s\n", u.Name, u.ID, describeUser(u), how)
 	return nil
 }
 

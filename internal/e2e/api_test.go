@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -39,11 +40,19 @@ func testAPI(t *testing.T, s *site) {
 		"/api/v1/precision":            "/api/v1/precision",
 		"/api/v1/filters":              "/api/v1/filters",
 		"/api/v1/period":               "/api/v1/period",
+		"/api/v1/authorisations":       "/api/v1/authorisations?force=metropolitan",
+		"/api/v1/feedback":             "/api/v1/feedback?area=metropolitan",
 	}
+	// The encounter's operations that need a signed-in caller or a record
+	// the demo does not hold are tested in internal/api against a store with
+	// records and users; naming them here keeps a new path from passing
+	// untested.
+	testedInAPI := []string{"/api/v1/records", "/api/v1/records/check", "/api/v1/records/{id}", "/api/v1/records/{id}/versions",
+		"/api/v1/records/{id}/receipt", "/api/v1/authorisations/{id}", "/api/v1/authorisations/{id}/extensions"}
 	// The data.police.uk-compatible paths are called by testPoliceClient.
 	paths := map[string]any{}
 	for p, item := range doc["paths"].(map[string]any) {
-		if strings.HasPrefix(p, "/api/v1/") {
+		if strings.HasPrefix(p, "/api/v1/") && !slices.Contains(testedInAPI, p) {
 			paths[p] = item
 		}
 	}
@@ -61,7 +70,11 @@ func testAPI(t *testing.T, s *site) {
 		if err != nil {
 			t.Fatalf("%s: compile %s: %v", p, ref, err)
 		}
-		for _, q := range []string{"", "?from=2022-02&to=2022-04&legislation=Misuse+of+Drugs+Act+1971+(section+23)"} {
+		queries := []string{"", "?from=2022-02&to=2022-04&legislation=Misuse+of+Drugs+Act+1971+(section+23)"}
+		if strings.Contains(call, "?") {
+			queries = []string{"", "&from=2022-02&to=2022-04"}
+		}
+		for _, q := range queries {
 			var body any
 			b := s.getJSON(t, call+q, &body)
 			v, _ := jsonschema.UnmarshalJSON(bytes.NewReader(b))

@@ -81,11 +81,8 @@ func (s *Store) insertRecord(ctx context.Context, by Actor, key string, nr NewRe
 		if err != nil {
 			return err
 		}
-		r.ID = id
-		body = recordJSON(&r)
-		if _, err := t.exec(`UPDATE records SET body = $1 WHERE id = $2`, body, id); err != nil {
-			return err
-		}
+		// The body holds no id (its row's id column is the id), so it is
+		// written once.
 		if _, err := t.exec(`INSERT INTO record_versions (record_id, version, body, by_id, at) VALUES ($1, 1, $2, $3, $4)`,
 			id, body, by.ID, now.Unix()); err != nil {
 			return err
@@ -247,6 +244,7 @@ func (s *Store) RecordVersions(ctx context.Context, id int64) ([]charter.Record,
 		if err := json.Unmarshal([]byte(body), &r); err != nil {
 			return nil, err
 		}
+		r.ID = id
 		out = append(out, r)
 	}
 	return out, rows.Err()

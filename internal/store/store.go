@@ -40,6 +40,13 @@ type Store struct {
 	// w writes. On SQLite it is a single connection, so writers queue in Go
 	// instead of failing with SQLITE_BUSY.
 	w *sql.DB
+	// wq queues SQLite's writers in arrival order. database/sql hands a
+	// released connection to a random waiter, so with many writers some
+	// waited far longer than the rest (a p99 several times the p50); a
+	// sync.Mutex hands over in FIFO order once waiters queue (its
+	// starvation mode), so each writer waits for those before it only.
+	wq sync.Mutex
+	ck *checkpointer // SQLite only
 	// pool is the pgx pool behind db on PostgreSQL (nil on SQLite).
 	pool  *pgxpool.Pool
 	vocab *vocab
@@ -120,6 +127,9 @@ func (s *Store) openSQLite(path string) error {
 		return fmt.Errorf("open sqlite: %w", err)
 	}
 	s.db.SetMaxOpenConns(4)
+	if s.ck, err = newCheckpointer("file:" + path + q); err != nil {
+		return err
+	}
 	// The read pool opens read-only, so the file must exist first; the writer
 	// creates it.
 	if err := s.w.Ping(); err != nil {
@@ -136,6 +146,7 @@ func (s *Store) DB() *sql.DB { return s.db }
 
 // Close releases the connections.
 func (s *Store) Close() error {
+	s.ck.close()
 	if s.db != nil && s.db != s.w {
 		s.db.Close()
 	}

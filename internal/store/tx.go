@@ -18,6 +18,8 @@ type tx struct {
 	pgTx   pgx.Tx
 	stmts  map[string]*sql.Stmt
 	closed bool
+	unlock func() // releases SQLite's writer queue; nil on PostgreSQL
+	ck     *checkpointer
 }
 
 func (s *Store) begin(ctx context.Context) (*tx, error) {
@@ -26,7 +28,11 @@ func (s *Store) begin(ctx context.Context) (*tx, error) {
 	if s.pool != nil {
 		t.pgTx, err = s.pool.Begin(ctx)
 	} else {
-		t.sqlTx, err = s.w.BeginTx(ctx, nil)
+		s.wq.Lock()
+		t.unlock, t.ck = s.wq.Unlock, s.ck
+		if t.sqlTx, err = s.w.BeginTx(ctx, nil); err != nil {
+			s.wq.Unlock()
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
@@ -115,7 +121,12 @@ func (t *tx) commit() error {
 	if t.pgTx != nil {
 		return translate(t.pgTx.Commit(t.ctx))
 	}
-	return translate(t.sqlTx.Commit())
+	defer t.unlock()
+	if err := t.sqlTx.Commit(); err != nil {
+		return translate(err)
+	}
+	t.ck.committed()
+	return nil
 }
 
 func (t *tx) rollback() {
@@ -132,6 +143,7 @@ func (t *tx) rollback() {
 		return
 	}
 	t.sqlTx.Rollback()
+	t.unlock()
 }
 
 // bulk appends rows to one table: COPY on PostgreSQL, multi-row INSERT
