@@ -4,6 +4,7 @@ import (
 	"html"
 	"html/template"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -197,24 +198,39 @@ func newRecordForm(action string, v url.Values, fe charter.FieldErrors) *recordF
 	return f
 }
 
-// knownField says whether the form has a control named name.
-func knownField(name string) bool {
-	switch name {
-	case "type", "date", "latitude", "address", "legislation", "object_of_search", "grounds", "authorisation_id",
-		"self_defined_ethnicity", "officer_defined_ethnicity", "gender", "age_range", "vehicle_registration", "outcome":
-		return true
-	}
+// formOrder is the form's fields in the order they appear.
+var formOrder = func() []string {
+	out := []string{"type", "date", "latitude", "address", "legislation", "object_of_search", "grounds", "authorisation_id",
+		"self_defined_ethnicity", "officer_defined_ethnicity", "gender", "age_range", "vehicle_registration", "outcome"}
 	for _, f := range yesNoFields {
-		if f.Name == name {
-			return true
-		}
+		out = append(out, f.Name)
 	}
 	for _, f := range confirmFields {
-		if f.Name == name {
-			return true
+		out = append(out, f.Name)
+	}
+	return out
+}()
+
+// knownField says whether the form has a control named name.
+func knownField(name string) bool { return slices.Contains(formOrder, name) }
+
+// problemLink is a refused field in the summary at the top of the form,
+// linking to it: on a phone the field may be screens away.
+type problemLink struct{ Anchor, Reason string }
+
+// Summary lists the refused fields in the order of the form.
+func (f *recordForm) Summary() []problemLink {
+	var out []problemLink
+	for _, name := range formOrder {
+		if msg := f.Errors[name]; msg != "" {
+			anchor := "f-" + name
+			if name == "date" {
+				anchor = "i-date"
+			}
+			out = append(out, problemLink{Anchor: anchor, Reason: msg})
 		}
 	}
-	return false
+	return out
 }
 
 // Val is what the field holds.
