@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -91,6 +92,25 @@ func TestEncounter(t *testing.T) {
 	if n := e.count(t); n != before+1 {
 		t.Fatalf("the store holds %d new records, want exactly 1", n-before)
 	}
+
+	// A queued record the checks refuse stays on the phone, listed, and
+	// opens in the form to be fixed.
+	bad := url.Values{"idempotency_key": {"e2e-refused-1"}, "latitude": {fmt.Sprint(inside.Lat())}, "longitude": {fmt.Sprint(inside.Lon())},
+		"date": {time.Now().In(charter.London).Format("2006-01-02")}, "time": {time.Now().In(charter.London).Format("15:04")}}
+	for k, v := range routine {
+		bad.Set(k, v)
+	}
+	bad.Set("object_of_search", charter.ObjectDrugs)
+	eval[bool](t, ctx, fmt.Sprintf(`localStorage.setItem("charter.queue.v1", JSON.stringify([{key: "e2e-refused-1", body: %q, summary: "Person search, refused"}])); true`, bad.Encode()))
+	e.do(t, chromedp.Navigate(s.url+"/officer"))
+	e.waitJS(t, `(l => l && !l.hidden && l.textContent.includes("The checks refused it"))(document.querySelector("[data-queue-list]"))`, "the refused record in the queue's list")
+	e.do(t, chromedp.Click(chromedp.CSS(`[data-queue-items] a[href^="/officer/record#restore="]`)))
+	e.waitJS(t, `location.pathname === "/officer/record" && document.querySelector("[name=object_of_search]").value === "Controlled drugs" &&
+	  !document.querySelector("[data-error-for=object_of_search]").hidden`, "the refused record back in the form with its problem")
+	if n := e.count(t); n != before+1 {
+		t.Errorf("a refused queued record changed the store: %d new records", n-before)
+	}
+	eval[bool](t, ctx, `localStorage.removeItem("charter.queue.v1"); true`)
 
 	// The hand-over: a QR code of the receipt's address, and the reference.
 	e.do(t, chromedp.Navigate(s.url+"/officer"), chromedp.WaitVisible(chromedp.CSS("ul.records a")), chromedp.Click(chromedp.CSS("ul.records a")))
