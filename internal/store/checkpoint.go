@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync"
 )
 
 // checkpointEvery is how many SQLite commits pass between background
@@ -23,6 +24,7 @@ type checkpointer struct {
 	wake chan struct{}
 	done chan struct{}
 	n    int // commits since the last wake; guarded by the writer queue
+	once sync.Once
 }
 
 func newCheckpointer(dsn string) (*checkpointer, error) {
@@ -58,11 +60,14 @@ func (c *checkpointer) committed() {
 	}
 }
 
+// close stops the checkpointer; closing a store twice closes it once.
 func (c *checkpointer) close() {
 	if c == nil {
 		return
 	}
-	close(c.wake)
-	<-c.done
-	c.db.Close()
+	c.once.Do(func() {
+		close(c.wake)
+		<-c.done
+		c.db.Close()
+	})
 }
