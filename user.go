@@ -66,11 +66,14 @@ func (r Role) Can(p Permission) bool { return slices.Contains(rolePermissions[r]
 // User is a person with an account. Officers carry a force and a rank
 // (the rank decides which authorisations they may give).
 type User struct {
-	ID       int64
-	Name     string // the sign-in name, unique
-	Role     Role
-	Force    string // data.police.uk force id; empty for users outside a force (panel members)
-	Rank     Rank
+	ID    int64
+	Name  string // the sign-in name, unique
+	Role  Role
+	Force string // data.police.uk force id; empty for users outside a force (panel members)
+	Rank  Rank
+	// Station is the station an officer is attached to (GOWISELY's S),
+	// shown on the receipts of their searches.
+	Station  string
 	Disabled bool
 	Created  time.Time
 }

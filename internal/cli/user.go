@@ -69,7 +69,7 @@ func runUser(ctx context.Context, e *env, args []string) error {
 	case "password":
 		return runUserPassword(ctx, e, args)
 	}
-	fmt.Fprintln(e.stderr, `Usage: charter [--db PATH] user add NAME --role ROLE [--force ID] [--rank RANK] [--password-stdin]
+	fmt.Fprintln(e.stderr, `Usage: charter [--db PATH] user add NAME --role ROLE [--force ID] [--rank RANK] [--station NAME] [--password-stdin]
        charter [--db PATH] user password NAME   (reads the new password from standard input)
        charter [--db PATH] user disable NAME
        charter [--db PATH] user list
@@ -79,10 +79,11 @@ Run 'charter user add -h' for the flags.`)
 }
 
 func runUserAdd(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("user add", "NAME --role ROLE [--force ID] [--rank RANK] [--password-stdin]")
+	fs := e.flags("user add", "NAME --role ROLE [--force ID] [--rank RANK] [--station NAME] [--password-stdin]")
 	roleFlag := fs.String("role", "", "what the user is for: officer, supervisor, complaints, panel, analyst or admin (required)")
 	force := fs.String("force", "", "the user's force, as a data.police.uk force id (e.g. metropolitan); empty for panel members")
 	rankFlag := fs.String("rank", "", "an officer's rank (constable, sergeant, inspector, …; abbreviations such as PC or Insp work)")
+	station := fs.String("station", "", "the station an officer is attached to, which receipts show the person searched (e.g. Brixton)")
 	pwStdin := fs.Bool("password-stdin", false, "read the user's password from the first line of standard input (at least 12 characters); without it the user signs in through single sign-on only")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -114,7 +115,7 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	u, err := st.CreateUser(ctx, cliActor(), store.NewUser{Name: pos[0], Role: role, Force: *force, Rank: rank, PasswordHash: hash})
+	u, err := st.CreateUser(ctx, cliActor(), store.NewUser{Name: pos[0], Role: role, Force: *force, Rank: rank, Station: *station, PasswordHash: hash})
 	if err != nil {
 		return err
 	}
@@ -186,6 +187,9 @@ func describeUser(u *charter.User) string {
 	}
 	if u.Force != "" {
 		parts = append(parts, u.Force)
+	}
+	if u.Station != "" {
+		parts = append(parts, u.Station+" station")
 	}
 	return strings.Join(parts, ", ")
 }

@@ -23,9 +23,11 @@ type placer struct {
 	gen     int64
 	checked time.Time
 	loc     *geo.Locator
-	codes   map[int64]string // area id → code
+	codes   map[int64]string  // area id → code
+	names   map[string]string // code → name
 	parent  map[string]string
 	streets map[string][]geo.StreetPoint // normalised street name → its published points
+	points  *geo.Snapper                 // the published street points, for describe
 }
 
 const placerCheck = 10 * time.Second
@@ -55,13 +57,42 @@ func (p *placer) refresh(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	p.codes, p.parent = map[int64]string{}, map[string]string{}
+	p.codes, p.parent, p.names = map[int64]string{}, map[string]string{}, map[string]string{}
 	for _, a := range areas {
 		p.codes[a.ID] = a.Code
 		p.parent[a.Code] = a.ParentCode
+		p.names[a.Code] = a.Name
 	}
-	p.loc, p.gen, p.streets = loc, gen, nil
+	p.loc, p.gen, p.streets, p.points = loc, gen, nil, nil
 	return nil
+}
+
+// describe says where a point is in words, for the person's receipt: the
+// nearest street data.police.uk has published within 250 metres, and the
+// ward and borough ("On or near Acre Lane, Brixton Acre Lane, Lambeth").
+func (p *placer) describe(ctx context.Context, lat, lon float64, pl Place) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.refresh(ctx); err != nil {
+		return "", err
+	}
+	if p.points == nil {
+		pts, err := p.st.StreetPoints(ctx)
+		if err != nil {
+			return "", err
+		}
+		p.points = geo.NewSnapper(pts, 250)
+	}
+	var parts []string
+	if pt, ok := p.points.Snap(lat, lon); ok && pt.Name != "" {
+		parts = append(parts, pt.Name)
+	}
+	for _, code := range []string{pl.Ward, pl.Borough} {
+		if n := p.names[code]; n != "" {
+			parts = append(parts, n)
+		}
+	}
+	return strings.Join(parts, ", "), nil
 }
 
 // place finds the borough and ward of a point.

@@ -115,8 +115,11 @@ type Receipt struct {
 	// What GOWISELY gives about the officer: name or number, station.
 	OfficerName    string
 	OfficerStation string
-	Expires        time.Time
-	FeedbackGiven  bool
+	// Place is where the search was in words: the nearest published
+	// street, the ward and the borough.
+	Place         string
+	Expires       time.Time
+	FeedbackGiven bool
 }
 
 // errNoReceipt answers an unknown and an expired token alike, so a token's
@@ -141,9 +144,12 @@ func (s *Service) Receipt(ctx context.Context, token string) (Receipt, error) {
 	}
 	rec := Receipt{Token: token, Reference: sr.Reference, Record: sr.Record, Expires: sr.ReceiptExpires, FeedbackGiven: sr.FeedbackGiven}
 	if o, err := s.st.UserByID(ctx, sr.OfficerID); err == nil {
-		rec.OfficerName = o.Name
+		rec.OfficerName, rec.OfficerStation = o.Name, o.Station
 	}
 	rec.Record.OfficerID = 0
+	if rec.Place, err = s.place.describe(ctx, sr.Latitude, sr.Longitude, Place{Borough: sr.Borough, Ward: sr.Ward}); err != nil {
+		return Receipt{}, err
+	}
 	return rec, nil
 }
 

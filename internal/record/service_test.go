@@ -311,7 +311,8 @@ func TestReceiptAndFeedback(t *testing.T) {
 		}
 	}
 	rc, err := e.svc.Receipt(ctx, tokens[0])
-	if err != nil || rc.OfficerName != "pc-1234" || rc.Record.OfficerID != 0 || rc.Record.Grounds == "" {
+	if err != nil || rc.OfficerName != "pc-1234" || rc.OfficerStation != recordtest.Station || rc.Record.OfficerID != 0 || rc.Record.Grounds == "" ||
+		!strings.HasPrefix(rc.Place, "On or near ") || !strings.HasSuffix(rc.Place, ", Brixton Windrush, Lambeth") {
 		t.Fatalf("receipt = %+v, %v", rc, err)
 	}
 	if _, err := e.svc.Receipt(ctx, tokens[0]+"x"); charter.ErrorCode(err) != charter.ENOTFOUND {

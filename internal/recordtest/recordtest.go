@@ -41,24 +41,30 @@ func London(t testing.TB) *store.Store {
 	return st
 }
 
-// User creates a user of the Metropolitan Police with a role and a rank,
-// and the password "correct horse battery staple".
+// User creates a user of the Metropolitan Police with a role and a rank
+// (an officer attached to Station), and the password Password.
 func User(t testing.TB, st *store.Store, name string, role charter.Role, rank charter.Rank) *charter.User {
 	t.Helper()
 	hash, err := auth.HashPassword(Password)
 	if err != nil {
 		t.Fatal(err)
 	}
-	force := "metropolitan"
-	if role == charter.RolePanel {
+	force, station := "metropolitan", ""
+	switch role {
+	case charter.RolePanel:
 		force = ""
+	case charter.RoleOfficer:
+		station = Station
 	}
-	u, err := st.CreateUser(context.Background(), store.Actor{Name: "test"}, store.NewUser{Name: name, Role: role, Force: force, Rank: rank, PasswordHash: hash})
+	u, err := st.CreateUser(context.Background(), store.Actor{Name: "test"}, store.NewUser{Name: name, Role: role, Force: force, Rank: rank, Station: station, PasswordHash: hash})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return u
 }
+
+// Station is every test officer's station.
+const Station = "Brixton"
 
 // Password is every test user's password.
 const Password = "correct horse battery staple"

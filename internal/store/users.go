@@ -40,6 +40,7 @@ type NewUser struct {
 	Role         charter.Role
 	Force        string
 	Rank         charter.Rank
+	Station      string
 	PasswordHash string
 }
 
@@ -51,11 +52,12 @@ type userJSON struct {
 	Role     string `json:"role"`
 	Force    string `json:"force,omitempty"`
 	Rank     string `json:"rank,omitempty"`
+	Station  string `json:"station,omitempty"`
 	Disabled bool   `json:"disabled"`
 }
 
 func userAudit(u *charter.User) string {
-	b, _ := json.Marshal(userJSON{ID: u.ID, Name: u.Name, Role: string(u.Role), Force: u.Force, Rank: u.Rank.String(), Disabled: u.Disabled})
+	b, _ := json.Marshal(userJSON{ID: u.ID, Name: u.Name, Role: string(u.Role), Force: u.Force, Rank: u.Rank.String(), Station: u.Station, Disabled: u.Disabled})
 	return string(b)
 }
 
@@ -88,11 +90,11 @@ func (s *Store) CreateUser(ctx context.Context, by Actor, nu NewUser) (*charter.
 	if nu.Force != "" && !charter.ValidForceID(nu.Force) {
 		return nil, charter.Errorf(charter.EINVALID, "force %q is not a data.police.uk force id (e.g. metropolitan)", nu.Force)
 	}
-	u := &charter.User{Name: nu.Name, Role: nu.Role, Force: nu.Force, Rank: nu.Rank, Created: Now().UTC().Truncate(time.Second)}
+	u := &charter.User{Name: nu.Name, Role: nu.Role, Force: nu.Force, Rank: nu.Rank, Station: strings.TrimSpace(nu.Station), Created: Now().UTC().Truncate(time.Second)}
 	err := s.inTx(ctx, func(t *tx) error {
-		err := t.queryRow(`INSERT INTO users (name, role, force, rank, password_hash, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			u.Name, string(u.Role), u.Force, int64(u.Rank), nu.PasswordHash, u.Created.Unix()).Scan(&u.ID)
+		err := t.queryRow(`INSERT INTO users (name, role, force, rank, station, password_hash, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			u.Name, string(u.Role), u.Force, int64(u.Rank), u.Station, nu.PasswordHash, u.Created.Unix()).Scan(&u.ID)
 		if charter.ErrorCode(err) == charter.ECONFLICT {
 			return &charter.Error{Code: charter.ECONFLICT, Message: fmt.Sprintf("there is already a user called %q", u.Name), Err: err}
 		}
@@ -107,13 +109,13 @@ func (s *Store) CreateUser(ctx context.Context, by Actor, nu NewUser) (*charter.
 	return u, nil
 }
 
-const userCols = `u.id, u.name, u.role, u.force, u.rank, u.disabled, u.created_at`
+const userCols = `u.id, u.name, u.role, u.force, u.rank, u.station, u.disabled, u.created_at`
 
 func scanUser(sc scanner, extra ...any) (*charter.User, error) {
 	var u charter.User
 	var role string
 	var rank, disabled, created int64
-	dest := append([]any{&u.ID, &u.Name, &role, &u.Force, &rank, &disabled, &created}, extra...)
+	dest := append([]any{&u.ID, &u.Name, &role, &u.Force, &rank, &u.Station, &disabled, &created}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return nil, err
 	}

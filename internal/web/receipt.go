@@ -44,17 +44,22 @@ func receiptOf(rc record.Receipt) receiptPage {
 	return receiptPage{
 		Token: rc.Token, Reference: rc.Reference,
 		Date: t.Format("Monday 2 January 2006"), Time: t.Format("15:04"),
-		Place: placeWords(rec), Type: rec.Type, Power: rec.Legislation, Object: rec.ObjectOfSearch,
+		Place: placeWords(rc), Type: rec.Type, Power: rec.Legislation, Object: rec.ObjectOfSearch,
 		Outcome: rec.Outcome, Grounds: rec.Grounds, Officer: rc.OfficerName, Station: rc.OfficerStation,
 		Expires: day(rc.Expires), CopyBy: day(rec.Datetime.AddDate(0, 3, 0)), FeedbackGiven: rc.FeedbackGiven,
 	}
 }
 
 // placeWords is where the search happened, in words: the address the
-// officer typed, or the pin rounded to about a hundred metres.
-func placeWords(r charter.Record) string {
+// officer typed, else the nearest published street with the ward and
+// borough, else the pin rounded to about a hundred metres.
+func placeWords(rc record.Receipt) string {
+	r := rc.Record
 	if r.Address != "" {
 		return r.Address
+	}
+	if rc.Place != "" {
+		return rc.Place
 	}
 	if r.Latitude == 0 && r.Longitude == 0 {
 		return "not recorded"

@@ -1,0 +1,3 @@
+-- The station an officer is attached to, which GOWISELY tells the person
+-- searched and the receipt shows. Keep in step with ../postgres/0006_station.sql.
+ALTER TABLE users ADD COLUMN station TEXT NOT NULL DEFAULT '';
