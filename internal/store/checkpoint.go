@@ -5,20 +5,27 @@ import (
 	"database/sql"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // checkpointEvery is how many SQLite commits pass between background
-// checkpoints of the write-ahead log.
-const checkpointEvery = 64
+// checkpoints of the write-ahead log; a transaction that took longer than
+// checkpointLong (an import's file) wakes it at once.
+const (
+	checkpointEvery = 64
+	checkpointLong  = 50 * time.Millisecond
+)
 
 // checkpointer copies SQLite's write-ahead log into the database in the
 // background, on a connection of its own, so that no writer pays for it.
 // Left to SQLite's automatic checkpoint, the commit that crossed the
 // threshold copied the whole log while every queued writer waited: with 32
 // officers submitting at once, one request in a hundred took 150 ms instead
-// of 45. A passive checkpoint runs beside the writer and readers without
-// blocking them. Imports, a few large commits, rarely wake it; the
-// automatic checkpoint stays as the bound on the log's size.
+// of 45. So the writer's automatic checkpoint is off (wal_autocheckpoint=0)
+// and a passive checkpoint runs here instead, beside the writer and the
+// readers without blocking them, after every 64 commits and after any long
+// transaction (an import's file), which keeps the log as short as the
+// automatic checkpoint did.
 type checkpointer struct {
 	db   *sql.DB
 	wake chan struct{}
@@ -45,13 +52,14 @@ func newCheckpointer(dsn string) (*checkpointer, error) {
 	return c, nil
 }
 
-// committed counts a commit, waking the checkpointer every checkpointEvery.
-// It is called with the writer queue held, so n needs no lock of its own.
-func (c *checkpointer) committed() {
+// committed counts a commit of a transaction that took took, waking the
+// checkpointer every checkpointEvery commits or after a long one. It is
+// called with the writer queue held, so n needs no lock of its own.
+func (c *checkpointer) committed(took time.Duration) {
 	if c == nil {
 		return
 	}
-	if c.n++; c.n >= checkpointEvery {
+	if c.n++; c.n >= checkpointEvery || took > checkpointLong {
 		c.n = 0
 		select {
 		case c.wake <- struct{}{}:

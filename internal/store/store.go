@@ -47,6 +47,8 @@ type Store struct {
 	// starvation mode), so each writer waits for those before it only.
 	wq sync.Mutex
 	ck *checkpointer // SQLite only
+	// stmts is the SQLite writer's statement cache (tx.go), guarded by wq.
+	stmts map[string]*sql.Stmt
 	// pool is the pgx pool behind db on PostgreSQL (nil on SQLite).
 	pool  *pgxpool.Pool
 	vocab *vocab
@@ -114,10 +116,13 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 }
 
 func (s *Store) openSQLite(path string) error {
+	s.stmts = map[string]*sql.Stmt{}
 	// WAL lets readers run beside the one writer; busy_timeout makes a second
 	// process wait rather than fail; synchronous=NORMAL is durable in WAL mode
-	// except for the last transactions on power loss, the usual trade-off.
-	q := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(16384)&_txlock=immediate"
+	// except for the last transactions on power loss, the usual trade-off;
+	// the log is copied into the database by the checkpointer, not by the
+	// writer (checkpoint.go).
+	q := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(0)&_txlock=immediate"
 	var err error
 	if s.w, err = sql.Open("sqlite", "file:"+path+q); err != nil {
 		return fmt.Errorf("open sqlite: %w", err)
