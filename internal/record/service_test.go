@@ -363,3 +363,51 @@ func TestReceiptAndFeedback(t *testing.T) {
 		t.Errorf("audit chain: %v", err)
 	}
 }
+
+// TestInternalFigures: the force's records count at once in the internal
+// figures, for supervisors and analysts only, and every view is audited.
+func TestInternalFigures(t *testing.T) {
+	e := newEnv(t, record.Options{})
+	ctx := context.Background()
+	arrest := recordtest.Routine(e.now)
+	yes := true
+	arrest.Outcome, arrest.OutcomeLinkedToObjectOfSearch, arrest.SelfDefinedEthnicity = "Arrest", &yes, "Black/African/Caribbean/Black British - African"
+	for _, r := range []charter.Record{recordtest.Routine(e.now), arrest} {
+		if _, err := e.svc.Submit(ctx, e.officer, "", r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.svc.Internal(ctx, e.officer); charter.ErrorCode(err) != charter.EFORBIDDEN {
+		t.Errorf("an officer's view of internal figures: %v, want forbidden", err)
+	}
+	analyst := recordtest.User(t, e.st, "analyst-1", charter.RoleAnalyst, charter.RankNone)
+	for _, u := range []*charter.User{e.sup, analyst} {
+		ms, err := e.svc.Internal(ctx, u)
+		if err != nil || len(ms) != 1 {
+			t.Fatalf("%s: %+v, %v", u.Role, ms, err)
+		}
+		m := ms[0]
+		if m.Searches != 2 || m.Arrests.Count != 1 || m.Arrests.Of != 2 || !m.Arrests.HasInterval() || m.Linked.Count != 1 || m.Gowisely.Count != 2 {
+			t.Errorf("%s: %+v", u.Role, m)
+		}
+		got := map[string]int{}
+		total := 0
+		for _, g := range m.ByGroup {
+			got[g.Group] = g.Searches
+			total += g.Searches
+		}
+		if got["Black"] != 1 || got["White"] != 1 || total != m.Searches {
+			t.Errorf("%s: by group %v, want one Black and one White adding up to %d", u.Role, m.ByGroup, m.Searches)
+		}
+	}
+	n := 0
+	e.st.AuditEvents(ctx, 1, func(ev charter.AuditEvent) error {
+		if ev.Action == "figures.internal.read" {
+			n++
+		}
+		return nil
+	})
+	if n != 2 {
+		t.Errorf("%d views of internal figures audited, want 2", n)
+	}
+}

@@ -178,6 +178,8 @@ func TestRoleScenarios(t *testing.T) {
 		{"GET", rp, "", statuses(forbid, "none", signIn, "officer", ok, "supervisor", ok, "complaints", ok)},
 		{"GET", rp + "/receipt", "", statuses(forbid, "none", signIn, "officer", ok)},
 		{"GET", "/officer/authorisations/new", "", statuses(forbid, "none", signIn, "supervisor", ok)},
+		{"GET", "/officer/authorisations", "", statuses(forbid, "none", signIn, "supervisor", ok)},
+		{"GET", "/officer/figures", "", statuses(forbid, "none", signIn, "supervisor", ok, "analyst", ok, "admin", ok)},
 		// The public's pages.
 		{"GET", "/r/" + e.receipt, "", statuses(ok)},
 		{"GET", "/r/" + e.receipt + "x", "", statuses(http.StatusNotFound)},

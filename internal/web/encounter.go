@@ -40,6 +40,8 @@ func (s *Site) registerEncounter(mux *http.ServeMux) {
 	mux.Handle("GET /officer/authorisations/new", need(charter.PermAuthorisationCreate, s.newAuthorisation))
 	mux.Handle("POST /officer/authorisations/new", need(charter.PermAuthorisationCreate, s.authorise))
 	mux.Handle("POST /officer/authorisations/{id}/extend", need(charter.PermAuthorisationCreate, s.extendAuthorisation))
+	// The force's first-hand records before publication (internalfigures.go).
+	mux.Handle("GET /officer/figures", need(charter.PermFiguresInternal, s.internalFigures))
 	// The person's receipt and survey (receipt.go, feedback.go), and the
 	// public register and feedback figures (register.go, feedback.go).
 	mux.HandleFunc("GET /r/{token}", s.receipt)
