@@ -108,4 +108,3 @@ func monthFigures(m charter.Month, recs []charter.Record) MonthFigures {
 	}
 	return f
 }
-
