@@ -44,7 +44,7 @@ func CheckRecord(r Record, now time.Time) FieldErrors {
 		add("datetime", r.Datetime.Format(time.RFC3339), "the time is more than a year ago")
 	}
 	if r.Latitude == 0 && r.Longitude == 0 {
-		add("latitude", "", "give the place: a pin on the map or an address")
+		add("latitude", "", "give the place: the position where it happened (latitude and longitude) or an address")
 	} else if r.Latitude < minLat || r.Latitude > maxLat || r.Longitude < minLng || r.Longitude > maxLng {
 		add("latitude", "", "the place is not in the United Kingdom")
 	}

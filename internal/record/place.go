@@ -153,7 +153,7 @@ func (p *placer) resolve(ctx context.Context, address string) (lat, lon float64,
 		pts = p.streets[streetKey(strings.TrimLeft(first, "0123456789 -/"))]
 	}
 	if len(pts) == 0 {
-		return 0, 0, "no street of that name is known here; pin the place on the map", nil
+		return 0, 0, "no street of that name is known here; use your position instead", nil
 	}
 	// "Acre Lane, Lambeth": a borough named in the address keeps that
 	// borough's points of a name several boroughs have.
@@ -180,7 +180,7 @@ func (p *placer) resolve(ctx context.Context, address string) (lat, lon float64,
 	lat, lon = lat/float64(len(pts)), lon/float64(len(pts))
 	for _, pt := range pts {
 		if geo.Metres(lat, lon, pt.Lat, pt.Lng) > 1500 {
-			return 0, 0, "streets of that name are in several places; add the borough or pin the place on the map", nil
+			return 0, 0, "streets of that name are in several places; add the borough, or use your position instead", nil
 		}
 	}
 	return math.Round(lat*1e6) / 1e6, math.Round(lon*1e6) / 1e6, "", nil
