@@ -157,13 +157,13 @@ func (s *Service) Receipt(ctx context.Context, token string) (Receipt, error) {
 // number through the Sender; the contact is not stored, and the audit
 // trail keeps it masked.
 func (s *Service) SendReceipt(ctx context.Context, u *charter.User, id int64, to string) error {
-	to = strings.TrimSpace(to)
-	if !validContact(to) {
-		return charter.Invalid(charter.FieldErrors{{Field: "to", Reason: "give an email address or a phone number"}})
-	}
 	link, err := s.ReceiptURL(ctx, u, id)
 	if err != nil {
 		return err
+	}
+	to = strings.TrimSpace(to)
+	if !validContact(to) {
+		return charter.Invalid(charter.FieldErrors{{Field: "to", Reason: "give an email address or a phone number"}})
 	}
 	r, err := s.Get(ctx, u, id)
 	if err != nil {

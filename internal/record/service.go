@@ -294,6 +294,15 @@ func (s *Service) Correct(ctx context.Context, u *charter.User, id int64, r char
 	if !u.Can(charter.PermRecordReadOwn) {
 		return charter.Record{}, forbidden("only the officer who made a record may correct it")
 	}
+	// Whose record it is comes first: a caller who may not correct it is
+	// told so whatever the body holds.
+	cur, err := s.Get(ctx, u, id)
+	if err != nil {
+		return charter.Record{}, err
+	}
+	if cur.OfficerID != u.ID {
+		return charter.Record{}, forbidden("only the officer who made a record may correct it")
+	}
 	charter.NormaliseRecord(&r)
 	r.ID, r.Force, r.OfficerID, r.Updated = id, u.Force, u.ID, s.opts.Now()
 	fe, pl, err := s.check(ctx, u, &r)

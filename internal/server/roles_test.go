@@ -168,6 +168,7 @@ func TestRoleScenarios(t *testing.T) {
 	authBody := fmt.Sprintf(`{"power":"s60","wards":[%q],"start":%q,"end":%q,"grounds":"Intelligence of a planned fight between two groups tonight"}`,
 		recordtest.BrixtonWard, time.Now().Format(time.RFC3339), time.Now().Add(6*time.Hour).Format(time.RFC3339))
 	const signIn, ok, created, unauth, forbid = http.StatusSeeOther, http.StatusOK, http.StatusCreated, http.StatusUnauthorized, http.StatusForbidden
+	const invalid = http.StatusUnprocessableEntity
 	officers := []any{"none", signIn, "officer", ok, "supervisor", ok}
 	rp := fmt.Sprintf("/officer/records/%d", e.id)
 	ap := fmt.Sprintf("/api/v1/records/%d", e.id)
@@ -180,9 +181,16 @@ func TestRoleScenarios(t *testing.T) {
 		{"GET", "/officer/authorisations/new", "", statuses(forbid, "none", signIn, "supervisor", ok)},
 		{"GET", "/officer/authorisations", "", statuses(forbid, "none", signIn, "supervisor", ok)},
 		{"GET", "/officer/figures", "", statuses(forbid, "none", signIn, "supervisor", ok, "analyst", ok, "admin", ok)},
+		{"POST", "/officer/check", "type=Vehicle+search", statuses(forbid, "none", unauth, "officer", ok, "supervisor", ok)},
+		{"POST", "/officer/record", "type=Boat", statuses(forbid, "none", unauth, "officer", invalid, "supervisor", invalid)},
+		{"POST", rp, "type=Boat", statuses(forbid, "none", unauth, "officer", invalid)},
+		{"POST", rp + "/send", "to=nobody", statuses(forbid, "none", unauth, "officer", invalid)},
+		{"POST", fmt.Sprintf("/officer/authorisations/%d/extend", e.authID), "until=", statuses(forbid, "none", unauth, "supervisor", invalid)},
 		// The public's pages.
 		{"GET", "/r/" + e.receipt, "", statuses(ok)},
 		{"GET", "/r/" + e.receipt + "x", "", statuses(http.StatusNotFound)},
+		{"GET", "/r/" + e.receipt + "/feedback", "", statuses(ok)},
+		{"POST", "/r/" + e.receipt + "/feedback", "comment=", statuses(invalid)},
 		{"GET", "/authorisations", "", statuses(ok)},
 		{"GET", "/feedback", "", statuses(ok)},
 		{"GET", "/audit", "", statuses(ok)},
@@ -193,6 +201,9 @@ func TestRoleScenarios(t *testing.T) {
 		{"GET", "/api/v1/records", "", statuses(forbid, "none", unauth, "officer", ok, "supervisor", ok)},
 		{"GET", ap, "", statuses(forbid, "none", unauth, "officer", ok, "supervisor", ok, "complaints", ok)},
 		{"GET", ap + "/versions", "", statuses(forbid, "none", unauth, "officer", ok, "supervisor", ok, "complaints", ok)},
+		{"PUT", ap, `{"type":"Boat"}`, statuses(forbid, "none", unauth, "officer", invalid)},
+		{"POST", ap + "/receipt", `{"to":"nobody"}`, statuses(forbid, "none", unauth, "officer", invalid)},
+		{"POST", fmt.Sprintf("/api/v1/authorisations/%d/extensions", e.authID), `{"until":"2000-01-01T00:00:00Z"}`, statuses(forbid, "none", unauth, "supervisor", invalid)},
 		{"POST", "/api/v1/authorisations", authBody, statuses(forbid, "none", unauth, "supervisor", created)},
 		{"GET", "/api/v1/authorisations?force=metropolitan", "", statuses(ok)},
 		{"GET", fmt.Sprintf("/api/v1/authorisations/%d", e.authID), "", statuses(ok)},
