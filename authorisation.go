@@ -119,7 +119,7 @@ func CheckAuthorisation(a Authorisation, rank Rank, ruleSet string, now time.Tim
 	case !a.Start.IsZero() && !a.End.After(a.Start):
 		add("end", "the end must be after the start")
 	case ok && !a.Start.IsZero() && a.End.Sub(a.Start) > rules.First:
-		add("end", fmt.Sprintf("an authorisation under %s lasts at most %s; extend it later if needed", a.Power, hours(rules.First)))
+		add("end", fmt.Sprintf("an authorisation under %s lasts at most %s; extend it later if needed", a.Power, HoursWords(rules.First)))
 	}
 	if ok && rules.WillOccur && !a.ViolenceWillOccur {
 		add("violence_will_occur", "the force's rules need the belief that serious violence will take place, not only that it may")
@@ -147,7 +147,7 @@ func CheckExtension(a *Authorisation, rank Rank, until, now time.Time) FieldErro
 	case !until.After(a.End):
 		add("until", "an extension must end after the authorisation's current end")
 	case until.Sub(a.End) > rules.Extensions[n]:
-		add("until", fmt.Sprintf("this extension may add at most %s", hours(rules.Extensions[n])))
+		add("until", fmt.Sprintf("this extension may add at most %s", HoursWords(rules.Extensions[n])))
 	}
 	if len(rules.Extensions) > 0 && rank < rules.ExtendRank {
 		add("rank", fmt.Sprintf("an extension needs a rank of %s or above; yours is %s", rules.ExtendRank, rankOrNone(rank)))
@@ -162,7 +162,9 @@ func rankOrNone(r Rank) string {
 	return r.String()
 }
 
-func hours(d time.Duration) string {
+// HoursWords says a period in whole hours, or in days when it is two days
+// or more and whole days: "24 hours", "14 days".
+func HoursWords(d time.Duration) string {
 	h := int(d.Hours())
 	if h%24 == 0 && h >= 48 {
 		return fmt.Sprintf("%d days", h/24)

@@ -33,7 +33,8 @@ const MaxComment = 2000
 // GiveFeedback stores the survey for a receipt, once: a second time is
 // ECONFLICT.
 func (s *Service) GiveFeedback(ctx context.Context, token string, f Feedback) error {
-	if _, err := s.Receipt(ctx, token); err != nil {
+	sr, err := s.openReceipt(ctx, token)
+	if err != nil {
 		return err
 	}
 	var fe charter.FieldErrors
@@ -55,10 +56,6 @@ func (s *Service) GiveFeedback(ctx context.Context, token string, f Feedback) er
 		fe = append(fe, charter.FieldError{Field: "listened", Reason: "answer at least one question"})
 	}
 	if err := charter.Invalid(fe); err != nil {
-		return err
-	}
-	sr, err := s.st.ReadReceipt(ctx, hashToken(token))
-	if err != nil {
 		return err
 	}
 	return s.st.InsertFeedback(ctx, sr.ID, store.Scores{Listened: f.Listened, Explained: f.Explained, Respect: f.Respect,

@@ -67,6 +67,27 @@ func (p *placer) refresh(ctx context.Context) error {
 	return nil
 }
 
+// loadStreets reads the published street points once (until the
+// boundaries change), for both resolving typed streets and describing
+// places; call it with mu held.
+func (p *placer) loadStreets(ctx context.Context) error {
+	if p.streets != nil {
+		return nil
+	}
+	pts, err := p.st.StreetPoints(ctx)
+	if err != nil {
+		return err
+	}
+	p.streets = map[string][]geo.StreetPoint{}
+	for _, pt := range pts {
+		if k := streetKey(pt.Name); k != "" {
+			p.streets[k] = append(p.streets[k], pt)
+		}
+	}
+	p.points = geo.NewSnapper(pts, 250)
+	return nil
+}
+
 // describe says where a point is in words, for the person's receipt: the
 // nearest street data.police.uk has published within 250 metres, and the
 // ward and borough ("On or near Acre Lane, Brixton Acre Lane, Lambeth").
@@ -76,12 +97,8 @@ func (p *placer) describe(ctx context.Context, lat, lon float64, pl Place) (stri
 	if err := p.refresh(ctx); err != nil {
 		return "", err
 	}
-	if p.points == nil {
-		pts, err := p.st.StreetPoints(ctx)
-		if err != nil {
-			return "", err
-		}
-		p.points = geo.NewSnapper(pts, 250)
+	if err := p.loadStreets(ctx); err != nil {
+		return "", err
 	}
 	var parts []string
 	if pt, ok := p.points.Snap(lat, lon); ok && pt.Name != "" {
@@ -133,17 +150,8 @@ func (p *placer) resolve(ctx context.Context, address string) (lat, lon float64,
 	if err := p.refresh(ctx); err != nil {
 		return 0, 0, "", err
 	}
-	if p.streets == nil {
-		pts, err := p.st.StreetPoints(ctx)
-		if err != nil {
-			return 0, 0, "", err
-		}
-		p.streets = map[string][]geo.StreetPoint{}
-		for _, pt := range pts {
-			if k := streetKey(pt.Name); k != "" {
-				p.streets[k] = append(p.streets[k], pt)
-			}
-		}
+	if err := p.loadStreets(ctx); err != nil {
+		return 0, 0, "", err
 	}
 	pts := p.streets[streetKey(address)]
 	if len(pts) == 0 {

@@ -49,8 +49,8 @@ func MaskContact(to string) string {
 // configured one, or the store's (made on first use and shared by every
 // instance of the server).
 func (s *Service) receiptKey(ctx context.Context) ([]byte, error) {
-	s.keyOnce.Lock()
-	defer s.keyOnce.Unlock()
+	s.keyMu.Lock()
+	defer s.keyMu.Unlock()
 	if s.key != nil {
 		return s.key, nil
 	}
@@ -129,18 +129,9 @@ var errNoReceipt = charter.Errorf(charter.ENOTFOUND, "there is no receipt at thi
 // Receipt opens a receipt by its token (audited as a public read). An
 // unknown or expired token is ENOTFOUND.
 func (s *Service) Receipt(ctx context.Context, token string) (Receipt, error) {
-	if token == "" || len(token) > 64 {
-		return Receipt{}, errNoReceipt
-	}
-	sr, err := s.st.ReadReceipt(ctx, hashToken(token))
-	if charter.ErrorCode(err) == charter.ENOTFOUND {
-		return Receipt{}, errNoReceipt
-	}
+	sr, err := s.openReceipt(ctx, token)
 	if err != nil {
 		return Receipt{}, err
-	}
-	if !s.opts.Now().Before(sr.ReceiptExpires) {
-		return Receipt{}, errNoReceipt
 	}
 	rec := Receipt{Token: token, Reference: sr.Reference, Record: sr.Record, Expires: sr.ReceiptExpires, FeedbackGiven: sr.FeedbackGiven}
 	if o, err := s.st.UserByID(ctx, sr.OfficerID); err == nil {
@@ -151,6 +142,19 @@ func (s *Service) Receipt(ctx context.Context, token string) (Receipt, error) {
 		return Receipt{}, err
 	}
 	return rec, nil
+}
+
+// openReceipt reads the record of a receipt's token (an audited public
+// read), refusing an unknown or expired token alike.
+func (s *Service) openReceipt(ctx context.Context, token string) (store.StoredRecord, error) {
+	if token == "" || len(token) > 64 {
+		return store.StoredRecord{}, errNoReceipt
+	}
+	sr, err := s.st.ReadReceipt(ctx, hashToken(token))
+	if charter.ErrorCode(err) == charter.ENOTFOUND || err == nil && !s.opts.Now().Before(sr.ReceiptExpires) {
+		return store.StoredRecord{}, errNoReceipt
+	}
+	return sr, err
 }
 
 // SendReceipt sends record id's receipt link to an email address or phone

@@ -8,7 +8,6 @@ package record
 import (
 	"context"
 	"crypto/rand"
-	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -49,8 +48,8 @@ type Service struct {
 	opts  Options
 	place *placer
 
-	keyOnce sync.Mutex
-	key     []byte
+	keyMu sync.Mutex // guards key, made or read on first use
+	key   []byte
 }
 
 // New returns the service over st.
@@ -317,7 +316,7 @@ func (s *Service) Correct(ctx context.Context, u *charter.User, id int64, r char
 			return forbidden("only the officer who made a record may correct it")
 		}
 		if !s.CanCorrect(u, &cur.Record) {
-			return charter.Errorf(charter.ECONFLICT, "records can be corrected for %s after they are made; this one can no longer be", window(s.opts.CorrectionWindow))
+			return charter.Errorf(charter.ECONFLICT, "records can be corrected for %s after they are made; this one can no longer be", charter.HoursWords(s.opts.CorrectionWindow))
 		}
 		return nil
 	})
@@ -325,21 +324,15 @@ func (s *Service) Correct(ctx context.Context, u *charter.User, id int64, r char
 
 // Versions lists every version of a record, oldest first.
 func (s *Service) Versions(ctx context.Context, u *charter.User, id int64) ([]charter.Record, error) {
-	if _, err := s.Get(ctx, u, id); err != nil {
+	r, err := s.Get(ctx, u, id)
+	if err != nil {
 		return nil, err
 	}
 	vs, err := s.st.RecordVersions(ctx, id)
 	for i := range vs {
-		vs[i].OfficerID = u.ID
+		vs[i].OfficerID = r.OfficerID
 	}
 	return vs, err
-}
-
-func window(d time.Duration) string {
-	if h := int(d.Hours()); h%24 == 0 && h >= 48 {
-		return fmt.Sprintf("%d days", h/24)
-	}
-	return fmt.Sprintf("%d hours", int(d.Hours()))
 }
 
 // newReference draws a short reference the person can read out: eight

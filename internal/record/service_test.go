@@ -290,6 +290,9 @@ func TestReadsAndCorrections(t *testing.T) {
 	if err != nil || len(vs) != 2 || vs[0].Outcome != "A no further action disposal" || vs[1].Outcome != "Arrest" {
 		t.Fatalf("versions = %+v, %v", vs, err)
 	}
+	if vs, err := e.svc.Versions(ctx, e.sup, a.ID); err != nil || len(vs) != 2 || vs[0].OfficerID != e.officer.ID || vs[1].OfficerID != e.officer.ID {
+		t.Errorf("versions read by a supervisor: %+v, %v; want both by the record's officer", vs, err)
+	}
 	e.now = e.now.Add(3 * time.Hour)
 	if _, err := e.svc.Correct(ctx, e.officer, a.ID, fixed); charter.ErrorCode(err) != charter.ECONFLICT {
 		t.Errorf("a correction after the window: %v, want refused", err)

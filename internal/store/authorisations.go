@@ -95,6 +95,18 @@ func scanAuthorisation(sc scanner) (charter.Authorisation, error) {
 	return a, nil
 }
 
+func scanExtension(sc scanner) (id int64, e charter.AuthorisationExtension, err error) {
+	var rank, until, at int64
+	if err = sc.Scan(&id, &e.By, &rank, &until, &at); err != nil {
+		return
+	}
+	e.Rank, e.RankName, e.Until, e.At = charter.Rank(rank), charter.Rank(rank).String(), unix(until), unix(at)
+	return
+}
+
+const extensionCols = `authorisation_id, by_id, rank, until_at, at`
+
+// authorisation reads one authorisation inside a write (an extension).
 func (t *tx) authorisation(id int64) (charter.Authorisation, error) {
 	a, err := scanAuthorisation(t.queryRow(`SELECT `+authCols+` FROM authorisations a WHERE a.id = $1`, id))
 	if isNoRows(err) {
@@ -103,58 +115,70 @@ func (t *tx) authorisation(id int64) (charter.Authorisation, error) {
 	if err != nil {
 		return a, err
 	}
-	err = t.query(`SELECT by_id, rank, until_at, at FROM authorisation_extensions WHERE authorisation_id = $1 ORDER BY n`, func(sc scanner) error {
-		var e charter.AuthorisationExtension
-		var rank, until, at int64
-		if err := sc.Scan(&e.By, &rank, &until, &at); err != nil {
-			return err
-		}
-		e.Rank, e.RankName, e.Until, e.At = charter.Rank(rank), charter.Rank(rank).String(), unix(until), unix(at)
+	err = t.query(`SELECT `+extensionCols+` FROM authorisation_extensions WHERE authorisation_id = $1 ORDER BY n`, func(sc scanner) error {
+		_, e, err := scanExtension(sc)
 		a.Extensions = append(a.Extensions, e)
-		return nil
+		return err
 	}, id)
 	return a, err
 }
 
 // Authorisation returns one authorisation with its extensions.
 func (s *Store) Authorisation(ctx context.Context, id int64) (charter.Authorisation, error) {
-	var a charter.Authorisation
-	err := s.readTx(ctx, func(t *tx) error {
-		var err error
-		a, err = t.authorisation(id)
-		return err
-	})
-	return a, err
+	as, err := s.authorisations(ctx, `a.id = $1`, id)
+	if err == nil && len(as) == 0 {
+		err = charter.Errorf(charter.ENOTFOUND, "no authorisation %d", id)
+	}
+	if err != nil {
+		return charter.Authorisation{}, err
+	}
+	return as[0], nil
 }
 
 // Authorisations lists authorisations newest first: of one force ("" for
 // every force), and only those in force at the time at when at is not zero.
 func (s *Store) Authorisations(ctx context.Context, force string, at time.Time) ([]charter.Authorisation, error) {
+	return s.authorisations(ctx, `($1 = '' OR a.force = $1) AND ($2 = 0 OR (a.start_at <= $2 AND a.end_at > $2))`, force, unixOrZero(at))
+}
+
+// authorisations reads the authorisations matching cond, newest first,
+// and their extensions: two queries on the read pool, whatever the number.
+func (s *Store) authorisations(ctx context.Context, cond string, args ...any) ([]charter.Authorisation, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+authCols+` FROM authorisations a WHERE `+cond+` ORDER BY a.start_at DESC, a.id DESC`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
 	var out []charter.Authorisation
-	err := s.readTx(ctx, func(t *tx) error {
-		var ids []int64
-		err := t.query(`SELECT a.id FROM authorisations a WHERE ($1 = '' OR a.force = $1)
-			AND ($2 = 0 OR (a.start_at <= $2 AND a.end_at > $2)) ORDER BY a.start_at DESC, a.id DESC`, func(sc scanner) error {
-			var id int64
-			if err := sc.Scan(&id); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-			return nil
-		}, force, unixOrZero(at))
+	at := map[int64]int{}
+	for rows.Next() {
+		a, err := scanAuthorisation(rows)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		for _, id := range ids {
-			a, err := t.authorisation(id)
-			if err != nil {
-				return err
-			}
-			out = append(out, a)
+		at[a.ID] = len(out)
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+	ext, err := s.db.QueryContext(ctx, `SELECT `+extensionCols+` FROM authorisation_extensions
+		WHERE authorisation_id IN (SELECT a.id FROM authorisations a WHERE `+cond+`) ORDER BY authorisation_id, n`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer ext.Close()
+	for ext.Next() {
+		id, e, err := scanExtension(ext)
+		if err != nil {
+			return nil, err
 		}
-		return nil
-	})
-	return out, err
+		// An authorisation registered between the two queries is not in out.
+		if i, ok := at[id]; ok {
+			out[i].Extensions = append(out[i].Extensions, e)
+		}
+	}
+	return out, ext.Err()
 }
 
 func unixOrZero(t time.Time) int64 {
@@ -169,15 +193,4 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// readTx runs fn in a transaction that is always rolled back: reads that
-// need one consistent view of several tables.
-func (s *Store) readTx(ctx context.Context, fn func(*tx) error) error {
-	t, err := s.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer t.rollback()
-	return fn(t)
 }
