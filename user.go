@@ -49,15 +49,28 @@ const (
 	PermUserManage          Permission = "user.manage"          // add and disable users, issue tokens
 	PermAuditRead           Permission = "audit.read"           // read the audit trail
 	PermFiguresInternal     Permission = "figures.internal"     // figures from unpublished first-hand records
+	// The accountability workflows (PRODUCT.md S1–S4).
+	PermReview             Permission = "record.review"       // review the team's sampled and risky records (S1)
+	PermOutliers           Permission = "figures.outliers"    // team and officer views with funnel limits (S1), never public
+	PermComplaintsManage   Permission = "complaints.manage"   // triage, assign, investigate, release and close complaints (S2)
+	PermTriggerExplain     Permission = "trigger.explain"     // answer a community trigger with the force's explanation (S2)
+	PermPanelReview        Permission = "panel.review"        // rate the anonymised samples of one's own panel (S3)
+	PermPanelManage        Permission = "panel.manage"        // set up panels, their members, areas and meetings (S3)
+	PermPanelRespond       Permission = "panel.respond"       // give the force's response to a panel's findings (S3)
+	PermTrainingManage     Permission = "training.manage"     // record courses and who completed them (S4)
+	PermDeploymentPlan     Permission = "deployment.plan"     // publish planned focused searching, answer residents (engagement)
+	PermDeploymentModerate Permission = "deployment.moderate" // approve or hide residents' comments (engagement)
 )
 
 var rolePermissions = map[Role][]Permission{
-	RoleOfficer:    {PermRecordCreate, PermRecordReadOwn},
-	RoleSupervisor: {PermRecordCreate, PermRecordReadOwn, PermRecordReadAll, PermAuthorisationCreate, PermFiguresInternal},
-	RoleComplaints: {PermRecordReadAll},
-	RolePanel:      {},
-	RoleAnalyst:    {PermFiguresInternal},
-	RoleAdmin:      {PermUserManage, PermAuditRead, PermFiguresInternal},
+	RoleOfficer: {PermRecordCreate, PermRecordReadOwn},
+	RoleSupervisor: {PermRecordCreate, PermRecordReadOwn, PermRecordReadAll, PermAuthorisationCreate, PermFiguresInternal,
+		PermReview, PermOutliers, PermTriggerExplain, PermPanelRespond, PermTrainingManage, PermDeploymentPlan, PermDeploymentModerate},
+	RoleComplaints: {PermRecordReadAll, PermComplaintsManage, PermTriggerExplain},
+	// A panel member sees only their panel's anonymised samples.
+	RolePanel:   {PermPanelReview},
+	RoleAnalyst: {PermFiguresInternal, PermOutliers},
+	RoleAdmin:   {PermUserManage, PermAuditRead, PermFiguresInternal, PermPanelManage, PermPanelRespond, PermTrainingManage},
 }
 
 // Can reports whether the role grants p.
@@ -73,7 +86,12 @@ type User struct {
 	Rank  Rank
 	// Station is the station an officer is attached to (GOWISELY's S),
 	// shown on the receipts of their searches.
-	Station  string
+	Station string
+	// Team is the team an officer or supervisor works in: a supervisor
+	// reviews the records of their team's officers (S1).
+	Team string
+	// PanelID is the scrutiny panel a panel member sits on (0: none).
+	PanelID  int64
 	Disabled bool
 	Created  time.Time
 }

@@ -61,6 +61,7 @@ type API struct {
 
 	rec *record.Service // nil: no encounter (SetRecords)
 	enc []encOp
+	acc Accountability // the accountability workflows (SetAccountability)
 
 	docOnce sync.Once
 	doc     []byte

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -20,14 +22,24 @@ func init() {
 	register(command{"report", "statistics with intervals and data-quality flags (report disproportionality)", runReport})
 }
 
+// reportKinds are the reports other files add (report training, report
+// pack), each registered from its file's init.
+var reportKinds = map[string]func(ctx context.Context, e *env, args []string) error{}
+
 func runReport(ctx context.Context, e *env, args []string) error {
 	const usageLine = "[--area CODE] [--from YYYY-MM] [--to YYYY-MM] [--officer] [--not-stated exclude|officer] [--vehicle-only exclude|include] [--by group|object] [filters] [--format table|csv|json]"
 	if len(args) > 0 && args[0] == "precision" {
 		return runPrecision(ctx, e, args[1:])
 	}
+	if len(args) > 0 && reportKinds[args[0]] != nil {
+		return reportKinds[args[0]](ctx, e, args[1:])
+	}
 	if len(args) == 0 || args[0] != "disproportionality" && args[0] != "outcomes" && args[0] != "quality" {
 		fmt.Fprintln(e.stderr, "Usage: charter report disproportionality|outcomes|quality "+usageLine)
 		fmt.Fprintln(e.stderr, "       charter report precision -h")
+		for _, k := range slices.Sorted(maps.Keys(reportKinds)) {
+			fmt.Fprintf(e.stderr, "       charter report %s -h\n", k)
+		}
 		return errUsage
 	}
 	kind := args[0]

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -18,6 +19,12 @@ func init() {
 	register(command{"serve", "serve the public site, the data.police.uk-compatible API and Charter's API", runServe})
 }
 
+// serveFlagSets are the flags of charter serve that the accountability
+// workflows add, each from its own file's init: a set defines its flags on
+// fs and returns what applies them to the server's configuration once they
+// are parsed (an error names the flag).
+var serveFlagSets []func(fs *flag.FlagSet) func(*server.Config) error
+
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("serve", "[--addr HOST:PORT] [--demo] [--force ID] [--rate-limit N] [--rate-burst N] [--page-rate-limit N] [--page-rate-burst N] [--watch 30s] [--metrics-addr HOST:PORT] [--quiet] [sign-in and record flags: see -h]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (env CHARTER_ADDR, as every flag: CHARTER_<FLAG>); port 0 picks a free one")
@@ -32,6 +39,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	metricsAddr := fs.String("metrics-addr", "", "address to serve Prometheus metrics on, at /metrics (its own address, not the public one); empty: none")
 	authFlags := AddAuthFlags(fs)
 	recordFlags := AddRecordFlags(fs)
+	// The accountability workflows' flags, each from its own file
+	// (serveFlagSets).
+	var applies []func(*server.Config) error
+	for _, add := range serveFlagSets {
+		applies = append(applies, add(fs))
+	}
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -88,6 +101,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	cfg.Records, cfg.PublishDelay = recordOpts, recordFlags.PublishDelay
 	if cfg.PublishDelay == 0 {
 		cfg.PublishDelay = time.Nanosecond // as soon as the month ends (0 is the server's default)
+	}
+	for _, apply := range applies {
+		if err := apply(&cfg); err != nil {
+			return err
+		}
 	}
 	if mln != nil {
 		cfg.Metrics = metrics.New()

@@ -21,14 +21,19 @@ import (
 	"github.com/stopsearch/charter/internal/api"
 	"github.com/stopsearch/charter/internal/audit"
 	"github.com/stopsearch/charter/internal/auth"
+	"github.com/stopsearch/charter/internal/complaint"
+	"github.com/stopsearch/charter/internal/deploy"
 	"github.com/stopsearch/charter/internal/httpx"
 	"github.com/stopsearch/charter/internal/importer"
 	"github.com/stopsearch/charter/internal/index"
 	"github.com/stopsearch/charter/internal/metrics"
+	"github.com/stopsearch/charter/internal/panel"
 	"github.com/stopsearch/charter/internal/policeapi"
 	"github.com/stopsearch/charter/internal/public"
 	"github.com/stopsearch/charter/internal/record"
+	"github.com/stopsearch/charter/internal/review"
 	"github.com/stopsearch/charter/internal/store"
+	"github.com/stopsearch/charter/internal/training"
 	"github.com/stopsearch/charter/internal/web"
 )
 
@@ -68,6 +73,14 @@ type Config struct {
 	// records become public (checked every hour); 0 is the default,
 	// importer.DefaultPublishDelay; negative never publishes.
 	PublishDelay time.Duration
+	// The accountability workflows (PRODUCT.md S1–S4): supervision,
+	// complaints and the community trigger, scrutiny panels, training and
+	// ward engagement on deployments.
+	Reviews     review.Options
+	Complaints  complaint.Options
+	Panels      panel.Options
+	Training    training.Options
+	Deployments deploy.Options
 }
 
 // DefaultBodyTimeout is how long a request body may take to arrive. The
@@ -88,13 +101,19 @@ type Server struct {
 	St      *store.Store
 	Auth    *auth.Auth
 	Records *record.Service
-	Ix      *index.Index
-	Cr      *index.Crimes
-	Figures *public.Figures
-	handler http.Handler
-	stops   []func()
-	log     *slog.Logger
-	metrics *metrics.Metrics
+	// The accountability workflows' services.
+	Reviews     *review.Service
+	Complaints  *complaint.Service
+	Panels      *panel.Service
+	Training    *training.Service
+	Deployments *deploy.Service
+	Ix          *index.Index
+	Cr          *index.Crimes
+	Figures     *public.Figures
+	handler     http.Handler
+	stops       []func()
+	log         *slog.Logger
+	metrics     *metrics.Metrics
 }
 
 // New loads the indexes from st, follows it, and builds the routes.
@@ -180,7 +199,13 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.Records = record.New(st, cfg.Records)
-	site.SetEncounter(web.Encounter{Auth: s.Auth, Records: s.Records, Heads: st.AuditHeads})
+	s.Reviews = review.New(st, s.Records, cfg.Reviews)
+	s.Complaints = complaint.New(st, s.Records, cfg.Complaints)
+	s.Panels = panel.New(st, s.Records, cfg.Panels)
+	s.Training = training.New(st, s.Records, cfg.Training)
+	s.Deployments = deploy.New(st, s.Records, cfg.Deployments)
+	site.SetEncounter(web.Encounter{Auth: s.Auth, Records: s.Records, Heads: st.AuditHeads,
+		Reviews: s.Reviews, Complaints: s.Complaints, Panels: s.Panels, Training: s.Training, Deployments: s.Deployments})
 	// The chain's head is published once a day for as long as the server
 	// runs (several servers publishing the same day change nothing).
 	pubCtx, stopPub := context.WithCancel(context.Background())
@@ -195,6 +220,8 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	site.Register(mux)
 	ap := api.New(s.Figures)
 	ap.SetRecords(s.Records)
+	ap.SetAccountability(api.Accountability{Reviews: s.Reviews, Complaints: s.Complaints, Panels: s.Panels,
+		Training: s.Training, Deployments: s.Deployments})
 	ap.Register(mux, site.Assets())
 	policeapi.New(st).Register(mux, cop)
 	mux.HandleFunc("GET /healthz", healthz)

@@ -41,6 +41,8 @@ type NewUser struct {
 	Force        string
 	Rank         charter.Rank
 	Station      string
+	Team         string // the team an officer or supervisor works in
+	PanelID      int64  // the scrutiny panel a panel member sits on
 	PasswordHash string
 }
 
@@ -53,11 +55,13 @@ type userJSON struct {
 	Force    string `json:"force,omitempty"`
 	Rank     string `json:"rank,omitempty"`
 	Station  string `json:"station,omitempty"`
+	Team     string `json:"team,omitempty"`
+	PanelID  int64  `json:"panel_id,omitempty"`
 	Disabled bool   `json:"disabled"`
 }
 
 func userAudit(u *charter.User) string {
-	b, _ := json.Marshal(userJSON{ID: u.ID, Name: u.Name, Role: string(u.Role), Force: u.Force, Rank: u.Rank.String(), Station: u.Station, Disabled: u.Disabled})
+	b, _ := json.Marshal(userJSON{ID: u.ID, Name: u.Name, Role: string(u.Role), Force: u.Force, Rank: u.Rank.String(), Station: u.Station, Team: u.Team, PanelID: u.PanelID, Disabled: u.Disabled})
 	return string(b)
 }
 
@@ -90,11 +94,12 @@ func (s *Store) CreateUser(ctx context.Context, by Actor, nu NewUser) (*charter.
 	if nu.Force != "" && !charter.ValidForceID(nu.Force) {
 		return nil, charter.Errorf(charter.EINVALID, "force %q is not a data.police.uk force id (e.g. metropolitan)", nu.Force)
 	}
-	u := &charter.User{Name: nu.Name, Role: nu.Role, Force: nu.Force, Rank: nu.Rank, Station: strings.TrimSpace(nu.Station), Created: Now().UTC().Truncate(time.Second)}
+	u := &charter.User{Name: nu.Name, Role: nu.Role, Force: nu.Force, Rank: nu.Rank, Station: strings.TrimSpace(nu.Station),
+		Team: strings.TrimSpace(nu.Team), PanelID: nu.PanelID, Created: Now().UTC().Truncate(time.Second)}
 	err := s.inTx(ctx, func(t *tx) error {
-		err := t.queryRow(`INSERT INTO users (name, role, force, rank, station, password_hash, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			u.Name, string(u.Role), u.Force, int64(u.Rank), u.Station, nu.PasswordHash, u.Created.Unix()).Scan(&u.ID)
+		err := t.queryRow(`INSERT INTO users (name, role, force, rank, station, team, panel_id, password_hash, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			u.Name, string(u.Role), u.Force, int64(u.Rank), u.Station, u.Team, u.PanelID, nu.PasswordHash, u.Created.Unix()).Scan(&u.ID)
 		if charter.ErrorCode(err) == charter.ECONFLICT {
 			return &charter.Error{Code: charter.ECONFLICT, Message: fmt.Sprintf("there is already a user called %q", u.Name), Err: err}
 		}
@@ -109,13 +114,13 @@ func (s *Store) CreateUser(ctx context.Context, by Actor, nu NewUser) (*charter.
 	return u, nil
 }
 
-const userCols = `u.id, u.name, u.role, u.force, u.rank, u.station, u.disabled, u.created_at`
+const userCols = `u.id, u.name, u.role, u.force, u.rank, u.station, u.team, u.panel_id, u.disabled, u.created_at`
 
 func scanUser(sc scanner, extra ...any) (*charter.User, error) {
 	var u charter.User
 	var role string
 	var rank, disabled, created int64
-	dest := append([]any{&u.ID, &u.Name, &role, &u.Force, &rank, &u.Station, &disabled, &created}, extra...)
+	dest := append([]any{&u.ID, &u.Name, &role, &u.Force, &rank, &u.Station, &u.Team, &u.PanelID, &disabled, &created}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return nil, err
 	}

@@ -54,7 +54,12 @@ func (s *Site) areaView(w http.ResponseWriter, r *http.Request, code string, lev
 	case charter.LevelBorough:
 		d.Layer, d.Sub = "/downloads/wards.geojson?borough="+code+ifEmpty(q, "&"+q), "/wards/"
 	}
-	s.render(w, r, "area", &page{Title: p.Area.Name, Filter: fl, Options: opts, Query: q, Data: d})
+	secs, err := s.areaSections(ctx, p.Area.Code)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "area", &page{Title: p.Area.Name, Filter: fl, Options: opts, Query: q, Data: d, Sections: secs})
 }
 
 // ward renders a ward page (PRODUCT U2).
@@ -70,7 +75,12 @@ func (s *Site) ward(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "ward", &page{Title: v.Ward.Area.Name + " ward", Filter: fl, Options: opts, Query: public.Encode(fl), Data: v})
+	secs, err := s.areaSections(ctx, v.Ward.Area.Code)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "ward", &page{Title: v.Ward.Area.Name + " ward", Filter: fl, Options: opts, Query: public.Encode(fl), Data: v, Sections: secs})
 }
 
 func (s *Site) rights(w http.ResponseWriter, r *http.Request) {

@@ -16,10 +16,15 @@ import (
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/auth"
+	"github.com/stopsearch/charter/internal/complaint"
+	"github.com/stopsearch/charter/internal/deploy"
 	"github.com/stopsearch/charter/internal/httpx"
+	"github.com/stopsearch/charter/internal/panel"
 	"github.com/stopsearch/charter/internal/public"
 	"github.com/stopsearch/charter/internal/record"
+	"github.com/stopsearch/charter/internal/review"
 	"github.com/stopsearch/charter/internal/store"
+	"github.com/stopsearch/charter/internal/training"
 )
 
 // Site is the public web site.
@@ -41,6 +46,13 @@ type Encounter struct {
 	// Heads lists the audit chain's published daily heads (the public
 	// page /audit).
 	Heads func(context.Context) ([]store.AuditHead, error)
+	// The accountability workflows; each one's pages are served when its
+	// service is set.
+	Reviews     *review.Service    // supervision.go
+	Complaints  *complaint.Service // complaints.go
+	Panels      *panel.Service     // panels.go
+	Training    *training.Service  // training.go
+	Deployments *deploy.Service    // deployments.go
 }
 
 // SetEncounter turns on the encounter's pages; call before Register.
@@ -54,7 +66,9 @@ func New(fig *public.Figures, log *slog.Logger) (*Site, error) {
 		return nil, err
 	}
 	s := &Site{fig: fig, assets: assets, pages: map[string]*template.Template{}, log: log}
-	base, err := template.New("").Funcs(s.funcs()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+	// Every page gets the layout, the shared partials and the sections the
+	// accountability workflows add to pages (templates/parts, one file each).
+	base, err := template.New("").Funcs(s.funcs()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/parts/*.html")
 	if err != nil {
 		return nil, err
 	}
@@ -97,6 +111,22 @@ func (s *Site) Register(mux *http.ServeMux) {
 	}
 	if s.enc.Auth != nil && s.enc.Records != nil {
 		s.registerEncounter(mux) // encounter.go
+		if s.enc.Reviews != nil {
+			s.registerSupervision(mux) // supervision.go
+		}
+		if s.enc.Complaints != nil {
+			s.registerComplaints(mux) // complaints.go
+		}
+		if s.enc.Panels != nil {
+			s.registerPanels(mux) // panels.go
+		}
+		if s.enc.Training != nil {
+			s.registerTraining(mux) // training.go
+		}
+		if s.enc.Deployments != nil {
+			s.registerDeployments(mux) // deployments.go
+		}
+		s.registerPacks(mux) // packs.go
 	}
 	mux.HandleFunc("GET /downloads/stops.csv", s.stopsCSV)
 	mux.HandleFunc("GET /downloads/{layer}", s.geojson)
@@ -111,6 +141,10 @@ type page struct {
 	Options *public.Options
 	Query   string // the filter as a query string, for links that keep it
 	Data    any
+	// Sections are what the accountability workflows add to a borough or
+	// ward page (its community trigger, complaints, deployments, packs), by
+	// workflow; see areaSections.
+	Sections map[string]any
 }
 
 // render executes a page template into a buffer first, so that a template

@@ -1,0 +1,4 @@
+package api
+
+// complaintOps are the operations of the complaints workflow.
+func (a *API) complaintOps() []encOp { return nil }

@@ -1,0 +1,4 @@
+package api
+
+// panelOps are the operations of the panels workflow.
+func (a *API) panelOps() []encOp { return nil }
