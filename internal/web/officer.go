@@ -12,6 +12,11 @@ type officerPage struct {
 	Records []recordRow
 	// Supervisor may register authorisations.
 	Supervisor bool
+	// Reviewer has a review queue; Reviews are the supervisors' reviews
+	// of the officer's records, shown when supervision is on
+	// (supervision.go).
+	Reviewer, ReviewsOn bool
+	Reviews             []reviewShown
 }
 
 // recordRow is one record in a list, in words.
@@ -44,7 +49,18 @@ func (s *Site) officerHome(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := officerPage{User: u, Supervisor: u.Can(charter.PermAuthorisationCreate)}
+	d := officerPage{User: u, Supervisor: u.Can(charter.PermAuthorisationCreate), Reviewer: s.enc.Reviews != nil && u.Can(charter.PermReview)}
+	if s.enc.Reviews != nil {
+		rs, err := s.enc.Reviews.Feedback(r.Context(), u)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.ReviewsOn = true
+		for _, rv := range rs {
+			d.Reviews = append(d.Reviews, showReview(rv))
+		}
+	}
 	for _, rec := range recs {
 		d.Records = append(d.Records, rowOf(rec))
 	}

@@ -21,6 +21,9 @@ type recordPage struct {
 	// New is the empty form of a new record (no record to show);
 	// Corrected says a correction was just saved.
 	New, Corrected bool
+	// Reviews are the supervisor's reviews of the officer's own record
+	// (supervision.go); reading them marks them seen.
+	Reviews []reviewShown
 }
 
 func (s *Site) viewRecord(w http.ResponseWriter, r *http.Request) {
@@ -48,6 +51,16 @@ func (s *Site) renderRecord(w http.ResponseWriter, r *http.Request, id int64, st
 	d := recordPage{Record: rec, Row: rowOf(rec), Message: msg, Mine: rec.OfficerID == u.ID, Corrected: r.URL.Query().Get("corrected") != "" && f == nil && msg == ""}
 	for _, v := range vs {
 		d.Versions = append(d.Versions, rowOf(v))
+	}
+	if d.Mine && s.enc.Reviews != nil {
+		rs, err := s.enc.Reviews.ReviewsOf(ctx, u, id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, rv := range rs {
+			d.Reviews = append(d.Reviews, showReview(rv))
+		}
 	}
 	action := "/officer/records/" + strconv.FormatInt(id, 10)
 	switch {
