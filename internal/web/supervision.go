@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/stopsearch/charter"
@@ -135,7 +136,8 @@ func (s *Site) renderReview(w http.ResponseWriter, r *http.Request, id int64, st
 	for _, c := range charter.Criteria {
 		q := rubricQuestion{Name: string(c), Question: c.Question(), Problem: problem["marks."+string(c)]}
 		for _, m := range markValues {
-			q.Choices = append(q.Choices, markChoice{Value: m.String(), Label: m.String(), Checked: v.Get(string(c)) == m.String()})
+			label := m.String()
+			q.Choices = append(q.Choices, markChoice{Value: label, Label: strings.ToUpper(label[:1]) + label[1:], Checked: v.Get(string(c)) == m.String()})
 		}
 		d.Questions = append(d.Questions, q)
 	}
