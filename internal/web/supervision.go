@@ -212,6 +212,9 @@ func meanWords(est stats.Estimate, n int, what string, scale float64, digits int
 	if est.HasInterval() {
 		out += " (95% interval " + f(est.Lower) + " to " + f(est.Upper) + ")"
 	}
+	if n == 1 {
+		what = strings.TrimSuffix(what, "s")
+	}
 	return out + " from " + FormatInt(n) + " " + what
 }
 
