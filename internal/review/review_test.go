@@ -98,7 +98,7 @@ func TestQueueSampleAndRisksReviewFeedback(t *testing.T) {
 	// Another officer's record, in another team, with nearly the same words.
 	reviewtest.Submit(t, e.rec, pcB, func() charter.Record {
 		r := reviewtest.Record(900, day.Add(-30*24*time.Hour))
-		r.Grounds = "He was seen by CCTV operators handing a knife to another youth outside the chicken shop on the high road."
+		r.Grounds = "He was seen by CCTV operators handing a knife to another youth outside the chicken shop on the high road by the station."
 		return r
 	}())
 	c := risky(5, []charter.Risk{charter.RiskComplaint}, func(*charter.Record) {})
