@@ -237,18 +237,12 @@ func (s *Store) MarkReviewsSeen(ctx context.Context, by Actor, officer, recordID
 
 // ForceUsers lists the users of a force, by name.
 func (s *Store) ForceUsers(ctx context.Context, force string) ([]charter.User, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+userCols+` FROM users u WHERE u.force = $1 ORDER BY u.name`, force)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []charter.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
+	all, err := s.Users(ctx)
+	out := all[:0]
+	for _, u := range all {
+		if u.Force == force {
+			out = append(out, u)
 		}
-		out = append(out, *u)
 	}
-	return out, rows.Err()
+	return out, err
 }
