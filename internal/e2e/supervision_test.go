@@ -44,7 +44,7 @@ func TestSupervision(t *testing.T) {
 	var id int64
 	var ref string
 	for i := 0; i < 200 && id == 0; i++ {
-		sub, err := s.srv.Records.Submit(ctx, e.officer, "", reviewtest.Record(i, time.Now().Add(-time.Duration(i+1)*4*24*time.Hour)))
+		sub, err := s.srv.Records.Submit(ctx, e.officer, "", reviewtest.Record(i, time.Now().Add(-time.Duration(i+1)*time.Hour)))
 		if err != nil {
 			t.Fatal(err)
 		}
