@@ -34,7 +34,8 @@ type PublicTrigger struct {
 	Explained   *time.Time `json:"explained"`
 }
 
-func publicTrigger(tr store.Trigger) PublicTrigger {
+// PublicView is a trigger as the public sees it.
+func PublicView(tr store.Trigger) PublicTrigger {
 	p := PublicTrigger{ID: tr.ID, Ward: tr.Ward, Borough: tr.Borough, Fired: tr.Fired, WindowStart: tr.WindowStart,
 		Complaints: tr.Count, PanelNotified: tr.PanelID != 0}
 	if !tr.RequiredAt.IsZero() {
@@ -51,7 +52,7 @@ func publicTrigger(tr store.Trigger) PublicTrigger {
 func publicTriggers(ts []store.Trigger) []PublicTrigger {
 	out := make([]PublicTrigger, 0, len(ts))
 	for _, tr := range ts {
-		out = append(out, publicTrigger(tr))
+		out = append(out, PublicView(tr))
 	}
 	return out
 }

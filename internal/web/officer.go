@@ -12,6 +12,8 @@ type officerPage struct {
 	Records []recordRow
 	// Supervisor may register authorisations.
 	Supervisor bool
+	// Complaints about the officer's searches, once released (complaints.go).
+	Complaints []officerComplaint
 }
 
 // recordRow is one record in a list, in words.
@@ -45,6 +47,10 @@ func (s *Site) officerHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := officerPage{User: u, Supervisor: u.Can(charter.PermAuthorisationCreate)}
+	if d.Complaints, err = s.releasedComplaints(r.Context(), u); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	for _, rec := range recs {
 		d.Records = append(d.Records, rowOf(rec))
 	}
