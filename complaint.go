@@ -171,15 +171,15 @@ type TimeLimits struct {
 func DefaultTimeLimits() TimeLimits {
 	return TimeLimits{
 		Triage: TimeLimit{Stage: ComplaintTriaged, Days: 10, WorkingDays: true, Name: "triage",
-			Reason: "the complainant should hear within two working weeks how their complaint will be handled"},
+			Reason: "the complainant should hear promptly how their complaint will be handled"},
 		Assign: TimeLimit{Stage: ComplaintAssigned, Days: 15, WorkingDays: true, Name: "assignment",
-			Reason: "a complaint that needs finding out should have a named handler within three working weeks"},
+			Reason: "a complaint that needs finding out should soon have a named handler"},
 		Outcome: TimeLimit{Stage: ComplaintDecided, Days: 90, Name: "outcome (the force's target)",
-			Reason: "the force aims to decide a complaint within three months, the same window as the community trigger"},
+			Reason: "the force's own target for deciding a complaint; by default three months, the community trigger's window"},
 		Statutory: TimeLimit{Stage: ComplaintDecided, Days: 365, Statutory: true, Name: "outcome (statutory)",
-			Reason: "a complaint not finished within 12 months must be reported to the policing body and the IOPC"},
+			Reason: "a complaint still undecided after twelve months must be reported to the policing body and the IOPC"},
 		Close: TimeLimit{Stage: ComplaintClosed, Days: 20, WorkingDays: true, Name: "closing",
-			Reason: "the complainant should be told the outcome, and their right to a review, within four working weeks of the decision"},
+			Reason: "the complainant should be told the outcome, and their right to a review, soon after the decision"},
 	}
 }
 
@@ -230,16 +230,4 @@ func (r TriggerRule) Fires(lodged []time.Time, at time.Time) (in []int, fires bo
 		}
 	}
 	return in, r.Threshold > 0 && len(in) >= r.Threshold
-}
-
-// Check validates the rule.
-func (r TriggerRule) Check() error {
-	var fe FieldErrors
-	if r.Threshold < 1 || r.Threshold > 1000 {
-		fe = append(fe, FieldError{Field: "threshold", Reason: "the trigger needs a threshold from 1 to 1,000 complaints"})
-	}
-	if r.WindowMonths < 1 || r.WindowMonths > 24 {
-		fe = append(fe, FieldError{Field: "window", Reason: "the trigger's window is 1 to 24 months"})
-	}
-	return Invalid(fe)
 }
