@@ -274,6 +274,15 @@ func (t *tx) panelCovering(ward, borough string) (int64, error) {
 	return found, err
 }
 
+// complaint reads complaint id in the transaction.
+func (t *tx) complaint(id int64) (Complaint, error) {
+	c, err := scanComplaint(t.queryRow(`SELECT `+complaintCols+complaintFrom+` WHERE c.id = $1`, id))
+	if isNoRows(err) {
+		return c, charter.Errorf(charter.ENOTFOUND, "no such complaint")
+	}
+	return c, err
+}
+
 // ReadComplaint returns complaint id with its history, and audits the
 // read by by ("complaint.read") in the same transaction: it holds the
 // complainant's words and contact.
@@ -282,10 +291,7 @@ func (s *Store) ReadComplaint(ctx context.Context, by Actor, id int64) (Complain
 	var evs []ComplaintEvent
 	err := s.inTx(ctx, func(t *tx) error {
 		var err error
-		if c, err = scanComplaint(t.queryRow(`SELECT `+complaintCols+complaintFrom+` WHERE c.id = $1`, id)); err != nil {
-			if isNoRows(err) {
-				return charter.Errorf(charter.ENOTFOUND, "no such complaint")
-			}
+		if c, err = t.complaint(id); err != nil {
 			return err
 		}
 		evs = nil
@@ -315,10 +321,7 @@ func (s *Store) UpdateComplaint(ctx context.Context, by Actor, id int64, at time
 	var c Complaint
 	err := s.inTx(ctx, func(t *tx) error {
 		var err error
-		if c, err = scanComplaint(t.queryRow(`SELECT `+complaintCols+complaintFrom+` WHERE c.id = $1`, id)); err != nil {
-			if isNoRows(err) {
-				return charter.Errorf(charter.ENOTFOUND, "no such complaint")
-			}
+		if c, err = t.complaint(id); err != nil {
 			return err
 		}
 		before := complaintAudit(&c)
@@ -356,37 +359,49 @@ type ComplaintFilter struct {
 // complaints team's queue and the officer's page; the service decides what
 // each sees of it.
 func (s *Store) Complaints(ctx context.Context, f ComplaintFilter) ([]Complaint, error) {
-	var conds []string
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		conds = append(conds, fmt.Sprintf(cond, len(args)))
-	}
+	var w conds
 	if f.Force != "" {
-		add("c.force = $%d", f.Force)
+		w.add("c.force = $%d", f.Force)
 	}
 	if f.Open {
-		add("c.status <> $%d", string(charter.ComplaintClosed))
+		w.add("c.status <> $%d", string(charter.ComplaintClosed))
 	}
 	if f.Officer != 0 {
-		add("r.officer_id = $%d AND c.released_at > 0", f.Officer)
+		w.add("r.officer_id = $%d AND c.released_at > 0", f.Officer)
 	}
 	if f.Limit <= 0 {
 		f.Limit = 500
 	}
-	q := `SELECT ` + complaintCols + complaintFrom
-	if len(conds) > 0 {
-		q += ` WHERE ` + strings.Join(conds, " AND ")
-	}
-	args = append(args, f.Limit)
-	q += fmt.Sprintf(` ORDER BY c.lodged_at, c.id LIMIT $%d`, len(args))
+	q := `SELECT ` + complaintCols + complaintFrom + w.where()
+	w.args = append(w.args, f.Limit)
+	q += fmt.Sprintf(` ORDER BY c.lodged_at, c.id LIMIT $%d`, len(w.args))
 	var out []Complaint
 	err := s.readRows(ctx, q, func(sc scanner) error {
 		c, err := scanComplaint(sc)
 		out = append(out, c)
 		return err
-	}, args...)
+	}, w.args...)
 	return out, err
+}
+
+// conds are the conditions of a WHERE clause and their arguments, each
+// condition's placeholder numbered as it is added.
+type conds struct {
+	list []string
+	args []any
+}
+
+func (c *conds) add(cond string, v any) {
+	c.args = append(c.args, v)
+	c.list = append(c.list, fmt.Sprintf(cond, len(c.args)))
+}
+
+// where is the clause, "" without conditions.
+func (c *conds) where() string {
+	if len(c.list) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(c.list, " AND ")
 }
 
 // readRows runs a query on the read pool and calls fn for each row.
@@ -431,31 +446,22 @@ type TriggerFilter struct {
 
 // Triggers lists community triggers, newest first.
 func (s *Store) Triggers(ctx context.Context, f TriggerFilter) ([]Trigger, error) {
-	var conds []string
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		conds = append(conds, fmt.Sprintf(cond, len(args)))
-	}
+	var w conds
 	if f.Area != "" {
-		add("(ward = $%[1]d OR borough = $%[1]d)", f.Area)
+		w.add("(ward = $%[1]d OR borough = $%[1]d)", f.Area)
 	}
 	if f.Force != "" {
-		add("force = $%d", f.Force)
+		w.add("force = $%d", f.Force)
 	}
 	if f.PanelID != 0 {
-		add("panel_id = $%d", f.PanelID)
-	}
-	q := `SELECT ` + triggerCols + ` FROM community_triggers`
-	if len(conds) > 0 {
-		q += ` WHERE ` + strings.Join(conds, " AND ")
+		w.add("panel_id = $%d", f.PanelID)
 	}
 	var out []Trigger
-	err := s.readRows(ctx, q+` ORDER BY fired_at DESC, id DESC`, func(sc scanner) error {
+	err := s.readRows(ctx, `SELECT `+triggerCols+` FROM community_triggers`+w.where()+` ORDER BY fired_at DESC, id DESC`, func(sc scanner) error {
 		tr, err := scanTrigger(sc)
 		out = append(out, tr)
 		return err
-	}, args...)
+	}, w.args...)
 	return out, err
 }
 
