@@ -6,6 +6,7 @@ package complaint
 
 import (
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/stopsearch/charter"
@@ -41,6 +42,9 @@ type Service struct {
 	st   *store.Store
 	rec  *record.Service
 	opts Options
+	// changes counts the changes to what the public pages show of
+	// complaints (Changes).
+	changes atomic.Int64
 }
 
 // New returns the service over st; rec is the encounter's record service
@@ -70,6 +74,14 @@ func New(st *store.Store, rec *record.Service, opts Options) *Service {
 	}
 	return &Service{st: st, rec: rec, opts: opts}
 }
+
+// Changes counts the changes this process made to what the public's pages
+// show of complaints: triggers fired, explanations required and given. The
+// server's cache of public pages (a ward's page carries its triggers) keys
+// on it beside the data's version, so a trigger appears at once. Another
+// instance's changes are not counted; its pages follow with the next
+// change of data.
+func (s *Service) Changes() int64 { return s.changes.Load() }
 
 // Rule is the community trigger's rule in force.
 func (s *Service) Rule() charter.TriggerRule { return s.opts.Trigger }

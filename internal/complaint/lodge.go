@@ -138,6 +138,7 @@ func (s *Service) lodge(ctx context.Context, c store.Complaint) (Acknowledgement
 		return Acknowledgement{}, err
 	}
 	if tr != nil {
+		s.changes.Add(1)
 		s.opts.Log.InfoContext(ctx, "community trigger fired", "ward", tr.Ward, "complaints", tr.Count, "panel", tr.PanelID)
 	}
 	return Acknowledgement{Reference: c.Reference, Lodged: c.Lodged, TriageBy: c.DueTriage, Reply: c.Contact != ""}, nil

@@ -95,6 +95,9 @@ func (s *Service) RequireExplanation(ctx context.Context, u *charter.User, id in
 		tr.RequiredAt, tr.RequiredBy = now, u.PanelID
 		return nil
 	})
+	if err == nil {
+		s.changes.Add(1)
+	}
 	return err
 }
 
@@ -141,5 +144,8 @@ func (s *Service) Explain(ctx context.Context, u *charter.User, id int64, text s
 		tr.Explanation, tr.ExplainedAt, tr.ExplainedBy, tr.Published = text, now, u.ID, true
 		return nil
 	})
+	if err == nil {
+		s.changes.Add(1)
+	}
 	return err
 }

@@ -169,3 +169,42 @@ func TestOfficerSeesOnlyReleasedComplaints(t *testing.T) {
 		}
 	}
 }
+
+// TestTriggerOnKeptWardPage: a ward's page kept by the server's cache
+// shows the community trigger as soon as it fires, and the explanation as
+// soon as it is given.
+func TestTriggerOnKeptWardPage(t *testing.T) {
+	e := newRolesEnv(t)
+	ctx := context.Background()
+	svc := e.srv.Complaints
+	lodge := func() {
+		if _, err := svc.Lodge(ctx, complaint.Lodging{Ward: recordtest.BrixtonWard, Anonymous: true, Text: complaintText}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page := "/wards/" + recordtest.BrixtonWard
+	lodge()
+	lodge()
+	for i := 0; i < 2; i++ {
+		if w := e.do("none", "GET", page, ""); w.Code != http.StatusOK || strings.Contains(w.Body.String(), "data-trigger=") {
+			t.Fatalf("the ward page before the trigger: %d, shows a trigger %v", w.Code, strings.Contains(w.Body.String(), "data-trigger="))
+		}
+	}
+	if w := e.do("none", "GET", page, ""); w.Header().Get("X-Cache") != "hit" {
+		t.Fatalf("the ward page is not kept (X-Cache %q): the test proves nothing", w.Header().Get("X-Cache"))
+	}
+	lodge()
+	if w := e.do("none", "GET", page, ""); !strings.Contains(w.Body.String(), "data-trigger=") {
+		t.Error("the kept ward page does not show the trigger that fired")
+	}
+	ts, _ := svc.Triggers(ctx, recordtest.BrixtonWard)
+	if len(ts) != 1 {
+		t.Fatalf("triggers %+v", ts)
+	}
+	if err := svc.Explain(ctx, e.users["supervisor"], ts[0].ID, "Explanation marker QW3: searches followed two stabbings"); err != nil {
+		t.Fatal(err)
+	}
+	if w := e.do("none", "GET", page, ""); !strings.Contains(w.Body.String(), "Explanation marker QW3") {
+		t.Error("the kept ward page does not show the explanation")
+	}
+}
