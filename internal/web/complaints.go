@@ -4,8 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/stopsearch/charter"
@@ -128,6 +128,9 @@ func (s *Site) lodged(w http.ResponseWriter, r *http.Request, ack complaint.Ackn
 	s.fail(w, r, err)
 }
 
+// complaintRef is the shape of a complaint's reference.
+var complaintRef = regexp.MustCompile(`^C-[A-Z2-9]{8}$`)
+
 // lodgedPage acknowledges a complaint.
 type lodgedPage struct {
 	Reference, By string
@@ -136,14 +139,21 @@ type lodgedPage struct {
 
 func (s *Site) complaintLodged(w http.ResponseWriter, r *http.Request) {
 	noStorePrivate(w)
+	// The page is built from its address alone, so it shows only what has
+	// the shape of a reference and a date: a link made elsewhere cannot put
+	// other words on it.
 	q := r.URL.Query()
 	ref := q.Get("ref")
-	if !strings.HasPrefix(ref, "C-") || len(ref) > 12 {
+	if !complaintRef.MatchString(ref) {
 		s.notFound(w, r)
 		return
 	}
+	by := q.Get("by")
+	if _, err := time.Parse("2 January 2006", by); err != nil {
+		by = ""
+	}
 	s.renderStatus(w, r, http.StatusOK, "complaintlodged", &page{Title: "Your complaint has been received",
-		Data: lodgedPage{Reference: ref, By: q.Get("by"), Reply: q.Get("reply") != ""}})
+		Data: lodgedPage{Reference: ref, By: by, Reply: q.Get("reply") != ""}})
 }
 
 // figuresPage is the public complaint figures.
