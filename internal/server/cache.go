@@ -152,7 +152,8 @@ func cacheable(r *http.Request) bool {
 
 // uncachedPrefixes are the paths the response cache never keeps.
 var uncachedPrefixes = []string{"/static/", "/signin", "/signout", "/officer", "/r/", "/authorisations", "/feedback",
-	"/audit", "/api/v1/records", "/api/v1/authorisations", "/api/v1/feedback", "/api/v1/audit"}
+	"/audit", "/api/v1/records", "/api/v1/authorisations", "/api/v1/feedback", "/api/v1/audit",
+	"/complaints", "/panel", "/api/v1/complaints", "/api/v1/community-triggers"}
 
 func (c *respCache) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -228,7 +228,9 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	mux.HandleFunc("GET /readyz", s.readyz)
 
 	var h http.Handler = mux
-	rc := newRespCache(s.Figures.Version)
+	// Kept pages follow the data, and the community triggers a ward's page
+	// shows (both counters only grow, so their sum changes with either).
+	rc := newRespCache(func() int64 { return s.Figures.Version() + s.Complaints.Changes() })
 	rc.metrics = s.metrics
 	h = rc.wrap(h)
 	// Who is asking is known before the cache, which passes every request

@@ -17,6 +17,8 @@ type officerPage struct {
 	// (supervision.go).
 	Reviewer, ReviewsOn bool
 	Reviews             []reviewShown
+	// Complaints about the officer's searches, once released (complaints.go).
+	Complaints []officerComplaint
 }
 
 // recordRow is one record in a list, in words.
@@ -60,6 +62,10 @@ func (s *Site) officerHome(w http.ResponseWriter, r *http.Request) {
 		for _, rv := range rs {
 			d.Reviews = append(d.Reviews, showReview(rv))
 		}
+	}
+	if d.Complaints, err = s.releasedComplaints(r.Context(), u); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	for _, rec := range recs {
 		d.Records = append(d.Records, rowOf(rec))
