@@ -199,6 +199,11 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.Records = record.New(st, cfg.Records)
+	// A record with a complaint about it joins its officer's supervisor's
+	// review queue whatever the sample says.
+	if cfg.Reviews.Complained == nil {
+		cfg.Reviews.Complained = st.ComplainedRecords
+	}
 	s.Reviews = review.New(st, s.Records, cfg.Reviews)
 	s.Complaints = complaint.New(st, s.Records, cfg.Complaints)
 	s.Panels = panel.New(st, s.Records, cfg.Panels)
