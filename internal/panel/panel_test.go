@@ -168,8 +168,8 @@ func TestScrutiny(t *testing.T) {
 	if err := f.svc.Respond(ctx, f.sup, m.ID, "We will brief the team."); err != nil {
 		t.Fatal(err)
 	}
-	for _, codes := range [][]string{nil, {lambeth}, {brixton, lambeth}} {
-		fs, err := f.svc.Published(ctx, codes...)
+	for _, codes := range []string{"", lambeth} {
+		fs, err := f.svc.Published(ctx, codes)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -248,25 +248,34 @@ type Share struct {
 // Finding is a meeting's published findings, the force's response and the
 // aggregates of the panel's ratings: no member, record or officer named.
 type Finding struct {
-	MeetingID  int64     `json:"meeting_id"`
-	Panel      string    `json:"panel"`
-	Force      string    `json:"force"`
-	Areas      []string  `json:"areas"`
-	Date       string    `json:"date"`
-	From       string    `json:"from"`
-	To         string    `json:"to"`
-	SampleSize int       `json:"sample_size"`
-	Ratings    int       `json:"ratings"` // member-by-record ratings behind Shares
-	Findings   string    `json:"findings"`
-	FindingsAt time.Time `json:"findings_at"`
-	Response   string    `json:"response"` // "" until the force answers
-	ResponseAt time.Time `json:"response_at,omitzero"`
-	Shares     []Share   `json:"shares"`
+	MeetingID  int64      `json:"meeting_id"`
+	Panel      string     `json:"panel"`
+	Force      string     `json:"force"`
+	Areas      []string   `json:"areas"`
+	Date       string     `json:"date"`
+	From       string     `json:"from"`
+	To         string     `json:"to"`
+	SampleSize int        `json:"sample_size"`
+	Ratings    int        `json:"ratings"` // member-by-record ratings behind Shares
+	Findings   string     `json:"findings"`
+	FindingsAt time.Time  `json:"findings_at"`
+	Response   string     `json:"response"`    // "" until the force answers
+	ResponseAt *time.Time `json:"response_at"` // nil until the force answers
+	Shares     []Share    `json:"shares"`
 }
 
 // Published lists the published findings of every panel, latest first,
-// or, with codes, of the panels whose areas include any of them.
-func (s *Service) Published(ctx context.Context, codes ...string) ([]Finding, error) {
+// or, for an area (a borough or ward code), of the panels whose areas
+// include it or the borough it lies in.
+func (s *Service) Published(ctx context.Context, area string) ([]Finding, error) {
+	var codes []string
+	if area != "" {
+		parents, err := s.st.ParentCodes(ctx, area)
+		if err != nil {
+			return nil, err
+		}
+		codes = append([]string{area}, parents...)
+	}
 	ps, err := s.st.Panels(ctx)
 	if err != nil {
 		return nil, err
@@ -306,7 +315,7 @@ func (s *Service) finding(ctx context.Context, p charter.Panel, m charter.Meetin
 	}
 	return Finding{MeetingID: m.ID, Panel: p.Name, Force: p.Force, Areas: p.Areas, Date: m.Date.Format(time.DateOnly),
 		From: m.From.String(), To: m.To.String(), SampleSize: m.SampleSize, Ratings: len(rs), Findings: m.Findings,
-		FindingsAt: m.FindingsAt, Response: m.Response, ResponseAt: m.ResponseAt, Shares: Shares(rs)}, nil
+		FindingsAt: m.FindingsAt, Response: m.Response, ResponseAt: timeOrNil(m.ResponseAt), Shares: Shares(rs)}, nil
 }
 
 // Shares are, per rubric question, the ratings that found it met among
@@ -337,4 +346,25 @@ func num(x float64) *float64 {
 		return nil
 	}
 	return &x
+}
+
+// MeetingShares are the aggregates of every member's ratings of meeting
+// id so far, for its panel's members writing their findings, and how many
+// ratings they count.
+func (s *Service) MeetingShares(ctx context.Context, u *charter.User, id int64) ([]Share, int, error) {
+	if _, _, err := s.memberMeeting(ctx, u, id); err != nil {
+		return nil, 0, err
+	}
+	rs, err := s.st.Ratings(ctx, id, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	return Shares(rs), len(rs), nil
+}
+
+func timeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }

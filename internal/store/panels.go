@@ -346,3 +346,22 @@ func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// ParentCodes lists the areas containing area code (a ward's borough; two
+// where boundary vintages differ), from the stored boundaries.
+func (s *Store) ParentCodes(ctx context.Context, code string) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT parent_code FROM areas WHERE code = $1 AND parent_code <> '' ORDER BY parent_code`, code)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
