@@ -216,7 +216,7 @@ func writeTrainingReport(e *env, r *training.Report, format string) error {
 				fmt.Fprintf(tw, "  %s\tnot available\t\t\n", m.Name)
 				continue
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", m.Name, trainingFigure(m.Name, m.A), trainingFigure(m.Name, m.B), changeText(m))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", m.Name, m.Text(m.A), m.Text(m.B), m.ChangeText())
 		}
 		tw.Flush()
 		for _, m := range c.Measures {
@@ -231,42 +231,4 @@ func num4(p *float64) string {
 		return ""
 	}
 	return strconv.FormatFloat(*p, 'f', 4, 64)
-}
-
-// trainingFigure writes a group's figure with its count and interval.
-func trainingFigure(measure string, f training.Figure) string {
-	if f.Value == nil {
-		return fmt.Sprintf("– (%d of %d)", f.Count, f.Of)
-	}
-	v := func(p *float64) string {
-		switch {
-		case p == nil:
-			return "–"
-		case strings.HasSuffix(measure, "rate"):
-			return strconv.FormatFloat(100**p, 'f', 1, 64) + "%"
-		}
-		return strconv.FormatFloat(*p, 'f', 2, 64)
-	}
-	if strings.HasSuffix(measure, "rate") || strings.HasPrefix(measure, "complaints") {
-		return fmt.Sprintf("%s (%s–%s; %s of %s)", v(f.Value), v(f.Lower), v(f.Upper), charter.Thousands(f.Count), charter.Thousands(f.Of))
-	}
-	return fmt.Sprintf("%s (%s–%s; %s answers)", v(f.Value), v(f.Lower), v(f.Upper), charter.Thousands(f.Of))
-}
-
-func changeText(m training.Measure) string {
-	if m.Ratio.Value == nil {
-		return "–"
-	}
-	if m.Change == "ratio" {
-		ci := ""
-		if m.Ratio.Lower != nil && m.Ratio.Upper != nil {
-			ci = fmt.Sprintf(" (%.2f–%.2f)", *m.Ratio.Lower, *m.Ratio.Upper)
-		}
-		return fmt.Sprintf("×%.2f%s", *m.Ratio.Value, ci)
-	}
-	ci := ""
-	if m.Ratio.Lower != nil && m.Ratio.Upper != nil {
-		ci = fmt.Sprintf(" (%+.2f to %+.2f)", *m.Ratio.Lower, *m.Ratio.Upper)
-	}
-	return fmt.Sprintf("%+.2f%s", *m.Ratio.Value, ci)
 }

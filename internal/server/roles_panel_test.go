@@ -169,3 +169,50 @@ func TestPanelSeesNoIdentity(t *testing.T) {
 		t.Errorf("Hackney's page shows Lambeth's panel's findings")
 	}
 }
+
+// TestTrainingRoleScenarios: the training pages are for supervisors and
+// administrators only; the form records a completion and the report
+// counts it.
+func TestTrainingRoleScenarios(t *testing.T) {
+	e := newRolesEnv(t)
+	const signIn, ok, seeOther, unauth, forbid, invalid = http.StatusSeeOther, http.StatusOK, http.StatusSeeOther, http.StatusUnauthorized, http.StatusForbidden, http.StatusUnprocessableEntity
+	managers := func(status int, none int) map[string]int {
+		return statuses(forbid, "none", none, "supervisor", status, "admin", status)
+	}
+	table := []scenario{
+		{"GET", "/training", "", managers(ok, signIn)},
+		{"POST", "/training/courses", "name=", managers(invalid, unauth)},
+		{"POST", "/training", "officer=nobody&course=None&date=2025-01-01", managers(invalid, unauth)},
+		{"GET", "/training/report", "", managers(ok, signIn)},
+		{"GET", "/training/report?course=None", "", managers(http.StatusNotFound, signIn)},
+	}
+	for _, sc := range table {
+		for _, role := range scenarioRoles {
+			want, listed := sc.want[role]
+			if !listed {
+				want = sc.want["*"]
+			}
+			if w := e.do(role, sc.method, sc.path, sc.body); w.Code != want {
+				t.Errorf("%s %s as %s: %d, want %d (%.300s)", sc.method, sc.path, role, w.Code, want, w.Body.String())
+			}
+		}
+	}
+	if w := e.do("admin", "POST", "/training/courses", "name=Procedural+justice&description=The+pilot%27s+course"); w.Code != seeOther {
+		t.Fatalf("adding a course: %d %s", w.Code, w.Body.String())
+	}
+	w := e.do("supervisor", "POST", "/training", "officer=pc-nobody&course=Procedural+justice&date=2025-13-01")
+	if b := w.Body.String(); w.Code != invalid || !strings.Contains(b, "no user called") || !strings.Contains(b, "is not a day") {
+		t.Errorf("a bad completion: %d", w.Code)
+	}
+	day := time.Now().AddDate(0, 0, -1).Format(time.DateOnly)
+	if w := e.do("supervisor", "POST", "/training", "officer="+officerName+"&course=Procedural+justice&date="+day); w.Code != seeOther {
+		t.Fatalf("recording a completion: %d %s", w.Code, w.Body.String())
+	}
+	if b := e.do("supervisor", "GET", "/training", "").Body.String(); !strings.Contains(b, officerName) {
+		t.Errorf("the completion is not listed")
+	}
+	b := e.do("admin", "GET", "/training/report?course=Procedural+justice", "").Body.String()
+	if !strings.Contains(b, "1 officer has completed") || !strings.Contains(b, "The data cannot tell") || strings.Contains(b, officerName) {
+		t.Errorf("the report: %s", b[strings.Index(b, "<main"):])
+	}
+}
