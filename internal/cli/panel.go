@@ -3,16 +3,32 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/panel"
+	"github.com/stopsearch/charter/internal/server"
 	"github.com/stopsearch/charter/internal/store"
 )
 
 func init() {
 	register(command{"panel", "set up and list independent scrutiny panels (panel add|list)", runPanel})
+	serveFlagSets = append(serveFlagSets, panelServeFlags)
+}
+
+// panelServeFlags is charter serve's --panel-sample.
+func panelServeFlags(fs *flag.FlagSet) func(*server.Config) error {
+	n := fs.Int("panel-sample", panel.DefaultSampleSize, "searches in a scrutiny panel meeting's random sample when the meeting asks for no other number")
+	return func(c *server.Config) error {
+		if *n < 1 || *n > charter.MaxSample {
+			return charter.Errorf(charter.EINVALID, "--panel-sample %d: give 1 to %d", *n, charter.MaxSample)
+		}
+		c.Panels.SampleSize = *n
+		return nil
+	}
 }
 
 func runPanel(ctx context.Context, e *env, args []string) error {
