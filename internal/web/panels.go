@@ -348,12 +348,26 @@ func (s *Site) published() { s.fig.Bump() }
 type findingView struct {
 	panel.Finding
 	AreaNames []string
+	// The findings and the response as paragraphs, as their authors
+	// separated them with blank lines.
+	FindingsParas, ResponseParas []string
+}
+
+// paragraphs splits text at blank lines.
+func paragraphs(text string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func (s *Site) findingViews(ctx context.Context, fs []panel.Finding) []findingView {
 	out := make([]findingView, len(fs))
 	for i, f := range fs {
-		out[i] = findingView{Finding: f, AreaNames: s.areaNames(ctx, f.Areas)}
+		out[i] = findingView{Finding: f, AreaNames: s.areaNames(ctx, f.Areas), FindingsParas: paragraphs(f.Findings), ResponseParas: paragraphs(f.Response)}
 	}
 	return out
 }
