@@ -191,14 +191,13 @@ func TestScrutiny(t *testing.T) {
 		t.Errorf("Hackney's findings: %v %v", fs, err)
 	}
 	// Drawing the sample is audited with the records it read.
-	found := false
+	drawn, read := false, false
 	err = f.st.AuditEvents(ctx, 0, func(ev charter.AuditEvent) error {
-		if ev.Action == "panel.sample_draw" && strings.Contains(ev.After, "records") {
-			found = true
-		}
+		drawn = drawn || ev.Action == "panel.sample_draw" && strings.Contains(ev.After, "records")
+		read = read || ev.Action == "panel.sample_read" && ev.Actor == member.Name
 		return nil
 	})
-	if err != nil || !found {
-		t.Errorf("no audit of the sample's draw (%v)", err)
+	if err != nil || !drawn || !read {
+		t.Errorf("the sample's draw audited %v, its reading %v (%v)", drawn, read, err)
 	}
 }

@@ -152,7 +152,7 @@ func (s *Service) Meeting(ctx context.Context, u *charter.User, id int64) (*Meet
 	if err != nil {
 		return nil, err
 	}
-	sample, err := s.st.Sample(ctx, id)
+	sample, err := s.st.Sample(ctx, store.ActorOf(u), id)
 	if err != nil {
 		return nil, err
 	}

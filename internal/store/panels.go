@@ -222,27 +222,30 @@ func (s *Store) Meetings(ctx context.Context, panelID int64, published bool) ([]
 	return out, rows.Err()
 }
 
-// Sample lists the anonymised records of a meeting's sample, by ordinal.
-// It reads no personal data: the views were redacted when drawn.
-func (s *Store) Sample(ctx context.Context, meetingID int64) ([]charter.SampleRecord, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT view FROM panel_samples WHERE meeting_id = $1 ORDER BY ordinal`, meetingID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+// Sample lists the anonymised records of a meeting's sample, by ordinal,
+// read by by. The views were redacted when drawn; the read is audited all
+// the same ("panel.sample_read"), since redaction may miss something.
+func (s *Store) Sample(ctx context.Context, by Actor, meetingID int64) ([]charter.SampleRecord, error) {
 	var out []charter.SampleRecord
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
+	err := s.inTx(ctx, func(t *tx) error {
+		err := t.query(`SELECT view FROM panel_samples WHERE meeting_id = $1 ORDER BY ordinal`, func(sc scanner) error {
+			var v string
+			if err := sc.Scan(&v); err != nil {
+				return err
+			}
+			var sr charter.SampleRecord
+			if err := json.Unmarshal([]byte(v), &sr); err != nil {
+				return fmt.Errorf("meeting %d sample: %w", meetingID, err)
+			}
+			out = append(out, sr)
+			return nil
+		}, meetingID)
+		if err != nil {
+			return err
 		}
-		var sr charter.SampleRecord
-		if err := json.Unmarshal([]byte(v), &sr); err != nil {
-			return nil, fmt.Errorf("meeting %d sample: %w", meetingID, err)
-		}
-		out = append(out, sr)
-	}
-	return out, rows.Err()
+		return t.audit(&charter.AuditEvent{ActorID: by.ID, Actor: by.Name, Action: "panel.sample_read", Subject: meetingSubject(meetingID)})
+	})
+	return out, err
 }
 
 // Rating is one member's rubric for one sampled record.
