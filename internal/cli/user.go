@@ -69,7 +69,7 @@ func runUser(ctx context.Context, e *env, args []string) error {
 	case "password":
 		return runUserPassword(ctx, e, args)
 	}
-	fmt.Fprintln(e.stderr, `Usage: charter [--db PATH] user add NAME --role ROLE [--force ID] [--rank RANK] [--station NAME] [--team NAME] [--password-stdin]
+	fmt.Fprintln(e.stderr, `Usage: charter [--db PATH] user add NAME --role ROLE [--force ID] [--rank RANK] [--station NAME] [--team NAME] [--panel NAME] [--password-stdin]
        charter [--db PATH] user password NAME   (reads the new password from standard input)
        charter [--db PATH] user disable NAME
        charter [--db PATH] user list
@@ -79,12 +79,13 @@ Run 'charter user add -h' for the flags.`)
 }
 
 func runUserAdd(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("user add", "NAME --role ROLE [--force ID] [--rank RANK] [--station NAME] [--team NAME] [--password-stdin]")
+	fs := e.flags("user add", "NAME --role ROLE [--force ID] [--rank RANK] [--station NAME] [--team NAME] [--panel NAME] [--password-stdin]")
 	roleFlag := fs.String("role", "", "what the user is for: officer, supervisor, complaints, panel, analyst or admin (required)")
 	force := fs.String("force", "", "the user's force, as a data.police.uk force id (e.g. metropolitan); empty for panel members")
 	rankFlag := fs.String("rank", "", "an officer's rank (constable, sergeant, inspector, …; abbreviations such as PC or Insp work)")
 	station := fs.String("station", "", "the station an officer is attached to, which receipts show the person searched (e.g. Brixton)")
 	team := fs.String("team", "", "the team an officer or supervisor works in: a supervisor reviews the records of their team's officers")
+	panelName := fs.String("panel", "", "the scrutiny panel a panel member sits on, by name (see charter panel list)")
 	pwStdin := fs.Bool("password-stdin", false, "read the user's password from the first line of standard input (at least 12 characters); without it the user signs in through single sign-on only")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -116,7 +117,11 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	u, err := st.CreateUser(ctx, cliActor(), store.NewUser{Name: pos[0], Role: role, Force: *force, Rank: rank, Station: *station, Team: *team, PasswordHash: hash})
+	panelID, err := panelOf(ctx, st, *panelName, role)
+	if err != nil {
+		return err
+	}
+	u, err := st.CreateUser(ctx, cliActor(), store.NewUser{Name: pos[0], Role: role, Force: *force, Rank: rank, Station: *station, Team: *team, PanelID: panelID, PasswordHash: hash})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@
 package training
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -15,6 +16,16 @@ import (
 type Options struct {
 	Now func() time.Time // default time.Now
 	Log *slog.Logger
+	// Complaints counts the complaints about each of the officers about
+	// searches from from to to (zero times: unbounded). Nil: complaints are
+	// not available, and the report says so.
+	Complaints func(ctx context.Context, officerIDs []int64, from, to time.Time) (map[int64]int, error)
+	// ReviewScores lists each officer's supervision review scores (0 to
+	// 1, the rubric's Score) of searches from from to to. Nil: review
+	// scores are not available, and the report says so.
+	ReviewScores func(ctx context.Context, officerIDs []int64, from, to time.Time) (map[int64][]float64, error)
+	// Confidence is the level of the report's intervals (default 0.95).
+	Confidence float64
 }
 
 // Service is the workflow's business logic over the store. Every change
@@ -33,6 +44,9 @@ func New(st *store.Store, rec *record.Service, opts Options) *Service {
 	}
 	if opts.Log == nil {
 		opts.Log = slog.Default()
+	}
+	if opts.Confidence <= 0 || opts.Confidence >= 1 {
+		opts.Confidence = 0.95
 	}
 	return &Service{st: st, rec: rec, opts: opts}
 }
