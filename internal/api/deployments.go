@@ -42,6 +42,7 @@ func (a *API) deploymentOps() []encOp {
 			status: http.StatusOK, answer: reflect.TypeFor[Deployments](),
 			errs: map[int]string{400: "the area is not a ward, borough or force", 404: "no such area"},
 			run: func(w http.ResponseWriter, r *http.Request, u *charter.User) (any, error) {
+				noStore(w)
 				list, err := dep.ForArea(r.Context(), strings.TrimSpace(r.URL.Query().Get("area")), time.Time{}, time.Time{})
 				if err != nil {
 					return nil, err
@@ -57,6 +58,7 @@ func (a *API) deploymentOps() []encOp {
 			params: []param{idParam("deployment")}, status: http.StatusOK, answer: reflect.TypeFor[DeploymentAnswer](),
 			errs: map[int]string{400: "the id is not a number", 404: "no such published plan"},
 			run: func(w http.ResponseWriter, r *http.Request, u *charter.User) (any, error) {
+				noStore(w)
 				id, err := pathID(r, "a deployment")
 				if err != nil {
 					return nil, err
@@ -83,3 +85,8 @@ func (a *API) deploymentOps() []encOp {
 			}},
 	}
 }
+
+// noStore keeps the answer out of the server's response cache, which keys
+// on the data version: a plan's status, comments and answers change
+// without the published figures changing.
+func noStore(w http.ResponseWriter) { w.Header().Set("Cache-Control", "no-store") }
