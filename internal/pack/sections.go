@@ -149,7 +149,14 @@ func (src Sources) searches(ctx context.Context, area string, m charter.Month) (
 			p.Paragraphs = append(p.Paragraphs, "No group's rate is above White residents' by more than one month's chance variation can explain.")
 		}
 	}
-	p.Notes = append(notes, r.Notes...)
+	p.Notes = notes
+	for _, n := range r.Notes {
+		// The pack does not show the geography-adjusted ratio (the report
+		// does), so its notes would speak of a figure not there.
+		if !strings.Contains(n, "adjusted") {
+			p.Notes = append(p.Notes, n)
+		}
+	}
 	for _, f := range r.Flags {
 		words := make([]string, len(f.Flags))
 		for i, fl := range f.Flags {
