@@ -58,3 +58,15 @@ func TestBuildRender(t *testing.T) {
 		t.Errorf("a failing section: %v", err)
 	}
 }
+
+// Without Chromium the PDF printer says what to install.
+func TestPDFWithoutChromium(t *testing.T) {
+	old := ChromiumPath
+	ChromiumPath = "/nonexistent/chromium"
+	t.Cleanup(func() { ChromiumPath = old })
+	t.Setenv("PATH", t.TempDir())
+	_, err := PDF(context.Background(), []byte("<!doctype html><title>x</title>"))
+	if err == nil || !strings.Contains(charter.ErrorMessage(err), "apt-get install chromium") {
+		t.Errorf("PDF without chromium: %v", err)
+	}
+}
