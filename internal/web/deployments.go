@@ -46,6 +46,17 @@ type deploymentView struct {
 	Comments  []charter.DeploymentComment
 }
 
+// Waiting counts the comments a moderator has not decided on yet.
+func (v deploymentView) Waiting() int {
+	n := 0
+	for _, c := range v.Comments {
+		if c.Status == charter.CommentPending {
+			n++
+		}
+	}
+	return n
+}
+
 // When writes the plan's period for people.
 func (v deploymentView) When() string {
 	f := "Monday 2 January 2006, 15:04"
