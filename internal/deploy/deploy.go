@@ -178,12 +178,19 @@ func (s *Service) Staff(ctx context.Context, u *charter.User) ([]charter.Deploym
 	return s.st.Deployments(ctx, store.DeploymentFilter{Force: u.Force})
 }
 
-// Comment takes a resident's question or comment on a published plan; it
-// is public only once a moderator approves it.
+// Comment takes a resident's question or comment on a published plan that
+// has not ended; it is public only once a moderator approves it.
 func (s *Service) Comment(ctx context.Context, id int64, body string) (charter.DeploymentComment, error) {
 	body = strings.TrimSpace(body)
 	if err := charter.Invalid(charter.CheckComment(body)); err != nil {
 		return charter.DeploymentComment{}, err
+	}
+	d, err := s.Get(ctx, nil, id)
+	if err != nil {
+		return charter.DeploymentComment{}, err
+	}
+	if d.Ended(s.opts.Now()) {
+		return charter.DeploymentComment{}, charter.Errorf(charter.ECONFLICT, "this plan has ended, so it takes no new comments")
 	}
 	return s.st.InsertDeploymentComment(ctx, id, body)
 }

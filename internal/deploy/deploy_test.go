@@ -189,6 +189,12 @@ func TestDeployments(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if _, err := st.PublishDeployment(ctx, store.Actor{ID: sup.ID, Name: sup.Name}, past.ID, func(*charter.Deployment) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Comment(ctx, past.ID, "Too late?"); charter.ErrorCode(err) != charter.ECONFLICT {
+			t.Errorf("a comment on an ended plan: %v", err)
+		}
 		o, err := s.Outcome(ctx, fig, past)
 		if err != nil {
 			t.Fatal(err)

@@ -84,6 +84,7 @@ func TestDeploymentScenarios(t *testing.T) {
 		{"GET", "/deployments/999999", "", statuses(notFound)},
 		{"POST", pp + "/comments", "comment=", statuses(invalid)},
 		{"POST", dp + "/comments", "comment=Why+here%3F", statuses(notFound)},
+		{"POST", fmt.Sprintf("/deployments/%d/comments", past.ID), "comment=Too+late%3F", statuses(http.StatusConflict)},
 		{"GET", "/officer/deployments", "", statuses(forbid, staff...)},
 		{"GET", "/officer/deployments/new", "", statuses(forbid, staff...)},
 		{"GET", fmt.Sprintf("/officer/deployments/%d", draft.ID), "", statuses(forbid, staff...)},
