@@ -35,8 +35,22 @@ func TestDeployments(t *testing.T) {
 		e.waitJS(t, `document.readyState === "complete"`, path+" to load")
 	}
 
+	// check finds no serious or critical WCAG violation on the page (axe-core)
+	// and nothing wider than the phone's screen.
+	check := func(what string) {
+		t.Helper()
+		eval[bool](t, ctx, axeSource+";true")
+		for _, v := range eval[[]violation](t, ctx, axeRun, chromedp.EvalAwaitPromise) {
+			t.Errorf("%s: axe %s (%s): %s at %s", what, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, ", "))
+		}
+		if wide := eval[bool](t, ctx, `document.documentElement.scrollWidth > innerWidth + 1`); wide {
+			t.Errorf("%s is wider than the phone's screen", what)
+		}
+	}
+
 	// The supervisor plans; the form opens with a start a week ahead.
 	e.signIn(t, "insp.e2e", "/officer/deployments/new")
+	check("the plan form")
 	e.do(t, chromedp.SendKeys(chromedp.CSS("#f-title"), "Brixton evening patrols"),
 		chromedp.SendKeys(chromedp.CSS("#f-why"), "Knife robberies near the station have doubled since the summer."),
 		chromedp.SendKeys(chromedp.CSS("#f-respond"), "Come to the ward panel on Tuesday at 7pm."))
@@ -47,6 +61,7 @@ func TestDeployments(t *testing.T) {
 	if body := eval[string](t, ctx, `document.body.innerText`); !strings.Contains(body, "Brixton Windrush") || !strings.Contains(body, "weapon-crime figures") {
 		t.Errorf("the draft lacks its ward or its evidence:\n%.1500s", body)
 	}
+	check("the draft")
 	e.do(t, chromedp.Click(chromedp.CSS(`form[action$="/publish"] button`)))
 	e.waitJS(t, `document.body.innerText.includes("Published: ")`, "the plan to be published")
 
@@ -58,6 +73,7 @@ func TestDeployments(t *testing.T) {
 	if body := eval[string](t, ctx, `document.body.innerText`); strings.Contains(body, "insp.e2e") {
 		t.Errorf("the plan's page names its planner")
 	}
+	check("the plan's public page")
 	e.do(t, chromedp.SendKeys(chromedp.CSS("#f-comment"), question), chromedp.Click(chromedp.CSS(`form[action$="/comments"] button`)))
 	e.waitJS(t, `document.body.innerText.includes("once a moderator has read it")`, "the thanks")
 	if body := eval[string](t, ctx, `document.body.innerText`); strings.Contains(body, question) {
@@ -71,6 +87,7 @@ func TestDeployments(t *testing.T) {
 	e.waitJS(t, `!!document.querySelector('form[action$="/answer"] textarea')`, "the answer form")
 	e.do(t, chromedp.SendKeys(chromedp.CSS(`form[action$="/answer"] textarea`), answer), chromedp.Click(chromedp.CSS(`form[action$="/answer"] button`)))
 	e.waitJS(t, `document.body.innerText.includes("The police answered")`, "the answer")
+	check("the moderator's page")
 
 	// The resident sees the question and the answer beside it.
 	public("/deployments/" + id)
@@ -89,5 +106,6 @@ func TestDeployments(t *testing.T) {
 	if title := eval[string](t, ctx, `document.title`); !strings.HasPrefix(title, "Stop and search in Lambeth: ") {
 		t.Errorf("the pack's title: %q", title)
 	}
+	check("the pack")
 	shot(t, ctx, "deployments-pack")
 }
