@@ -6,9 +6,11 @@ import (
 	"time"
 
 	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/complaint"
 	"github.com/stopsearch/charter/internal/deploy"
 	"github.com/stopsearch/charter/internal/index"
 	"github.com/stopsearch/charter/internal/pack"
+	"github.com/stopsearch/charter/internal/panel"
 	"github.com/stopsearch/charter/internal/public"
 	"github.com/stopsearch/charter/internal/record"
 	"github.com/stopsearch/charter/internal/web"
@@ -57,8 +59,9 @@ func runReportPack(ctx context.Context, e *env, args []string) error {
 	}
 	fig := public.New(st, ix, cr, "")
 	rec := record.New(st, record.Options{})
-	dep := deploy.New(st, rec, deploy.Options{})
-	p, err := pack.Make(ctx, pack.Sources{Fig: fig, Rec: rec, FlagText: web.FlagText, Deployments: pack.DeploymentsSection(dep, fig)}, *area, m, time.Now)
+	dep := deploy.New(st, rec, deploy.Options{Complaints: st.ComplaintsInWards})
+	src := pack.Sources{Fig: fig, Rec: rec, FlagText: web.FlagText}.With(dep, complaint.New(st, rec, complaint.Options{}), panel.New(st, rec, panel.Options{}))
+	p, err := pack.Make(ctx, src, *area, m, time.Now)
 	if err != nil {
 		return err
 	}

@@ -22,9 +22,11 @@ func init() {
 }
 
 // trainingOptions are the training service's options for the command
-// line; complaints and review scores are wired here when their workflows
-// keep them.
-var trainingOptions = training.Options{}
+// line: the store's complaints and supervisors' review scores are compared
+// too, as on the site.
+func trainingOptions(st *store.Store) training.Options {
+	return training.Options{Complaints: st.ComplaintsOfOfficers, ReviewScores: st.ReviewScoresOfOfficers}
+}
 
 func runTraining(ctx context.Context, e *env, args []string) error {
 	sub := ""
@@ -67,7 +69,7 @@ func runTrainingImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	n, err := training.New(st, nil, trainingOptions).Import(ctx, cliActor(), rows, *newCourses)
+	n, err := training.New(st, nil, trainingOptions(st)).Import(ctx, cliActor(), rows, *newCourses)
 	if re, ok := training.RowErrors(err); ok {
 		msgs := make([]string, len(re))
 		for i, r := range re {
@@ -177,7 +179,7 @@ func runReportTraining(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	r, err := training.New(st, nil, trainingOptions).ReportOf(ctx, cliActor(), *force, *course)
+	r, err := training.New(st, nil, trainingOptions(st)).ReportOf(ctx, cliActor(), *force, *course)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/complaint"
+	"github.com/stopsearch/charter/internal/deploy"
+	"github.com/stopsearch/charter/internal/panel"
 	"github.com/stopsearch/charter/internal/public"
 	"github.com/stopsearch/charter/internal/record"
 	"github.com/stopsearch/charter/internal/report"
@@ -361,4 +364,21 @@ func powerWords(p string) string {
 // data are counted.
 func monthStart(m charter.Month) time.Time {
 	return time.Date(m.Year(), m.Mon(), 1, 0, 0, 0, 0, charter.London)
+}
+
+// With adds the sections of the accountability workflows that are on (a
+// nil service is left out): deployments, then complaints and the
+// community trigger, then panel findings. The command line and the site
+// both call it, so their packs hold the same parts.
+func (src Sources) With(dep *deploy.Service, c *complaint.Service, ps *panel.Service) Sources {
+	if dep != nil {
+		src.Deployments = DeploymentsSection(dep, src.Fig)
+	}
+	if c != nil {
+		src.Extra = append(src.Extra, ComplaintsSection(c, src.Fig))
+	}
+	if ps != nil {
+		src.Extra = append(src.Extra, FindingsSection(ps))
+	}
+	return src
 }

@@ -207,7 +207,18 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	s.Reviews = review.New(st, s.Records, cfg.Reviews)
 	s.Complaints = complaint.New(st, s.Records, cfg.Complaints)
 	s.Panels = panel.New(st, s.Records, cfg.Panels)
+	// Training compares officers' complaints and review scores too.
+	if cfg.Training.Complaints == nil {
+		cfg.Training.Complaints = st.ComplaintsOfOfficers
+	}
+	if cfg.Training.ReviewScores == nil {
+		cfg.Training.ReviewScores = st.ReviewScoresOfOfficers
+	}
 	s.Training = training.New(st, s.Records, cfg.Training)
+	// A deployment is shown beside the complaints about searches in its wards.
+	if cfg.Deployments.Complaints == nil {
+		cfg.Deployments.Complaints = st.ComplaintsInWards
+	}
 	s.Deployments = deploy.New(st, s.Records, cfg.Deployments)
 	site.SetEncounter(web.Encounter{Auth: s.Auth, Records: s.Records, Heads: st.AuditHeads,
 		Reviews: s.Reviews, Complaints: s.Complaints, Panels: s.Panels, Training: s.Training, Deployments: s.Deployments})

@@ -19,10 +19,7 @@ func (s *Site) registerPacks(mux *http.ServeMux) {
 // list as `charter report pack`.
 func (s *Site) packSources() pack.Sources {
 	src := pack.Sources{Fig: s.fig, Rec: s.enc.Records, FlagText: FlagText}
-	if s.enc.Deployments != nil {
-		src.Deployments = pack.DeploymentsSection(s.enc.Deployments, s.fig)
-	}
-	return src
+	return src.With(s.enc.Deployments, s.enc.Complaints, s.enc.Panels)
 }
 
 // pdfSlots bounds the Chromium processes printing packs at once: each is a
