@@ -83,6 +83,9 @@ func New(st *store.Store, rec *record.Service, opts Options) *Service {
 // change of data.
 func (s *Service) Changes() int64 { return s.changes.Load() }
 
+// Force is the force whose complaints the site's figures show.
+func (s *Service) Force() string { return s.opts.Force }
+
 // Rule is the community trigger's rule in force.
 func (s *Service) Rule() charter.TriggerRule { return s.opts.Trigger }
 

@@ -189,8 +189,8 @@ func (s *Site) triggerView(names map[string]string, t complaint.PublicTrigger) t
 
 func (s *Site) complaintFigures(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	to := charter.MonthOf(time.Now().In(charter.London))
-	f, err := s.enc.Complaints.Figures(ctx, "metropolitan", to.Add(-11), to)
+	to := charter.MonthOf(now().In(charter.London))
+	f, err := s.enc.Complaints.Figures(ctx, s.enc.Complaints.Force(), to.Add(-11), to)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -328,10 +328,10 @@ func (s *Site) renderCase(w http.ResponseWriter, r *http.Request, id int64, stat
 	for _, e := range c.Events {
 		d.Events = append(d.Events, eventRow{When: when(e.At), Action: e.Action, Status: e.Status.Label(), Note: e.Note})
 	}
-	now := time.Now()
+	at := now()
 	for _, dl := range c.Deadlines {
 		d.Deadlines = append(d.Deadlines, deadlineRow{Name: dl.Name, Due: day(dl.Due), Reason: dl.Reason, Statutory: dl.Statutory,
-			Met: dl.Met, Late: !dl.Met && now.After(dl.Due)})
+			Met: dl.Met, Late: !dl.Met && at.After(dl.Due)})
 	}
 	for _, cat := range charter.ComplaintCategories {
 		d.Categories = append(d.Categories, option{string(cat), cat.Label()})
