@@ -41,7 +41,7 @@ var redactions = []struct {
 	{regexp.MustCompile(`\+?\(?[0-9][0-9()\s\-.]{5,}[0-9]`), RedactedPhone},
 	// Any other word holding a digit: numbers, times, dates, house
 	// numbers, collar numbers, outward postcodes (SW9).
-	{regexp.MustCompile(`[\p{L}\p{N}#/:.\-']*[0-9][\p{L}\p{N}#/:.\-']*`), RedactedNumber},
+	{regexp.MustCompile(`[\p{L}\p{N}#/:.\-']*\p{N}[\p{L}\p{N}#/:.\-']*`), RedactedNumber},
 }
 
 // titles are words after which the next word is a name whatever its case.

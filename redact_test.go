@@ -3,6 +3,7 @@ package charter
 import (
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestRedact(t *testing.T) {
@@ -42,9 +43,29 @@ func TestRedact(t *testing.T) {
 
 // TestRedactLeavesNoDigits: whatever the text, no digit survives.
 func TestRedactLeavesNoDigits(t *testing.T) {
-	for _, in := range []string{"a1", "1", "x-2-y", "£50", "50%", "4th", "2024-05-01", "07700900123", "(0)20 1234"} {
-		if got := Redact(in); strings.ContainsAny(got, "0123456789") {
+	for _, in := range []string{"a1", "1", "x-2-y", "£50", "50%", "4th", "2024-05-01", "07700900123", "(0)20 1234", "٣٤ and ½"} {
+		if got := Redact(in); strings.ContainsFunc(got, unicode.IsNumber) {
 			t.Errorf("Redact(%q) = %q keeps a digit", in, got)
 		}
 	}
+}
+
+// FuzzRedact: whatever the text, Redact keeps no digit and no e-mail
+// address, and redacting twice changes nothing more.
+func FuzzRedact(f *testing.F) {
+	for _, s := range []string{"Mr Smith at 12 Acre Lane", "jo@example.org", "AB12 CDE", "+44 (0)20 7946 0018", "Ünïcode Name here"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		out := Redact(in)
+		if strings.ContainsFunc(out, unicode.IsNumber) {
+			t.Errorf("Redact(%q) = %q keeps a digit", in, out)
+		}
+		if redactions[1].re.MatchString(out) {
+			t.Errorf("Redact(%q) = %q keeps an e-mail address", in, out)
+		}
+		if again := Redact(out); again != out {
+			t.Errorf("Redact is not stable: %q then %q", out, again)
+		}
+	})
 }
