@@ -120,12 +120,11 @@ func CheckDeployment(d Deployment, now time.Time) FieldErrors {
 	} else if len(d.Wards) > MaxDeploymentWards {
 		fe = append(fe, FieldError{Field: "wards", Reason: "a plan covers at most 20 wards: focused searching is focused"})
 	}
-	seen := map[string]bool{}
+	seen := map[string]int{}
 	for _, w := range d.Wards {
-		if seen[w] {
+		if seen[w]++; seen[w] == 2 {
 			fe = append(fe, FieldError{Field: "wards", Value: w, Reason: "a ward is given twice: " + w})
 		}
-		seen[w] = true
 	}
 	switch {
 	case d.Start.IsZero():
