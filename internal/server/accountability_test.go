@@ -3,6 +3,9 @@ package server
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -90,4 +93,61 @@ func risksAt(q []review.Entry, i int) []charter.Risk {
 		return nil
 	}
 	return q[i].Risks
+}
+
+// TestStaffHome: signing in lands each role on its own work, and the
+// staff home lists exactly the workflows the role may use.
+func TestStaffHome(t *testing.T) {
+	e := newRolesEnv(t)
+	want := map[string][]string{
+		"officer":    {"/officer"},
+		"supervisor": {"/officer", "/supervision", "/supervision/team", "/officer/authorisations", "/officer/deployments", "/complaints/triggers", "/panels", "/training", "/officer/figures"},
+		"complaints": {"/complaints/queue", "/complaints/triggers"},
+		"panel":      {"/panel", "/panel/triggers"},
+		"analyst":    {"/supervision/team", "/officer/figures"},
+		"admin":      {"/panels", "/training", "/officer/figures"},
+	}
+	every := map[string]bool{}
+	for _, links := range want {
+		for _, l := range links {
+			every[l] = true
+		}
+	}
+	if w := e.do("none", "GET", "/staff", ""); w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/signin") {
+		t.Errorf("the staff home as the public: %d to %q", w.Code, w.Header().Get("Location"))
+	}
+	for role, links := range want {
+		w := e.do(role, "GET", "/staff", "")
+		if w.Code != http.StatusOK {
+			t.Errorf("the staff home as %s: %d", role, w.Code)
+			continue
+		}
+		for l := range every {
+			shown := strings.Contains(w.Body.String(), `href="`+l+`"`)
+			if shown != slices.Contains(links, l) {
+				t.Errorf("the staff home as %s links %s: %v", role, l, shown)
+			}
+			if shown {
+				// Every link listed opens for the role; a panel member not
+				// yet on a panel is told so.
+				got := e.do(role, "GET", l, "")
+				if role == "panel" && l == "/panel" {
+					if got.Code != http.StatusForbidden || !strings.Contains(got.Body.String(), "does not sit on a panel yet") {
+						t.Errorf("a panel member on no panel opens /panel: %d", got.Code)
+					}
+				} else if got.Code != http.StatusOK {
+					t.Errorf("as %s, %s (listed on the staff home): %d", role, l, got.Code)
+				}
+			}
+		}
+	}
+	// Signing in with nowhere to return to lands on the staff home.
+	form := url.Values{"name": {"panel-1"}, "password": {recordtest.Password}, "next": {"/"}}
+	r := httptest.NewRequest("POST", "/signin", strings.NewReader(form.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	w := httptest.NewRecorder()
+	e.h.ServeHTTP(w, r)
+	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/staff" {
+		t.Errorf("signing in with nowhere to return to: %d to %q", w.Code, w.Header().Get("Location"))
+	}
 }

@@ -84,6 +84,10 @@ func (s *Site) signIn(w http.ResponseWriter, r *http.Request) {
 	name, next := r.PostForm.Get("name"), auth.SafeNext(r.PostForm.Get("next"))
 	_, err := s.enc.Auth.SignIn(w, r, name, r.PostForm.Get("password"))
 	if err == nil {
+		if next == "/" && s.enc.Records != nil {
+			// Nowhere in particular to return to: the user's own work.
+			next = "/staff"
+		}
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}

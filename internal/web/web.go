@@ -127,6 +127,7 @@ func (s *Site) Register(mux *http.ServeMux) {
 			s.registerDeployments(mux) // deployments.go
 		}
 		s.registerPacks(mux) // packs.go
+		mux.HandleFunc("GET /staff", s.staffHome) // staff.go
 	}
 	mux.HandleFunc("GET /downloads/stops.csv", s.stopsCSV)
 	mux.HandleFunc("GET /downloads/{layer}", s.geojson)
