@@ -156,3 +156,19 @@ func Anonymise(r *Record, ward string, ordinal int) SampleRecord {
 		MoreThanOuterClothing: yn(r.RemovalOfMoreThanOuterClothing, "yes", "no"), UseOfForce: yn(r.UseOfForce, "yes", "no"),
 		Gowisely: r.Gowisely, GroundsExplained: r.GroundsExplained, Listened: r.Listened, Debriefed: r.Debriefed}
 }
+
+// Period is the meeting's months in words: "December 2026", or "October
+// to December 2026", or "November 2025 to January 2026".
+func (m Meeting) Period() string { return PeriodWords(m.From, m.To) }
+
+// PeriodWords writes the months from to to as people read them.
+func PeriodWords(from, to Month) string {
+	name := func(m Month) string { return m.Mon().String() }
+	switch {
+	case from == to:
+		return fmt.Sprintf("%s %d", name(from), from.Year())
+	case from.Year() == to.Year():
+		return fmt.Sprintf("%s to %s %d", name(from), name(to), to.Year())
+	}
+	return fmt.Sprintf("%s %d to %s %d", name(from), from.Year(), name(to), to.Year())
+}

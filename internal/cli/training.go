@@ -117,10 +117,10 @@ func readCompletions(file string) ([]store.CompletionRow, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
 			return nil, charter.Errorf(charter.EINVALID, "%s: %v", file, err)
 		}
+		line, _ := r.FieldPos(0)
 		get := func(name string) string {
 			if i := col[name]; i < len(rec) {
 				return strings.TrimSpace(rec[i])

@@ -157,3 +157,26 @@ func TestTrainingImportChangesReport(t *testing.T) {
 		t.Errorf("an unknown course: exit %d %s", code, stderr)
 	}
 }
+
+// FuzzReadCompletions: any file is read without a panic; rows come with
+// the line they stand on, after the header's.
+func FuzzReadCompletions(f *testing.F) {
+	for _, s := range []string{"officer,course,date\npc.a,PJ,2025-01-01\n", "date,officer,course\n\n2025-01-01,pc.a,\"P,J\"\n", "officer\n", "", "\ufeffofficer,course,date\r\na,b,c\r\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		p := filepath.Join(t.TempDir(), "f.csv")
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := readCompletions(p)
+		if err != nil && len(rows) > 0 {
+			t.Errorf("rows with an error: %v", err)
+		}
+		for _, r := range rows {
+			if r.Line < 2 {
+				t.Errorf("a row on line %d", r.Line)
+			}
+		}
+	})
+}

@@ -351,6 +351,7 @@ type findingView struct {
 	// The findings and the response as paragraphs, as their authors
 	// separated them with blank lines.
 	FindingsParas, ResponseParas []string
+	Period                       string // the months looked at, in words
 }
 
 // paragraphs splits text at blank lines.
@@ -367,7 +368,10 @@ func paragraphs(text string) []string {
 func (s *Site) findingViews(ctx context.Context, fs []panel.Finding) []findingView {
 	out := make([]findingView, len(fs))
 	for i, f := range fs {
-		out[i] = findingView{Finding: f, AreaNames: s.areaNames(ctx, f.Areas), FindingsParas: paragraphs(f.Findings), ResponseParas: paragraphs(f.Response)}
+		from, _ := charter.ParseMonth(f.From)
+		to, _ := charter.ParseMonth(f.To)
+		out[i] = findingView{Finding: f, AreaNames: s.areaNames(ctx, f.Areas), FindingsParas: paragraphs(f.Findings), ResponseParas: paragraphs(f.Response),
+			Period: charter.PeriodWords(from, to)}
 	}
 	return out
 }
