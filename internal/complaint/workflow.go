@@ -284,6 +284,9 @@ type OfficerView struct {
 
 // Released lists the complaints about the officer's own searches that the
 // complaints team has released to them, newest first (an audited read).
+// What the complainant wrote reaches the officer with names and numbers
+// redacted, as a panel's sample does, so that a complainant who named
+// themselves or gave a number is not identified through it.
 func (s *Service) Released(ctx context.Context, u *charter.User) ([]OfficerView, error) {
 	if !u.Can(charter.PermRecordReadOwn) {
 		return nil, forbidden("only officers see complaints about their searches")
@@ -296,7 +299,7 @@ func (s *Service) Released(ctx context.Context, u *charter.User) ([]OfficerView,
 	for i := len(cs) - 1; i >= 0; i-- {
 		c := cs[i]
 		out = append(out, OfficerView{Reference: c.Reference, RecordID: c.RecordID, Lodged: c.Lodged, Status: c.Status,
-			Category: c.Category, Text: c.Text, Outcome: c.Outcome, Learning: c.Learning})
+			Category: c.Category, Text: charter.Redact(c.Text), Outcome: c.Outcome, Learning: c.Learning})
 	}
 	return out, s.st.Audit(ctx, charter.AuditEvent{ActorID: u.ID, Actor: u.Name, Action: "complaint.read_released",
 		Subject: "user:" + strconv.FormatInt(u.ID, 10)})
