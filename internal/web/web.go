@@ -126,7 +126,7 @@ func (s *Site) Register(mux *http.ServeMux) {
 		if s.enc.Deployments != nil {
 			s.registerDeployments(mux) // deployments.go
 		}
-		s.registerPacks(mux) // packs.go
+		s.registerPacks(mux)                      // packs.go
 		mux.HandleFunc("GET /staff", s.staffHome) // staff.go
 	}
 	mux.HandleFunc("GET /downloads/stops.csv", s.stopsCSV)
