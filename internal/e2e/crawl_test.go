@@ -34,6 +34,11 @@ func testCrawl(t *testing.T, s *site) {
 	seen := map[string]bool{}
 	queue := []string{"/", "/api/openapi.json"} // the API docs page loads the document
 	pages, answers := 0, 0
+	// Every area page links its monthly packs: a pack is one template over
+	// the area's figures (its own tests compare it with the reports), so
+	// the crawl reads the first few and no PDF, each a browser's print.
+	packs := 0
+	const maxPacks = 4
 	for len(queue) > 0 {
 		u := queue[0]
 		queue = queue[1:]
@@ -65,6 +70,12 @@ func testCrawl(t *testing.T, s *site) {
 				if strings.HasPrefix(link.Path, "/static/") || strings.HasPrefix(link.Path, "/downloads/") || seen[link.Path] {
 					continue // files, not pages; each path once
 				}
+				if strings.HasPrefix(link.Path, "/packs/") {
+					if strings.HasSuffix(link.Path, ".pdf") || packs == maxPacks {
+						continue
+					}
+					packs++
+				}
 				seen[link.Path] = true
 				queue = append(queue, link.RequestURI())
 			}
@@ -80,6 +91,9 @@ func testCrawl(t *testing.T, s *site) {
 	}
 	if pages < 700 || answers < 1 {
 		t.Errorf("the crawl reached %d pages and %d JSON answers; every borough and ward page should be reachable from /", pages, answers)
+	}
+	if packs == 0 {
+		t.Error("the crawl reached no monthly pack: area pages should link them")
 	}
 	t.Logf("crawled %d pages and %d JSON answers", pages, answers)
 }

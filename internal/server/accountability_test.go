@@ -59,7 +59,7 @@ func TestWorkflowsTogether(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n, err := e.st.ComplaintsInWards(ctx, []string{recordtest.BrixtonWard}, time.Now().Add(-time.Hour), time.Now().Add(time.Hour)); err != nil || n != 3 {
+	if n, err := e.st.ComplaintsInWards(ctx, []string{recordtest.BrixtonWard}, time.Now().Add(-3*time.Hour), time.Now().Add(time.Hour)); err != nil || n != 3 {
 		t.Errorf("complaints in the ward for its deployments: %d, %v; want 3", n, err)
 	}
 	ts, err := e.srv.Complaints.Triggers(ctx, recordtest.BrixtonWard)
