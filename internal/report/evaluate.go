@@ -927,19 +927,31 @@ func (r *Evaluation) placebo(p *panel, m measure, treated []string, comp []chart
 	}
 }
 
+// CannotTellOf says why an estimate cannot tell whether anything changed
+// (no estimate, no interval, or an interval at level that holds none, the
+// value of no change: 1 for a ratio, 0 for a difference), written with
+// pct; "" when it can. The evaluation and the training report give their
+// verdicts in these words.
+func CannotTellOf(e stats.Estimate, none, level float64, pct func(float64) string) string {
+	switch {
+	case !e.HasValue():
+		return "there is no estimate (no events in the cells)"
+	case !e.HasInterval():
+		return "there is no interval (a zero count in one of the cells)"
+	case e.Lower <= none && e.Upper >= none:
+		return fmt.Sprintf("the %.0f%% interval (%s to %s) includes no change", 100*level, pct(e.Lower), pct(e.Upper))
+	}
+	return ""
+}
+
 // verdict says in plain words what the evaluation shows, and says the data
 // cannot tell whenever any check fails.
 func (r *Evaluation) verdict(m measure, d stats.DiD, p *panel, pre, post []charter.Month) {
 	areas := r.AreaLevel + "s"
 	pct := func(x float64) string { return fmt.Sprintf("%+.1f%%", 100*(x-1)) }
 	e := d.Ratio
-	switch {
-	case !e.HasValue():
-		r.CannotTell = append(r.CannotTell, "there is no estimate (no events in the cells)")
-	case !e.HasInterval():
-		r.CannotTell = append(r.CannotTell, "there is no interval (a zero count in one of the cells)")
-	case e.Lower <= 1 && e.Upper >= 1:
-		r.CannotTell = append(r.CannotTell, fmt.Sprintf("the %.0f%% interval (%s to %s) includes no change", 100*r.Confidence, pct(e.Lower), pct(e.Upper)))
+	if why := CannotTellOf(e, 1, r.Confidence, pct); why != "" {
+		r.CannotTell = append(r.CannotTell, why)
 	}
 	switch pl := r.Placebo; {
 	case pl.PValue == nil:

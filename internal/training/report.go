@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/report"
 	"github.com/stopsearch/charter/internal/stats"
 	"github.com/stopsearch/charter/internal/store"
 )
@@ -382,16 +383,7 @@ func (s *Service) meanMeasure(name, counts string, xa, xb []float64, lo, hi floa
 // difference).
 func verdict(name string, a, b Group, e stats.Estimate, none, lv float64, pct func(float64) string) string {
 	what := fmt.Sprintf("the %s of %s differs from that of %s", name, b.Label, a.Label)
-	var why string
-	switch {
-	case !e.HasValue():
-		why = "there is no estimate (no events in the cells)"
-	case !e.HasInterval():
-		why = "there is no interval (a zero count in one of the cells)"
-	case e.Lower <= none && e.Upper >= none:
-		why = fmt.Sprintf("the %.0f%% interval (%s to %s) includes no change", 100*lv, pct(e.Lower), pct(e.Upper))
-	}
-	if why != "" {
+	if why := report.CannotTellOf(e, none, lv, pct); why != "" {
 		v := fmt.Sprintf("The data cannot tell whether %s: %s.", what, why)
 		if e.HasInterval() {
 			v += fmt.Sprintf(" (The point estimate is %s.)", pct(e.Value))
