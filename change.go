@@ -26,9 +26,13 @@ type Change struct {
 	StreetCrimes bool
 	CrimeCounts  bool
 	Population   bool
+	// Imports are the ids of the committed imports this change reports
+	// (an import that changed nothing counted is announced too), so that a
+	// follower can tell which imports its state includes.
+	Imports []int64
 }
 
-// Empty reports whether nothing changed, so that announcing can be skipped.
+// Empty reports whether no data changed (Imports aside).
 func (c Change) Empty() bool {
 	return len(c.Stops) == 0 && !c.Areas && !c.StreetCrimes && !c.CrimeCounts && !c.Population
 }

@@ -14,8 +14,8 @@ import (
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/deploy"
-	"github.com/stopsearch/charter/internal/index"
 	"github.com/stopsearch/charter/internal/public"
+	"github.com/stopsearch/charter/internal/readmodel"
 	"github.com/stopsearch/charter/internal/recordtest"
 	"github.com/stopsearch/charter/internal/store"
 )
@@ -25,15 +25,11 @@ import (
 func TestDeploymentsMatchDocument(t *testing.T) {
 	e := newEncounter(t)
 	ctx := context.Background()
-	ix, err := index.Load(ctx, e.st)
+	snap, err := readmodel.Read(ctx, e.st)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cr, err := index.LoadCrimes(ctx, e.st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fig := public.New(e.st, ix, cr, "metropolitan")
+	fig := public.New(e.st, snap, "metropolitan")
 	clock := func() time.Time { return time.Unix(e.now.Load(), 0).UTC() }
 	dep := deploy.New(e.st, e.rec, deploy.Options{Now: clock})
 	ap := New(fig)

@@ -15,6 +15,7 @@ import (
 	"github.com/stopsearch/charter/data"
 	"github.com/stopsearch/charter/internal/importer"
 	"github.com/stopsearch/charter/internal/index"
+	"github.com/stopsearch/charter/internal/readmodel"
 	"github.com/stopsearch/charter/internal/report"
 	"github.com/stopsearch/charter/internal/stats"
 	"github.com/stopsearch/charter/internal/store"
@@ -138,14 +139,15 @@ func benchEndToEnd(ctx context.Context, path string) (*store.Store, *index.Index
 		st.Close()
 		return nil, nil, 0, 0, fmt.Errorf("bench: %d refused, %d rejected", s.Refused, s.Rejects)
 	}
-	ix, err := index.Load(ctx, st)
+	snap, err := readmodel.Read(ctx, st)
 	if err != nil {
 		st.Close()
 		return nil, nil, 0, 0, err
 	}
+	ix := snap.Stops
 	boroughs, _ := charter.ForceBoroughs("metropolitan")
 	for _, code := range boroughs {
-		r, err := report.NewDisproportionality(ctx, st, ix, report.DispQuery{Area: code})
+		r, err := report.NewDisproportionality(snap, report.DispQuery{Area: code})
 		if err != nil {
 			st.Close()
 			return nil, nil, 0, 0, err

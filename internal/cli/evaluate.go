@@ -9,7 +9,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/stopsearch/charter"
-	"github.com/stopsearch/charter/internal/index"
 	"github.com/stopsearch/charter/internal/report"
 )
 
@@ -63,19 +62,12 @@ func runEvaluate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	// Load only the index the measure reads: the crime index for weapon
-	// crime, the stop index for the rest.
-	var ix *index.Index
-	var crimes *index.Crimes
-	if *measure == report.MeasureWeaponCrime {
-		crimes, err = index.LoadCrimes(ctx, st)
-	} else {
-		ix, err = index.Load(ctx, st)
-	}
+	snap, done, err := readModel(ctx, st)
 	if err != nil {
 		return err
 	}
-	r, err := report.NewEvaluation(ctx, st, ix, crimes, q)
+	defer done()
+	r, err := report.NewEvaluation(snap, q)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/stopsearch/charter"
-	"github.com/stopsearch/charter/internal/index"
 	"github.com/stopsearch/charter/internal/report"
 )
 
@@ -60,15 +59,12 @@ func runPrecision(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	ix, err := index.Load(ctx, st)
+	snap, done, err := readModel(ctx, st)
 	if err != nil {
 		return err
 	}
-	cr, err := index.LoadCrimes(ctx, st)
-	if err != nil {
-		return err
-	}
-	r, err := report.NewPrecision(ctx, st, ix, cr, q)
+	defer done()
+	r, err := report.NewPrecision(snap, q)
 	if err != nil {
 		return err
 	}

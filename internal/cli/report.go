@@ -13,7 +13,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/stopsearch/charter"
-	"github.com/stopsearch/charter/internal/index"
 	"github.com/stopsearch/charter/internal/report"
 	"github.com/stopsearch/charter/internal/store"
 )
@@ -89,18 +88,19 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if kind == "quality" {
 		return writeQuality(ctx, e, st, fromM, toM, *format)
 	}
-	ix, err := index.Load(ctx, st)
+	snap, done, err := readModel(ctx, st)
 	if err != nil {
 		return err
 	}
+	defer done()
 	if kind == "outcomes" {
-		r, err := report.NewOutcomes(ctx, st, ix, report.OutcomeQuery{Area: *area, From: fromM, To: toM, Officer: *officer, ByObject: *by == "object", Where: where})
+		r, err := report.NewOutcomes(snap, report.OutcomeQuery{Area: *area, From: fromM, To: toM, Officer: *officer, ByObject: *by == "object", Where: where})
 		if err != nil {
 			return err
 		}
 		return writeOutcomes(e, r, *format)
 	}
-	r, err := report.NewDisproportionality(ctx, st, ix, report.DispQuery{Area: *area, From: fromM, To: toM, Officer: *officer,
+	r, err := report.NewDisproportionality(snap, report.DispQuery{Area: *area, From: fromM, To: toM, Officer: *officer,
 		NotStated: *notStated, VehicleOnly: *vehicleOnly, Where: where})
 	if err != nil {
 		return err

@@ -8,7 +8,6 @@ import (
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/complaint"
 	"github.com/stopsearch/charter/internal/deploy"
-	"github.com/stopsearch/charter/internal/index"
 	"github.com/stopsearch/charter/internal/pack"
 	"github.com/stopsearch/charter/internal/panel"
 	"github.com/stopsearch/charter/internal/public"
@@ -49,15 +48,12 @@ func runReportPack(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	ix, err := index.Load(ctx, st)
+	snap, done, err := readModel(ctx, st)
 	if err != nil {
 		return err
 	}
-	cr, err := index.LoadCrimes(ctx, st)
-	if err != nil {
-		return err
-	}
-	fig := public.New(st, ix, cr, "")
+	defer done()
+	fig := public.New(st, snap, "")
 	rec := record.New(st, record.Options{})
 	dep := deploy.New(st, rec, deploy.Options{Complaints: st.ComplaintsInWards})
 	src := pack.Sources{Fig: fig, Rec: rec, FlagText: web.FlagText}.With(dep, complaint.New(st, rec, complaint.Options{}), panel.New(st, rec, panel.Options{}))

@@ -9,8 +9,8 @@ import (
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/deploy"
-	"github.com/stopsearch/charter/internal/index"
 	"github.com/stopsearch/charter/internal/public"
+	"github.com/stopsearch/charter/internal/readmodel"
 	"github.com/stopsearch/charter/internal/record"
 	"github.com/stopsearch/charter/internal/recordtest"
 	"github.com/stopsearch/charter/internal/store"
@@ -23,15 +23,11 @@ import (
 func TestDeployments(t *testing.T) {
 	ctx := context.Background()
 	st := recordtest.London(t)
-	ix, err := index.Load(ctx, st)
+	snap, err := readmodel.Read(ctx, st)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cr, err := index.LoadCrimes(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fig := public.New(st, ix, cr, "metropolitan")
+	fig := public.New(st, snap, "metropolitan")
 	now := time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	rec := record.New(st, record.Options{Now: clock})

@@ -40,7 +40,7 @@ func Evidence(ctx context.Context, fig *public.Figures, wards []string) (charter
 			}
 		}
 		if e.Name == "" {
-			if a, err := fig.St.AreaByCode(ctx, w); err == nil {
+			if a, err := fig.Snapshot().AreaByCode(w); err == nil {
 				e.Name = a.Name
 			}
 		}

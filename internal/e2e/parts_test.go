@@ -174,7 +174,7 @@ func hexAddsUp(t *testing.T, s *site, borough string, q partsQuery, searches int
 	force, _ := charter.BoroughForce(borough)
 	where := append([]index.Cond{{Dim: index.DimBorough, Values: []string{strconv.FormatInt(a.ID, 10)}},
 		{Dim: index.DimForce, Values: []string{force}}}, q.where()...)
-	rows, err := s.srv.Ix.Count(index.Query{From: from, To: to, Where: where, GroupBy: []index.Dim{index.DimHex500}})
+	rows, err := s.srv.Model.Snapshot().Stops.Count(index.Query{From: from, To: to, Where: where, GroupBy: []index.Dim{index.DimHex500}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func hexAddsUp(t *testing.T, s *site, borough string, q partsQuery, searches int
 	if borough != "E09000001" {
 		return
 	}
-	p, err := report.NewPrecision(context.Background(), s.st, s.srv.Ix, s.srv.Cr, report.PrecisionQuery{
+	p, err := report.NewPrecision(s.srv.Model.Snapshot(), report.PrecisionQuery{
 		Area: borough, From: from, To: to, Unit: "hex500", Rank: 1 << 20, Where: q.where()})
 	if err != nil {
 		t.Fatalf("precision of %s by hex: %v", borough, err)

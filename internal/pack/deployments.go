@@ -54,7 +54,7 @@ func DeploymentsSection(dep *deploy.Service, fig *public.Figures) Section {
 
 // areaName names an area for a sentence (its code when unknown).
 func areaName(ctx context.Context, fig *public.Figures, code string) string {
-	if a, err := fig.St.AreaByCode(ctx, code); err == nil {
+	if a, err := fig.Snapshot().AreaByCode(code); err == nil {
 		return a.Name
 	}
 	return code

@@ -46,7 +46,7 @@ func Standard(src Sources) []Section {
 
 // Area looks up the area of a pack: a force id, a borough or a ward code.
 func Area(ctx context.Context, fig *public.Figures, code string) (report.AreaRef, error) {
-	a, err := fig.St.AreaByCode(ctx, code)
+	a, err := fig.Snapshot().AreaByCode(code)
 	if err != nil {
 		return report.AreaRef{}, err
 	}
@@ -109,7 +109,7 @@ func monthFilter(m charter.Month) public.Filter { return public.Filter{From: m, 
 // the same defaults, as `charter report disproportionality --area CODE
 // --from M --to M`.
 func (src Sources) searches(ctx context.Context, area string, m charter.Month) (*Part, error) {
-	r, err := report.NewDisproportionality(ctx, src.Fig.St, src.Fig.Ix, report.DispQuery{Area: area, From: m, To: m,
+	r, err := report.NewDisproportionality(src.Fig.Snapshot(), report.DispQuery{Area: area, From: m, To: m,
 		NotStated: report.NotStatedExclude, VehicleOnly: report.VehicleOnlyExclude})
 	if err != nil {
 		return nil, err
@@ -175,7 +175,7 @@ func (src Sources) searches(ctx context.Context, area string, m charter.Month) (
 
 // outcomes is what the month's searches led to, by ethnic group.
 func (src Sources) outcomes(ctx context.Context, area string, m charter.Month) (*Part, error) {
-	r, err := report.NewOutcomes(ctx, src.Fig.St, src.Fig.Ix, report.OutcomeQuery{Area: area, From: m, To: m})
+	r, err := report.NewOutcomes(src.Fig.Snapshot(), report.OutcomeQuery{Area: area, From: m, To: m})
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +213,7 @@ func (src Sources) precision(ctx context.Context, area string, m charter.Month) 
 	if a.Level == charter.LevelWard {
 		q.Area, q.Rank = a.ParentCode, 100000
 	}
-	r, err := report.NewPrecision(ctx, src.Fig.St, src.Fig.Ix, src.Fig.Cr, q)
+	r, err := report.NewPrecision(src.Fig.Snapshot(), q)
 	if code := charter.ErrorCode(err); code == charter.ENOTFOUND || code == charter.EINVALID {
 		p.Nothing = "No weapon-enabled crime counts cover " + a.Name + " for " + MonthName(m) + ", so searching cannot be compared with them."
 		return p, nil

@@ -11,24 +11,32 @@ import (
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/index"
+	"github.com/stopsearch/charter/internal/readmodel"
 	"github.com/stopsearch/charter/internal/report"
 	"github.com/stopsearch/charter/internal/store"
 )
 
-// Figures answers with cached figures. Version must change whenever the
-// data under them does: the server bumps it after the indexes have followed
-// a commit (see Bump).
+// Snapshots is where figures are computed from: the read model, which
+// follows the store, or one fixed snapshot (a *readmodel.Snapshot is its
+// own source).
+type Snapshots interface {
+	Snapshot() *readmodel.Snapshot
+}
+
+// Figures answers with cached figures, each computed once per version of
+// the read model's snapshot.
 type Figures struct {
-	St *store.Store
-	Ix *index.Index
-	Cr *index.Crimes
+	// St is the store, for what is streamed rather than computed (the
+	// downloads of published stops) and the workflows.
+	St  *store.Store
+	src Snapshots
 	// Force is the force the site opens on (the dashboard's "London").
 	Force string
 
-	version atomic.Int64
-	mu      sync.Mutex
-	at      int64
-	memo    map[string]*entry
+	mu        sync.Mutex
+	at        int64
+	memo      map[string]*entry
+	published atomic.Int64
 }
 
 type entry struct {
@@ -37,27 +45,34 @@ type entry struct {
 	err  error
 }
 
-// New returns Figures over a store and its indexes.
-func New(st *store.Store, ix *index.Index, cr *index.Crimes, force string) *Figures {
-	return &Figures{St: st, Ix: ix, Cr: cr, Force: force, memo: map[string]*entry{}}
+// New returns Figures over a store and its read model.
+func New(st *store.Store, src Snapshots, force string) *Figures {
+	return &Figures{St: st, src: src, Force: force, memo: map[string]*entry{}}
 }
 
-// Bump drops every cached figure; call it after the indexes followed a write.
-func (f *Figures) Bump() { f.version.Add(1) }
+// Snapshot is the current snapshot of the read model.
+func (f *Figures) Snapshot() *readmodel.Snapshot { return f.src.Snapshot() }
 
-// Version is the data version the cached figures belong to; HTTP caches key
-// on it too (ETag).
-func (f *Figures) Version() int64 { return f.version.Load() }
+// Version is the version of what public pages show: the snapshot's
+// version plus the accountability content published since start (findings,
+// deployments; see Published). HTTP caches key on it (ETag).
+func (f *Figures) Version() int64 { return f.src.Snapshot().Version + f.published.Load() }
 
-// memoise computes fn once per key and data version. Concurrent callers of
-// one key wait for the first, so a burst of requests computes a figure once.
-// fn runs without the caller's cancellation: the figure is for everyone
-// waiting, and one client going away must not fail the others.
-func memoise[T any](ctx context.Context, f *Figures, key string, fn func(ctx context.Context) (T, error)) (T, error) {
-	v := f.version.Load()
+// Published notes that content public pages show beside the figures (a
+// panel's finding, a deployment) was published or withdrawn, so that kept
+// pages move on; the figures themselves, which do not depend on it, stay.
+func (f *Figures) Published() { f.published.Add(1) }
+
+// memoise computes fn once per key and snapshot version, from that
+// snapshot. Concurrent callers of one key wait for the first, so a burst of
+// requests computes a figure once. fn runs without the caller's
+// cancellation: the figure is for everyone waiting, and one client going
+// away must not fail the others.
+func memoise[T any](ctx context.Context, f *Figures, key string, fn func(ctx context.Context, s *readmodel.Snapshot) (T, error)) (T, error) {
+	s := f.src.Snapshot()
 	f.mu.Lock()
-	if f.at != v {
-		f.memo, f.at = map[string]*entry{}, v
+	if f.at != s.Version {
+		f.memo, f.at = map[string]*entry{}, s.Version
 	}
 	e := f.memo[key]
 	if e == nil {
@@ -65,7 +80,7 @@ func memoise[T any](ctx context.Context, f *Figures, key string, fn func(ctx con
 		f.memo[key] = e
 	}
 	f.mu.Unlock()
-	e.once.Do(func() { e.val, e.err = fn(context.WithoutCancel(ctx)) })
+	e.once.Do(func() { e.val, e.err = fn(context.WithoutCancel(ctx), s) })
 	if e.err != nil {
 		f.mu.Lock()
 		if f.memo[key] == e {
@@ -81,9 +96,9 @@ func memoise[T any](ctx context.Context, f *Figures, key string, fn func(ctx con
 // Period is the default period of the site's force (report.DefaultPeriod).
 func (f *Figures) Period(ctx context.Context) (from, to charter.Month, err error) {
 	type period struct{ from, to charter.Month }
-	p, err := memoise(ctx, f, "period", func(ctx context.Context) (period, error) {
-		from, to, _, err := report.DefaultPeriod(ctx, f.St, f.Force)
-		return period{from, to}, err
+	p, err := memoise(ctx, f, "period", func(_ context.Context, s *readmodel.Snapshot) (period, error) {
+		from, to, _ := report.DefaultPeriod(s, f.Force)
+		return period{from, to}, nil
 	})
 	return p.from, p.to, err
 }
@@ -102,15 +117,15 @@ func (f *Figures) Resolve(ctx context.Context, fl Filter) (Filter, error) {
 
 // Profile is the profile of an area (report.NewProfile).
 func (f *Figures) Profile(ctx context.Context, area string, fl Filter) (*report.Profile, error) {
-	return memoise(ctx, f, "profile|"+area+"|"+fl.Key(), func(ctx context.Context) (*report.Profile, error) {
-		return report.NewProfile(ctx, f.St, f.Ix, f.Cr, report.ProfileQuery{Area: area, From: fl.From, To: fl.To, Where: fl.Where()})
+	return memoise(ctx, f, "profile|"+area+"|"+fl.Key(), func(_ context.Context, s *readmodel.Snapshot) (*report.Profile, error) {
+		return report.NewProfile(s, report.ProfileQuery{Area: area, From: fl.From, To: fl.To, Where: fl.Where()})
 	})
 }
 
 // Precision is the force-wide precision report over wards, every ward ranked.
 func (f *Figures) Precision(ctx context.Context, fl Filter) (*report.Precision, error) {
-	return memoise(ctx, f, "precision|"+fl.Key(), func(ctx context.Context) (*report.Precision, error) {
-		return report.NewPrecision(ctx, f.St, f.Ix, f.Cr, report.PrecisionQuery{Area: f.Force, From: fl.From, To: fl.To,
+	return memoise(ctx, f, "precision|"+fl.Key(), func(_ context.Context, s *readmodel.Snapshot) (*report.Precision, error) {
+		return report.NewPrecision(s, report.PrecisionQuery{Area: f.Force, From: fl.From, To: fl.To,
 			Unit: "ward", Rank: 100000, Where: fl.Where()})
 	})
 }
@@ -125,13 +140,13 @@ type Options struct {
 
 // FilterOptions returns the filter choices.
 func (f *Figures) FilterOptions(ctx context.Context) (*Options, error) {
-	return memoise(ctx, f, "options", func(ctx context.Context) (*Options, error) {
+	return memoise(ctx, f, "options", func(_ context.Context, s *readmodel.Snapshot) (*Options, error) {
 		o := &Options{}
 		for _, d := range []struct {
 			dim index.Dim
 			to  *[]string
 		}{{index.DimLegislation, &o.Legislation}, {index.DimObject, &o.Object}, {index.DimMonth, &o.Months}} {
-			rows, err := f.Ix.Count(index.Query{GroupBy: []index.Dim{d.dim}})
+			rows, err := s.Stops.Count(index.Query{GroupBy: []index.Dim{d.dim}})
 			if err != nil {
 				return nil, err
 			}

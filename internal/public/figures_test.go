@@ -8,12 +8,15 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/stopsearch/charter/internal/readmodel"
 )
 
 func TestMemoise(t *testing.T) {
-	f := New(nil, nil, nil, "metropolitan")
+	sn := &readmodel.Snapshot{Version: 1}
+	f := New(nil, sn, "metropolitan")
 	var calls atomic.Int64
-	slow := func(ctx context.Context) (int, error) {
+	slow := func(ctx context.Context, _ *readmodel.Snapshot) (int, error) {
 		time.Sleep(20 * time.Millisecond)
 		if ctx.Err() != nil {
 			return 0, ctx.Err()
@@ -46,12 +49,12 @@ func TestMemoise(t *testing.T) {
 			t.Errorf("caller %d got %d, want the one computation (1)", i, v)
 		}
 	}
-	f.Bump()
+	sn.Version++ // a new version of the data
 	if v, _ := memoise(context.Background(), f, "k", slow); v != 2 {
-		t.Errorf("after Bump: %d, want a fresh computation (2)", v)
+		t.Errorf("after a new version: %d, want a fresh computation (2)", v)
 	}
 	fails := 0
-	boom := func(context.Context) (int, error) { fails++; return 0, errors.New("boom") }
+	boom := func(context.Context, *readmodel.Snapshot) (int, error) { fails++; return 0, errors.New("boom") }
 	for i := 0; i < 2; i++ {
 		if _, err := memoise(context.Background(), f, "bad", boom); err == nil {
 			t.Fatal("no error")

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 
 	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/readmodel"
 )
 
 // Layer returns a GeoJSON FeatureCollection of the sub-areas of an area (the
@@ -13,7 +14,7 @@ import (
 // profile as feature properties: what the choropleth maps draw and what the
 // GeoJSON download holds. Areas without a boundary are left out.
 func (f *Figures) Layer(ctx context.Context, area string, fl Filter) ([]byte, error) {
-	return memoise(ctx, f, "layer|"+area+"|"+fl.Key(), func(ctx context.Context) ([]byte, error) {
+	return memoise(ctx, f, "layer|"+area+"|"+fl.Key(), func(ctx context.Context, _ *readmodel.Snapshot) ([]byte, error) {
 		p, err := f.Profile(ctx, area, fl)
 		if err != nil {
 			return nil, err
@@ -58,11 +59,8 @@ func (f *Figures) Layer(ctx context.Context, area string, fl Filter) ([]byte, er
 
 // boundaries maps level|code to the GeoJSON geometry of every area with one.
 func (f *Figures) boundaries(ctx context.Context) (map[string][]byte, error) {
-	return memoise(ctx, f, "boundaries", func(ctx context.Context) (map[string][]byte, error) {
-		areas, err := f.St.CurrentAreas(ctx, true)
-		if err != nil {
-			return nil, err
-		}
+	return memoise(ctx, f, "boundaries", func(_ context.Context, s *readmodel.Snapshot) (map[string][]byte, error) {
+		areas := s.CurrentAreas(true)
 		out := map[string][]byte{}
 		for _, a := range areas {
 			if len(a.Boundary) > 0 && json.Valid(a.Boundary) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/readmodel"
 	"github.com/stopsearch/charter/internal/report"
 )
 
@@ -55,7 +56,7 @@ type WardView struct {
 
 // Ward computes the view of one ward.
 func (f *Figures) Ward(ctx context.Context, code string, fl Filter) (*WardView, error) {
-	return memoise(ctx, f, "ward|"+code+"|"+fl.Key(), func(ctx context.Context) (*WardView, error) {
+	return memoise(ctx, f, "ward|"+code+"|"+fl.Key(), func(ctx context.Context, _ *readmodel.Snapshot) (*WardView, error) {
 		w, err := f.Profile(ctx, code, fl)
 		if err != nil {
 			return nil, err

@@ -5,7 +5,6 @@
 package report
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"sort"
@@ -13,8 +12,8 @@ import (
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/index"
+	"github.com/stopsearch/charter/internal/readmodel"
 	"github.com/stopsearch/charter/internal/stats"
-	"github.com/stopsearch/charter/internal/store"
 )
 
 // How a report places searches whose self-defined ethnicity is not stated
@@ -142,11 +141,11 @@ var levelDim = map[charter.Level]index.Dim{
 }
 
 // NewDisproportionality computes the report.
-func NewDisproportionality(ctx context.Context, st *store.Store, ix *index.Index, q DispQuery) (*Disproportionality, error) {
+func NewDisproportionality(snap *readmodel.Snapshot, q DispQuery) (*Disproportionality, error) {
 	if err := q.normalise(); err != nil {
 		return nil, err
 	}
-	area, err := st.AreaByCode(ctx, q.Area)
+	area, err := snap.AreaByCode(q.Area)
 	if err != nil {
 		return nil, err
 	}
@@ -165,10 +164,10 @@ func NewDisproportionality(ctx context.Context, st *store.Store, ix *index.Index
 		r.To = q.To.String()
 	}
 	where := append(areaWhere(area), q.Where...)
-	if where, err = r.vehicleOnly(ix, q, where); err != nil {
+	if where, err = r.vehicleOnly(snap.Stops, q, where); err != nil {
 		return nil, err
 	}
-	sub, err := subAreasOf(ctx, st, area)
+	sub, err := subAreasOf(snap, area)
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +175,7 @@ func NewDisproportionality(ctx context.Context, st *store.Store, ix *index.Index
 	if sub.level != 0 {
 		groupBy = append([]index.Dim{levelDim[sub.level]}, groupBy...)
 	}
-	counts, err := ix.Count(index.Query{From: q.From, To: q.To, Where: where, GroupBy: groupBy})
+	counts, err := snap.Stops.Count(index.Query{From: q.From, To: q.To, Where: where, GroupBy: groupBy})
 	if err != nil {
 		return nil, err
 	}
@@ -215,11 +214,11 @@ func NewDisproportionality(ctx context.Context, st *store.Store, ix *index.Index
 		r.Notes = append(r.Notes, fmt.Sprintf("%s searches with self-defined ethnicity not stated or not recorded are counted in the group the officer recorded; %s had none and are in no group's numerator", charter.Thousands(r.NotStatedFilled), charter.Thousands(r.Unplaced)))
 	}
 
-	pop, err := r.population(ctx, st, area)
+	pop, err := r.population(snap, area)
 	if err != nil {
 		return nil, err
 	}
-	strata, err := r.strata(ctx, st, area, sub, bySub, subTotal)
+	strata, err := r.strata(snap, area, sub, bySub, subTotal)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +258,7 @@ func NewDisproportionality(ctx context.Context, st *store.Store, ix *index.Index
 	}
 	r.Rows = append(r.Rows, GroupRow{Group: "Not stated or not recorded", Searches: r.Unplaced, Note: "in no group's numerator"})
 
-	if r.Flags, err = monthFlags(ctx, st, ix, where, q.From, q.To); err != nil {
+	if r.Flags, err = monthFlags(snap, where, q.From, q.To); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -362,24 +361,21 @@ func (r *Disproportionality) vehicleOnly(ix *index.Index, q DispQuery, where []i
 // population returns the census population of the report's area by group
 // and records the census year and how the figure was made. A force's is
 // the sum of its boroughs', and only when every one of them has a table.
-func (r *Disproportionality) population(ctx context.Context, st *store.Store, area charter.Area) (map[charter.EthnicGroup]int, error) {
+func (r *Disproportionality) population(snap *readmodel.Snapshot, area charter.Area) (map[charter.EthnicGroup]int, error) {
 	if area.Level != charter.LevelForce {
-		pop, census, err := st.PopulationByGroup(ctx, area.Level, area.Code)
-		if err == nil && len(pop) == 0 {
+		pop, census := snap.PopulationByGroup(area.Level, area.Code)
+		if len(pop) == 0 {
 			r.Notes = append(r.Notes, fmt.Sprintf("no census population is held for %s, so no rate or ratio is given", area.Name))
 		}
 		r.Census = census
-		return pop, err
+		return pop, nil
 	}
 	codes, ok := charter.ForceBoroughs(area.Code)
 	if !ok {
 		r.Notes = append(r.Notes, fmt.Sprintf("the boroughs that the %s polices are not known to Charter yet, so its population is not known and no rate or ratio is given", charter.ForceName(area.Code)))
 		return nil, nil
 	}
-	pop, census, missing, err := st.PopulationSum(ctx, charter.LevelBorough, codes)
-	if err != nil {
-		return nil, err
-	}
+	pop, census, missing := snap.PopulationSum(charter.LevelBorough, codes)
 	if len(missing) > 0 {
 		r.Notes = append(r.Notes, fmt.Sprintf("no census population is held for %d of the %d boroughs that the %s polices, so its population is not known and no rate or ratio is given",
 			len(missing), len(codes), charter.ForceName(area.Code)))
@@ -403,7 +399,7 @@ type subAreas struct {
 // subAreasOf finds the sub-areas of an area: a force's boroughs, a
 // borough's wards (by their parent code). Areas below a borough are not
 // divided further.
-func subAreasOf(ctx context.Context, st *store.Store, area charter.Area) (subAreas, error) {
+func subAreasOf(snap *readmodel.Snapshot, area charter.Area) (subAreas, error) {
 	var in func(charter.Area) bool
 	sub := subAreas{codes: map[string]string{}}
 	switch area.Level {
@@ -422,10 +418,7 @@ func subAreasOf(ctx context.Context, st *store.Store, area charter.Area) (subAre
 	default:
 		return sub, nil
 	}
-	areas, err := st.CurrentAreas(ctx, false)
-	if err != nil {
-		return sub, err
-	}
+	areas := snap.CurrentAreas(false)
 	for _, a := range areas {
 		if a.Level == sub.level && in(a) {
 			sub.codes[indexValue(a)] = a.Code
@@ -443,7 +436,7 @@ type stratum struct {
 // strata returns the sub-areas that hold searches and have census
 // population, and records their number and coverage in the report, with a
 // note whenever the adjusted ratio is missing or covers only part of the area.
-func (r *Disproportionality) strata(ctx context.Context, st *store.Store, area charter.Area, sub subAreas,
+func (r *Disproportionality) strata(snap *readmodel.Snapshot, area charter.Area, sub subAreas,
 	bySub map[string]map[string]int, subTotal map[string]int) ([]stratum, error) {
 	if sub.level == 0 {
 		reason := fmt.Sprintf("a %s is not divided into smaller areas here", area.Level)
@@ -459,10 +452,7 @@ func (r *Disproportionality) strata(ctx context.Context, st *store.Store, area c
 		codes = append(codes, c)
 	}
 	sort.Strings(codes)
-	pops, _, err := st.PopulationByArea(ctx, sub.level, codes)
-	if err != nil {
-		return nil, err
-	}
+	pops, _ := snap.PopulationByArea(sub.level, codes)
 	var out []stratum
 	for _, c := range codes {
 		if len(pops[c]) == 0 {
@@ -519,15 +509,12 @@ func ptr(v float64) *float64 { return &v }
 // monthFlags returns the quality flags of the months in the period of every
 // force the report counts (missing months included), so a reader sees that,
 // say, the Met API months are incomplete.
-func monthFlags(ctx context.Context, st *store.Store, ix *index.Index, where []index.Cond, from, to charter.Month) ([]MonthFlags, error) {
-	present, err := ix.Count(index.Query{From: from, To: to, Where: where, GroupBy: []index.Dim{index.DimForce, index.DimMonth}})
+func monthFlags(snap *readmodel.Snapshot, where []index.Cond, from, to charter.Month) ([]MonthFlags, error) {
+	present, err := snap.Stops.Count(index.Query{From: from, To: to, Where: where, GroupBy: []index.Dim{index.DimForce, index.DimMonth}})
 	if err != nil {
 		return nil, err
 	}
-	counts, err := st.MonthCounts(ctx)
-	if err != nil {
-		return nil, err
-	}
+	counts := snap.MonthCounts()
 	forces := map[string]bool{}
 	for _, p := range present {
 		forces[p.Values[0]] = true

@@ -35,9 +35,8 @@ func row(r *Disproportionality, g string) GroupRow {
 
 func TestDisproportionalityLambeth(t *testing.T) {
 	s, ix := load(t)
-	ctx := context.Background()
 	from, to := charter.NewMonth(2021, 6), charter.NewMonth(2022, 5)
-	r, err := NewDisproportionality(ctx, s, ix, DispQuery{Area: "E09000022", From: from, To: to})
+	r, err := NewDisproportionality(snapOf(t, s, ix, nil), DispQuery{Area: "E09000022", From: from, To: to})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,9 +85,8 @@ func TestDisproportionalityLambeth(t *testing.T) {
 
 func TestDisproportionalityWardAndMissingPopulation(t *testing.T) {
 	s, ix := load(t)
-	ctx := context.Background()
 	// Northbury, a 2022 ward of the Precision Stop and Search pilot.
-	r, err := NewDisproportionality(ctx, s, ix, DispQuery{Area: "E05014066"})
+	r, err := NewDisproportionality(snapOf(t, s, ix, nil), DispQuery{Area: "E05014066"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +98,7 @@ func TestDisproportionalityWardAndMissingPopulation(t *testing.T) {
 	}
 	// The census publishes the City of London whole, not by ward: the
 	// report says so instead of a rate.
-	r, err = NewDisproportionality(ctx, s, ix, DispQuery{Area: "E05009288"})
+	r, err = NewDisproportionality(snapOf(t, s, ix, nil), DispQuery{Area: "E05009288"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,15 +106,15 @@ func TestDisproportionalityWardAndMissingPopulation(t *testing.T) {
 		t.Errorf("no population: %+v", r)
 	}
 	// Filters narrow the count; unknown areas are not found.
-	r2, err := NewDisproportionality(ctx, s, ix, DispQuery{Area: "E09000022", Where: []index.Cond{{Dim: index.DimObject, Values: []string{"Offensive weapons"}}}})
+	r2, err := NewDisproportionality(snapOf(t, s, ix, nil), DispQuery{Area: "E09000022", Where: []index.Cond{{Dim: index.DimObject, Values: []string{"Offensive weapons"}}}})
 	if err != nil || r2.Searches == 0 {
 		t.Fatalf("filtered: %v %v", r2, err)
 	}
-	all, _ := NewDisproportionality(ctx, s, ix, DispQuery{Area: "E09000022"})
+	all, _ := NewDisproportionality(snapOf(t, s, ix, nil), DispQuery{Area: "E09000022"})
 	if r2.Searches >= all.Searches {
 		t.Errorf("weapons searches %d not fewer than all %d", r2.Searches, all.Searches)
 	}
-	if _, err := NewDisproportionality(ctx, s, ix, DispQuery{Area: "E09999999"}); charter.ErrorCode(err) != charter.ENOTFOUND {
+	if _, err := NewDisproportionality(snapOf(t, s, ix, nil), DispQuery{Area: "E09999999"}); charter.ErrorCode(err) != charter.ENOTFOUND {
 		t.Errorf("unknown area: %v", err)
 	}
 }
@@ -136,10 +134,9 @@ func sqlInt(t *testing.T, s *store.Store, q string, args ...any) int {
 
 func TestDisproportionalityOptions(t *testing.T) {
 	s, ix := load(t)
-	ctx := context.Background()
 	disp := func(t *testing.T, q DispQuery) *Disproportionality {
 		t.Helper()
-		r, err := NewDisproportionality(ctx, s, ix, q)
+		r, err := NewDisproportionality(snapOf(t, s, ix, nil), q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -337,7 +334,7 @@ func TestDisproportionalityOptions(t *testing.T) {
 			{Area: "E09000022", VehicleOnly: "sometimes"},
 			{Area: "E09000022", NotStated: NotStatedOfficer, Officer: true},
 		} {
-			if _, err := NewDisproportionality(ctx, s, ix, q); charter.ErrorCode(err) != charter.EINVALID {
+			if _, err := NewDisproportionality(snapOf(t, s, ix, nil), q); charter.ErrorCode(err) != charter.EINVALID {
 				t.Errorf("%+v: %v", q, err)
 			}
 		}

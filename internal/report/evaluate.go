@@ -1,7 +1,6 @@
 package report
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"sort"
@@ -10,8 +9,8 @@ import (
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/index"
+	"github.com/stopsearch/charter/internal/readmodel"
 	"github.com/stopsearch/charter/internal/stats"
-	"github.com/stopsearch/charter/internal/store"
 )
 
 // The measures a pilot can be evaluated on (PRODUCT.md A4,
@@ -333,7 +332,7 @@ func crimePanel(c *index.Crimes, level charter.Level, match func(major, minor st
 // stop of those forces has no data: stops are placed only in areas whose
 // boundaries are loaded, and the newest boundary wins, so such an area is
 // not a zero. Months where one of the forces has no data are left out.
-func stopPanel(ctx context.Context, st *store.Store, ix *index.Index, m measure, level charter.Level, treated, others []charter.Area) (*panel, []string, error) {
+func stopPanel(snap *readmodel.Snapshot, m measure, level charter.Level, treated, others []charter.Area) (*panel, []string, error) {
 	p := newPanel()
 	idsOf := func(as []charter.Area) []string {
 		ids := make([]string, len(as))
@@ -342,7 +341,7 @@ func stopPanel(ctx context.Context, st *store.Store, ix *index.Index, m measure,
 		}
 		return ids
 	}
-	forces, err := ix.Count(index.Query{Where: []index.Cond{{Dim: levelDim[level], Values: idsOf(treated)}}, GroupBy: []index.Dim{index.DimForce}})
+	forces, err := snap.Stops.Count(index.Query{Where: []index.Cond{{Dim: levelDim[level], Values: idsOf(treated)}}, GroupBy: []index.Dim{index.DimForce}})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -358,7 +357,7 @@ func stopPanel(ctx context.Context, st *store.Store, ix *index.Index, m measure,
 		code[indexValue(a)] = a.Code
 	}
 	where := []index.Cond{{Dim: levelDim[level], Values: idsOf(all)}, {Dim: index.DimForce, Values: names}}
-	rows, err := ix.Count(index.Query{Where: where, GroupBy: []index.Dim{levelDim[level], index.DimMonth, m.split}})
+	rows, err := snap.Stops.Count(index.Query{Where: where, GroupBy: []index.Dim{levelDim[level], index.DimMonth, m.split}})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -377,10 +376,7 @@ func stopPanel(ctx context.Context, st *store.Store, ix *index.Index, m measure,
 			p.add(p.den, a, mo, r.Count)
 		}
 	}
-	counts, err := st.MonthCounts(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
+	counts := snap.MonthCounts()
 	// A month has data when every force counted has records for it.
 	held := map[charter.Month]int{}
 	for _, q := range charter.AssessQuality(counts) {
@@ -406,7 +402,7 @@ func stopPanel(ctx context.Context, st *store.Store, ix *index.Index, m measure,
 
 // NewEvaluation evaluates a pilot. ix is needed for the search measures and
 // crimes for weapon-crime; the other may be nil.
-func NewEvaluation(ctx context.Context, st *store.Store, ix *index.Index, crimes *index.Crimes, q EvalQuery) (*Evaluation, error) {
+func NewEvaluation(snap *readmodel.Snapshot, q EvalQuery) (*Evaluation, error) {
 	if q.Level == 0 {
 		q.Level = 0.95
 	}
@@ -430,11 +426,8 @@ func NewEvaluation(ctx context.Context, st *store.Store, ix *index.Index, crimes
 	r.StartMonth = startMonth.String()
 	r.Notes = append(r.Notes, fmt.Sprintf("the pilot started on %s, so %s is partly before and partly after: it is left out of both periods", q.Start, startMonth))
 
-	all, err := st.CurrentAreas(ctx, false)
-	if err != nil {
-		return nil, err
-	}
-	treated, level, err := resolveAreas(ctx, st, "--treated", q.Treated, 0)
+	all := snap.CurrentAreas(false)
+	treated, level, err := resolveAreas(snap, "--treated", q.Treated, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -454,7 +447,7 @@ func NewEvaluation(ctx context.Context, st *store.Store, ix *index.Index, crimes
 		if len(q.Pool) > 0 {
 			return nil, charter.Errorf(charter.EINVALID, "--pool restricts automatic selection; it cannot be used with a list of --comparison areas")
 		}
-		if candidates, _, err = resolveAreas(ctx, st, "--comparison", q.Comparison, level); err != nil {
+		if candidates, _, err = resolveAreas(snap, "--comparison", q.Comparison, level); err != nil {
 			return nil, err
 		}
 		for _, a := range candidates {
@@ -466,7 +459,7 @@ func NewEvaluation(ctx context.Context, st *store.Store, ix *index.Index, crimes
 
 	var p *panel
 	if m.name == MeasureWeaponCrime {
-		if crimes == nil {
+		if snap.Crimes == nil {
 			return nil, charter.Errorf(charter.EINTERNAL, "weapon-crime needs the crime index")
 		}
 		w := charter.DefaultWeaponCrime
@@ -475,13 +468,13 @@ func NewEvaluation(ctx context.Context, st *store.Store, ix *index.Index, crimes
 		}
 		r.Definition, _ = w.Describe()
 		r.Definition = "MPS " + level.String() + "-level recorded offences: " + r.Definition
-		p = crimePanel(crimes, level, w.MatchCount)
+		p = crimePanel(snap.Crimes, level, w.MatchCount)
 	} else {
-		if ix == nil {
+		if snap.Stops == nil {
 			return nil, charter.Errorf(charter.EINTERNAL, "%s needs the stop index", m.name)
 		}
 		var forces []string
-		if p, forces, err = stopPanel(ctx, st, ix, m, level, treated, candidates); err != nil {
+		if p, forces, err = stopPanel(snap, m, level, treated, candidates); err != nil {
 			return nil, err
 		}
 		r.Definition = describeStops(m) + "; searches by " + strings.Join(forces, ", ") + " (the force searching in the treated areas)"
@@ -607,7 +600,7 @@ func rateInput(c stats.CountRatio) stats.RateInput {
 
 // resolveAreas finds the areas of a flag's codes, which must all be of one
 // level (want, when not zero) and be wards or boroughs.
-func resolveAreas(ctx context.Context, st *store.Store, flag string, codes []string, want charter.Level) ([]charter.Area, charter.Level, error) {
+func resolveAreas(snap *readmodel.Snapshot, flag string, codes []string, want charter.Level) ([]charter.Area, charter.Level, error) {
 	var out []charter.Area
 	seen := map[string]bool{}
 	level := want
@@ -617,7 +610,7 @@ func resolveAreas(ctx context.Context, st *store.Store, flag string, codes []str
 			continue
 		}
 		seen[c] = true
-		a, err := st.AreaByCode(ctx, c)
+		a, err := snap.AreaByCode(c)
 		if err != nil {
 			if charter.ErrorCode(err) == charter.ENOTFOUND {
 				return nil, 0, charter.Errorf(charter.ENOTFOUND, "%s: %s", flag, charter.ErrorMessage(err))

@@ -69,7 +69,6 @@ func inList(codes []string) string { return "('" + strings.Join(codes, "', '") +
 
 func TestEvaluate(t *testing.T) {
 	s, ix, crimes := loadEvaluation(t)
-	ctx := context.Background()
 	db := s.DB()
 	sqlInt := func(q string, args ...any) int {
 		t.Helper()
@@ -81,7 +80,7 @@ func TestEvaluate(t *testing.T) {
 	}
 
 	t.Run("weapon crime equals SQL", func(t *testing.T) {
-		r, err := NewEvaluation(ctx, s, ix, crimes, EvalQuery{Treated: pilotWards, Comparison: otherBD, Start: "2023-06-21", Measure: MeasureWeaponCrime})
+		r, err := NewEvaluation(snapOf(t, s, ix, crimes), EvalQuery{Treated: pilotWards, Comparison: otherBD, Start: "2023-06-21", Measure: MeasureWeaponCrime})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,7 +135,7 @@ func TestEvaluate(t *testing.T) {
 	})
 
 	t.Run("auto comparison is the nearest by pre level", func(t *testing.T) {
-		r, err := NewEvaluation(ctx, s, ix, crimes, EvalQuery{Treated: pilotWards, Start: "2023-06-21", Measure: MeasureWeaponCrime, ComparisonCount: 5})
+		r, err := NewEvaluation(snapOf(t, s, ix, crimes), EvalQuery{Treated: pilotWards, Start: "2023-06-21", Measure: MeasureWeaponCrime, ComparisonCount: 5})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -187,7 +186,7 @@ func TestEvaluate(t *testing.T) {
 			t.Errorf("selection does not say how many: %q", r.Selection)
 		}
 		// A pool restricts the choice to a borough's wards.
-		r, err = NewEvaluation(ctx, s, ix, crimes, EvalQuery{Treated: pilotWards, Start: "2023-06-21", Measure: MeasureWeaponCrime, Pool: []string{"E09000002"}, ComparisonCount: 20})
+		r, err = NewEvaluation(snapOf(t, s, ix, crimes), EvalQuery{Treated: pilotWards, Start: "2023-06-21", Measure: MeasureWeaponCrime, Pool: []string{"E09000002"}, ComparisonCount: 20})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -197,7 +196,7 @@ func TestEvaluate(t *testing.T) {
 	})
 
 	t.Run("search measures draw comparisons from wards holding stops", func(t *testing.T) {
-		r, err := NewEvaluation(ctx, s, ix, crimes, EvalQuery{Treated: pilotWards, Start: "2023-06-21", Measure: MeasureSearches})
+		r, err := NewEvaluation(snapOf(t, s, ix, crimes), EvalQuery{Treated: pilotWards, Start: "2023-06-21", Measure: MeasureSearches})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -215,7 +214,7 @@ func TestEvaluate(t *testing.T) {
 			t.Errorf("verdict: %s", r.Verdict)
 		}
 		for _, m := range []string{MeasureArrestRate, MeasureDisproportionality, MeasureWeaponSearches} {
-			r, err := NewEvaluation(ctx, s, ix, crimes, EvalQuery{Treated: pilotWards, Comparison: otherBD, Start: "2023-06-21", Measure: m})
+			r, err := NewEvaluation(snapOf(t, s, ix, crimes), EvalQuery{Treated: pilotWards, Comparison: otherBD, Start: "2023-06-21", Measure: m})
 			if err != nil {
 				t.Fatalf("%s: %v", m, err)
 			}
@@ -226,7 +225,7 @@ func TestEvaluate(t *testing.T) {
 	})
 
 	t.Run("find rate refuses on Met data", func(t *testing.T) {
-		_, err := NewEvaluation(ctx, s, ix, crimes, EvalQuery{Treated: pilotWards, Comparison: otherBD, Start: "2023-06-21", Measure: MeasureFindRate})
+		_, err := NewEvaluation(snapOf(t, s, ix, crimes), EvalQuery{Treated: pilotWards, Comparison: otherBD, Start: "2023-06-21", Measure: MeasureFindRate})
 		if charter.ErrorCode(err) != charter.EINVALID || !strings.Contains(charter.ErrorMessage(err), "not-reported:outcome_linked_to_object_of_search") {
 			t.Errorf("find-rate: %v", err)
 		}
@@ -264,7 +263,7 @@ func TestEvaluate(t *testing.T) {
 					q.Measure = c.q.Measure
 				}
 				q.End = c.q.End
-				_, err := NewEvaluation(ctx, s, ix, crimes, q)
+				_, err := NewEvaluation(snapOf(t, s, ix, crimes), q)
 				if charter.ErrorCode(err) != c.code || !strings.Contains(charter.ErrorMessage(err), c.flag) {
 					t.Errorf("got %v (%s), want %s naming %s", err, charter.ErrorCode(err), c.code, c.flag)
 				}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stopsearch/charter/internal/importer"
+	"github.com/stopsearch/charter/internal/index"
+	"github.com/stopsearch/charter/internal/readmodel"
 	"github.com/stopsearch/charter/internal/store"
 	"github.com/stopsearch/charter/internal/storetest"
 )
@@ -26,4 +28,16 @@ func importReal(t *testing.T, files ...string) *store.Store {
 		t.Fatalf("import: %+v", sum)
 	}
 	return s
+}
+
+// snapOf is the read model of s with the given indexes (nil: none), as the
+// reports read it.
+func snapOf(t *testing.T, s *store.Store, ix *index.Index, cr *index.Crimes) *readmodel.Snapshot {
+	t.Helper()
+	sn, err := readmodel.Read(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sn.Stops, sn.Crimes = ix, cr
+	return sn
 }

@@ -1,14 +1,13 @@
 package report
 
 import (
-	"context"
 	"sort"
 	"strings"
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/index"
+	"github.com/stopsearch/charter/internal/readmodel"
 	"github.com/stopsearch/charter/internal/stats"
-	"github.com/stopsearch/charter/internal/store"
 )
 
 // OutcomeQuery asks for the outcome test in an area (or everywhere) and period.
@@ -61,14 +60,14 @@ const OutcomeTestLimits = "A lower find or arrest rate for a group suggests its 
 	"counts only searches whose outcome was linked to the object searched for, where the force records the link."
 
 // NewOutcomes computes arrest, no-further-action and find rates by group.
-func NewOutcomes(ctx context.Context, st *store.Store, ix *index.Index, q OutcomeQuery) (*Outcomes, error) {
+func NewOutcomes(snap *readmodel.Snapshot, q OutcomeQuery) (*Outcomes, error) {
 	if q.Level == 0 {
 		q.Level = 0.95
 	}
 	r := &Outcomes{Area: AreaRef{Code: "", Name: "all areas"}, Confidence: q.Level, Rows: []OutcomeRow{}, Limits: OutcomeTestLimits}
 	where := q.Where
 	if q.Area != "" {
-		area, err := st.AreaByCode(ctx, q.Area)
+		area, err := snap.AreaByCode(q.Area)
 		if err != nil {
 			return nil, err
 		}
@@ -103,7 +102,7 @@ func NewOutcomes(ctx context.Context, st *store.Store, ix *index.Index, q Outcom
 		}
 		return a
 	}
-	byOutcome, err := ix.Count(index.Query{From: q.From, To: q.To, Where: where, GroupBy: append(append([]index.Dim{}, keyDims...), index.DimOutcome)})
+	byOutcome, err := snap.Stops.Count(index.Query{From: q.From, To: q.To, Where: where, GroupBy: append(append([]index.Dim{}, keyDims...), index.DimOutcome)})
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +117,7 @@ func NewOutcomes(ctx context.Context, st *store.Store, ix *index.Index, q Outcom
 			a.nfa += row.Count
 		}
 	}
-	byLink, err := ix.Count(index.Query{From: q.From, To: q.To, Where: where, GroupBy: append(append([]index.Dim{}, keyDims...), index.DimLink)})
+	byLink, err := snap.Stops.Count(index.Query{From: q.From, To: q.To, Where: where, GroupBy: append(append([]index.Dim{}, keyDims...), index.DimLink)})
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +131,7 @@ func NewOutcomes(ctx context.Context, st *store.Store, ix *index.Index, q Outcom
 			a.linkKnown += row.Count
 		}
 	}
-	if r.Flags, err = monthFlags(ctx, st, ix, where, q.From, q.To); err != nil {
+	if r.Flags, err = monthFlags(snap, where, q.From, q.To); err != nil {
 		return nil, err
 	}
 	linkUnreported := false

@@ -13,8 +13,7 @@ import (
 
 func TestOutcomesRealMet(t *testing.T) {
 	s, ix := load(t)
-	ctx := context.Background()
-	r, err := NewOutcomes(ctx, s, ix, OutcomeQuery{Area: "E09000022", From: charter.NewMonth(2021, 6), To: charter.NewMonth(2022, 5)})
+	r, err := NewOutcomes(snapOf(t, s, ix, nil), OutcomeQuery{Area: "E09000022", From: charter.NewMonth(2021, 6), To: charter.NewMonth(2022, 5)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +71,7 @@ func TestOutcomesFindRate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := NewOutcomes(ctx, s, ix, OutcomeQuery{})
+	r, err := NewOutcomes(snapOf(t, s, ix, nil), OutcomeQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +90,7 @@ func TestOutcomesFindRate(t *testing.T) {
 	if w.NoAction.Count != 263 || *w.NoAction.Rate != 1 {
 		t.Errorf("White no further action %+v", w.NoAction)
 	}
-	by, err := NewOutcomes(ctx, s, ix, OutcomeQuery{ByObject: true})
+	by, err := NewOutcomes(snapOf(t, s, ix, nil), OutcomeQuery{ByObject: true})
 	if err != nil || len(by.Rows) != 2 || by.Rows[0].Object != "Controlled drugs" || by.Rows[1].Object != "Offensive weapons" {
 		t.Fatalf("by object: %+v %v", by, err)
 	}

@@ -1,10 +1,8 @@
 package report
 
 import (
-	"context"
-
 	"github.com/stopsearch/charter"
-	"github.com/stopsearch/charter/internal/store"
+	"github.com/stopsearch/charter/internal/readmodel"
 )
 
 // DefaultPeriod is the period public pages open on: the latest twelve
@@ -16,11 +14,8 @@ import (
 // Twelve months make rates per 1,000 comparable with the Home Office's
 // yearly figures; months flagged only for a field the force does not report
 // (or for located-only sources) are kept, since their volume is sound.
-func DefaultPeriod(ctx context.Context, st *store.Store, force string) (from, to charter.Month, ok bool, err error) {
-	counts, err := st.MonthCounts(ctx)
-	if err != nil {
-		return 0, 0, false, err
-	}
+func DefaultPeriod(snap *readmodel.Snapshot, force string) (from, to charter.Month, ok bool) {
+	counts := snap.MonthCounts()
 	var months []charter.MonthQuality
 	for _, m := range charter.AssessQuality(counts) {
 		if m.Force == force {
@@ -28,7 +23,7 @@ func DefaultPeriod(ctx context.Context, st *store.Store, force string) (from, to
 		}
 	}
 	if len(months) == 0 {
-		return 0, 0, false, nil
+		return 0, 0, false
 	}
 	run := 0
 	for i := len(months) - 1; i >= 0; i-- {
@@ -38,11 +33,11 @@ func DefaultPeriod(ctx context.Context, st *store.Store, force string) (from, to
 		}
 		if run++; run == 12 {
 			from, _ = charter.ParseMonth(months[i].Month)
-			return from, from.Add(11), true, nil
+			return from, from.Add(11), true
 		}
 	}
 	to, _ = charter.ParseMonth(months[len(months)-1].Month)
-	return to.Add(-11), to, true, nil
+	return to.Add(-11), to, true
 }
 
 // unsound reports whether a month's flags say its volume cannot be trusted.

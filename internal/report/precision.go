@@ -1,7 +1,6 @@
 package report
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"sort"
@@ -10,8 +9,8 @@ import (
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/geo"
 	"github.com/stopsearch/charter/internal/index"
+	"github.com/stopsearch/charter/internal/readmodel"
 	"github.com/stopsearch/charter/internal/stats"
-	"github.com/stopsearch/charter/internal/store"
 )
 
 // PrecisionUnits are the units hotspots are counted in: wards and boroughs
@@ -148,7 +147,7 @@ func (u unitCounts) add(unit string, m charter.Month, n int) {
 }
 
 // NewPrecision computes the precision report.
-func NewPrecision(ctx context.Context, st *store.Store, ix *index.Index, cr *index.Crimes, q PrecisionQuery) (*Precision, error) {
+func NewPrecision(snap *readmodel.Snapshot, q PrecisionQuery) (*Precision, error) {
 	if q.Level == 0 {
 		q.Level = 0.95
 	}
@@ -184,10 +183,7 @@ func NewPrecision(ctx context.Context, st *store.Store, ix *index.Index, cr *ind
 		r.To = q.To.String()
 	}
 
-	areas, err := st.CurrentAreas(ctx, true)
-	if err != nil {
-		return nil, err
-	}
+	areas := snap.CurrentAreas(true)
 	byID := map[string]charter.Area{}
 	byCode := map[string]charter.Area{}
 	for _, a := range areas {
@@ -199,7 +195,7 @@ func NewPrecision(ctx context.Context, st *store.Store, ix *index.Index, cr *ind
 	var area *charter.Area
 	where := append([]index.Cond(nil), q.Where...)
 	if q.Area != "" {
-		a, err := st.AreaByCode(ctx, q.Area)
+		a, err := snap.AreaByCode(q.Area)
 		if err != nil {
 			return nil, err
 		}
@@ -245,12 +241,12 @@ func NewPrecision(ctx context.Context, st *store.Store, ix *index.Index, cr *ind
 		// find hotspots in, which is not the same as no weapon crime.
 		any := sq
 		any.From, any.To, any.Match, any.ByMonth = 0, 0, nil, false
-		if all, err := cr.Street(any); err != nil {
+		if all, err := snap.Crimes.Street(any); err != nil {
 			return nil, err
 		} else if len(all) == 0 {
 			return nil, charter.Errorf(charter.ENOTFOUND, "no street-level crime is held for %s: import data.police.uk street crime for it, or use --unit ward", r.Area.Name)
 		}
-		rows, err := cr.Street(sq)
+		rows, err := snap.Crimes.Street(sq)
 		if err != nil {
 			return nil, err
 		}
@@ -258,7 +254,7 @@ func NewPrecision(ctx context.Context, st *store.Store, ix *index.Index, cr *ind
 			crime.add(x.Area, x.Month, x.Count)
 			universe[x.Area] = true
 		}
-		for _, m := range cr.StreetMonths(force) {
+		for _, m := range snap.Crimes.StreetMonths(force) {
 			if inPeriod(m) {
 				crimeMonths = append(crimeMonths, m)
 			}
@@ -304,7 +300,7 @@ func NewPrecision(ctx context.Context, st *store.Store, ix *index.Index, cr *ind
 		// look less precise than it is: such units are left out, and said.
 		placeable := func(u string) bool { return len(byCode[q.Unit+u].Boundary) > 0 }
 		unplaced := map[string]bool{}
-		for _, x := range cr.Counts(index.CountQuery{Level: level}) { // any category: every ward the counts know
+		for _, x := range snap.Crimes.Counts(index.CountQuery{Level: level}) { // any category: every ward the counts know
 			if u, ok := unitOf(x.Area); ok {
 				if placeable(u) {
 					universe[u] = true
@@ -314,7 +310,7 @@ func NewPrecision(ctx context.Context, st *store.Store, ix *index.Index, cr *ind
 			}
 		}
 		lost := 0
-		for _, x := range cr.Counts(index.CountQuery{Level: level, From: q.From, To: q.To, Match: q.Weapon.MatchCount, ByMonth: true}) {
+		for _, x := range snap.Crimes.Counts(index.CountQuery{Level: level, From: q.From, To: q.To, Match: q.Weapon.MatchCount, ByMonth: true}) {
 			if u, ok := unitOf(x.Area); ok && universe[u] {
 				crime.add(u, x.Month, x.Count)
 			} else if ok {
@@ -326,7 +322,7 @@ func NewPrecision(ctx context.Context, st *store.Store, ix *index.Index, cr *ind
 			r.Notes = append(r.Notes, fmt.Sprintf("%s %s with crime counts have no boundary, so no search can be placed in them; they and their %s weapon-enabled crimes are left out",
 				charter.Thousands(len(unplaced)), unitWords(q.Unit, len(unplaced)), charter.Thousands(lost)))
 		}
-		for _, m := range cr.CountMonths(level) {
+		for _, m := range snap.Crimes.CountMonths(level) {
 			if inPeriod(m) {
 				crimeMonths = append(crimeMonths, m)
 			}
@@ -352,7 +348,7 @@ func NewPrecision(ctx context.Context, st *store.Store, ix *index.Index, cr *ind
 		return a.Code, universe[a.Code]
 	}
 	count := func(extra []index.Cond) (unitCounts, map[charter.Month]int, int, error) {
-		rows, err := ix.Count(index.Query{From: q.From, To: q.To, Where: append(append([]index.Cond(nil), where...), extra...),
+		rows, err := snap.Stops.Count(index.Query{From: q.From, To: q.To, Where: append(append([]index.Cond(nil), where...), extra...),
 			GroupBy: []index.Dim{stopUnit, index.DimMonth}})
 		if err != nil {
 			return unitCounts{}, nil, 0, err
@@ -435,7 +431,7 @@ func NewPrecision(ctx context.Context, st *store.Store, ix *index.Index, cr *ind
 	r.Score = proportion(sumTop(weapon.total, r.Hotspots), r.WeaponSearches, q.Level)
 
 	// By month.
-	flags, err := monthFlags(ctx, st, ix, where, q.From, q.To)
+	flags, err := monthFlags(snap, where, q.From, q.To)
 	if err != nil {
 		return nil, err
 	}

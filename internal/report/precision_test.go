@@ -49,9 +49,8 @@ func TestPrecision(t *testing.T) {
 }
 
 func testPrecisionWards(t *testing.T, s *store.Store, ix *index.Index, cr *index.Crimes) {
-	ctx := context.Background()
 	from, to := charter.NewMonth(2021, 9), charter.NewMonth(2022, 8)
-	r, err := NewPrecision(ctx, s, ix, cr, PrecisionQuery{Area: "E09000002", From: from, To: to})
+	r, err := NewPrecision(snapOf(t, s, ix, cr), PrecisionQuery{Area: "E09000002", From: from, To: to})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +148,7 @@ func testPrecisionWards(t *testing.T, s *store.Store, ix *index.Index, cr *index
 	}
 
 	// Boroughs across the Met: every London borough but the City is a unit.
-	rb, err := NewPrecision(ctx, s, ix, cr, PrecisionQuery{Area: "metropolitan", From: from, To: to, Unit: "borough", Top: 0.2})
+	rb, err := NewPrecision(snapOf(t, s, ix, cr), PrecisionQuery{Area: "metropolitan", From: from, To: to, Unit: "borough", Top: 0.2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,8 +161,7 @@ func testPrecisionWards(t *testing.T, s *store.Store, ix *index.Index, cr *index
 }
 
 func testPrecisionHex(t *testing.T, s *store.Store, ix *index.Index, cr *index.Crimes) {
-	ctx := context.Background()
-	r, err := NewPrecision(ctx, s, ix, cr, PrecisionQuery{Area: "E09000001", Unit: "hex250"})
+	r, err := NewPrecision(snapOf(t, s, ix, cr), PrecisionQuery{Area: "E09000001", Unit: "hex250"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +192,6 @@ func testPrecisionHex(t *testing.T, s *store.Store, ix *index.Index, cr *index.C
 }
 
 func testPrecisionBadInput(t *testing.T, s *store.Store, ix *index.Index, cr *index.Crimes) {
-	ctx := context.Background()
 	for _, tc := range []struct {
 		q    PrecisionQuery
 		code string
@@ -205,7 +202,7 @@ func testPrecisionBadInput(t *testing.T, s *store.Store, ix *index.Index, cr *in
 		{PrecisionQuery{Area: "E09000099"}, charter.ENOTFOUND},
 		{PrecisionQuery{Area: "E09000002", Unit: "hex500"}, charter.ENOTFOUND}, // no street crime there
 	} {
-		if _, err := NewPrecision(ctx, s, ix, cr, tc.q); charter.ErrorCode(err) != tc.code {
+		if _, err := NewPrecision(snapOf(t, s, ix, cr), tc.q); charter.ErrorCode(err) != tc.code {
 			t.Errorf("%+v: %v, want %s", tc.q, err, tc.code)
 		}
 	}

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"sort"
@@ -10,8 +9,8 @@ import (
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/index"
+	"github.com/stopsearch/charter/internal/readmodel"
 	"github.com/stopsearch/charter/internal/stats"
-	"github.com/stopsearch/charter/internal/store"
 )
 
 // ProfileQuery asks for the public profile of one area (a force, a borough
@@ -144,11 +143,11 @@ var profileBreakdowns = []struct {
 }
 
 // NewProfile computes the profile of an area.
-func NewProfile(ctx context.Context, st *store.Store, ix *index.Index, cr *index.Crimes, q ProfileQuery) (*Profile, error) {
+func NewProfile(snap *readmodel.Snapshot, q ProfileQuery) (*Profile, error) {
 	if q.Level == 0 {
 		q.Level = 0.95
 	}
-	area, err := st.AreaByCode(ctx, q.Area)
+	area, err := snap.AreaByCode(q.Area)
 	if err != nil {
 		return nil, err
 	}
@@ -163,12 +162,12 @@ func NewProfile(ctx context.Context, st *store.Store, ix *index.Index, cr *index
 	if q.From != 0 && q.To >= q.From {
 		r.PeriodMonths = int(q.To-q.From) + 1
 	}
-	if err := r.parents(ctx, st, area); err != nil {
+	if err := r.parents(snap, area); err != nil {
 		return nil, err
 	}
 	where := append(areaWhere(area), q.Where...)
 	count := func(from, to charter.Month, by ...index.Dim) ([]index.Row, error) {
-		return ix.Count(index.Query{From: from, To: to, Where: where, GroupBy: by})
+		return snap.Stops.Count(index.Query{From: from, To: to, Where: where, GroupBy: by})
 	}
 
 	for _, b := range profileBreakdowns {
@@ -196,38 +195,38 @@ func NewProfile(ctx context.Context, st *store.Store, ix *index.Index, cr *index
 		r.Breakdowns = append(r.Breakdowns, bd)
 	}
 
-	if r.Flags, err = monthFlags(ctx, st, ix, where, q.From, q.To); err != nil {
+	if r.Flags, err = monthFlags(snap, where, q.From, q.To); err != nil {
 		return nil, err
 	}
-	if r.StopMonths, err = stopMonths(ix, area, q.From, q.To); err != nil {
+	if r.StopMonths, err = stopMonths(snap.Stops, area, q.From, q.To); err != nil {
 		return nil, err
 	}
 	if err := r.rates(count, q); err != nil {
 		return nil, err
 	}
-	if err := r.trend(ctx, st, ix, where, count); err != nil {
+	if err := r.trend(snap, where, count); err != nil {
 		return nil, err
 	}
-	if r.Disproportionality, err = NewDisproportionality(ctx, st, ix, DispQuery{Area: q.Area, From: q.From, To: q.To, Where: q.Where, Level: q.Level}); err != nil {
+	if r.Disproportionality, err = NewDisproportionality(snap, DispQuery{Area: q.Area, From: q.From, To: q.To, Where: q.Where, Level: q.Level}); err != nil {
 		return nil, err
 	}
-	if err := r.population(ctx, st, area); err != nil {
+	if err := r.population(snap, area); err != nil {
 		return nil, err
 	}
-	subs, err := r.subAreas(ctx, st, ix, area, q)
+	subs, err := r.subAreas(snap, area, q)
 	if err != nil {
 		return nil, err
 	}
-	if cr != nil {
-		r.weaponCrime(cr, area, subs, q)
+	if snap.Crimes != nil {
+		r.weaponCrime(snap.Crimes, area, subs, q)
 	}
 	return r, nil
 }
 
 // parents lists the areas that contain area, outermost first.
-func (r *Profile) parents(ctx context.Context, st *store.Store, area charter.Area) error {
+func (r *Profile) parents(snap *readmodel.Snapshot, area charter.Area) error {
 	for a := area; a.ParentCode != ""; {
-		p, err := st.AreaByCode(ctx, a.ParentCode)
+		p, err := snap.AreaByCode(a.ParentCode)
 		if err != nil {
 			return err
 		}
@@ -315,7 +314,7 @@ func (r *Profile) rates(count func(from, to charter.Month, by ...index.Dim) ([]i
 // trend counts searches and arrests by month over every month of the area's
 // forces (the period does not narrow it: a trend needs its context), with
 // missing months present and flagged.
-func (r *Profile) trend(ctx context.Context, st *store.Store, ix *index.Index, where []index.Cond,
+func (r *Profile) trend(snap *readmodel.Snapshot, where []index.Cond,
 	count func(from, to charter.Month, by ...index.Dim) ([]index.Row, error)) error {
 	rows, err := count(0, 0, index.DimMonth, index.DimOutcome)
 	if err != nil {
@@ -334,7 +333,7 @@ func (r *Profile) trend(ctx context.Context, st *store.Store, ix *index.Index, w
 			a.arrests += row.Count
 		}
 	}
-	flags, err := monthFlags(ctx, st, ix, where, 0, 0)
+	flags, err := monthFlags(snap, where, 0, 0)
 	if err != nil {
 		return err
 	}
@@ -380,7 +379,7 @@ func dedupe(xs []string) []string {
 // population sets the area's census population and its search rate. The
 // disproportionality report already resolved it (a force as the sum of its
 // boroughs), so its group populations are summed rather than asked again.
-func (r *Profile) population(ctx context.Context, st *store.Store, area charter.Area) error {
+func (r *Profile) population(snap *readmodel.Snapshot, area charter.Area) error {
 	d := r.Disproportionality
 	total, known := 0, false
 	for _, row := range d.Rows {
@@ -401,7 +400,7 @@ func (r *Profile) population(ctx context.Context, st *store.Store, area charter.
 // subAreas fills the boroughs of a force or the wards of a borough, with
 // their searches and rates, and returns all of them (even those without
 // searches) for the weapon-crime sums.
-func (r *Profile) subAreas(ctx context.Context, st *store.Store, ix *index.Index, area charter.Area, q ProfileQuery) ([]charter.Area, error) {
+func (r *Profile) subAreas(snap *readmodel.Snapshot, area charter.Area, q ProfileQuery) ([]charter.Area, error) {
 	var level charter.Level
 	var subs []charter.Area
 	switch area.Level {
@@ -409,7 +408,7 @@ func (r *Profile) subAreas(ctx context.Context, st *store.Store, ix *index.Index
 		level = charter.LevelBorough
 		codes, _ := charter.ForceBoroughs(area.Code)
 		for _, c := range codes {
-			a, err := st.AreaByCode(ctx, c)
+			a, err := snap.AreaByCode(c)
 			if err != nil {
 				continue // a borough not imported is not shown
 			}
@@ -417,10 +416,7 @@ func (r *Profile) subAreas(ctx context.Context, st *store.Store, ix *index.Index
 		}
 	case charter.LevelBorough:
 		level = charter.LevelWard
-		all, err := st.CurrentAreas(ctx, false)
-		if err != nil {
-			return nil, err
-		}
+		all := snap.CurrentAreas(false)
 		for _, a := range all {
 			if a.Level == charter.LevelWard && a.ParentCode == area.Code {
 				subs = append(subs, a)
@@ -431,7 +427,7 @@ func (r *Profile) subAreas(ctx context.Context, st *store.Store, ix *index.Index
 	}
 	r.SubLevel = level.String()
 	where := append(areaWhere(area), q.Where...)
-	rows, err := ix.Count(index.Query{From: q.From, To: q.To, Where: where, GroupBy: []index.Dim{levelDim[level]}})
+	rows, err := snap.Stops.Count(index.Query{From: q.From, To: q.To, Where: where, GroupBy: []index.Dim{levelDim[level]}})
 	if err != nil {
 		return nil, err
 	}
@@ -441,10 +437,7 @@ func (r *Profile) subAreas(ctx context.Context, st *store.Store, ix *index.Index
 		searches[row.Values[0]] = row.Count
 	}
 	codes := codesOf(subs)
-	pops, _, err := st.PopulationByArea(ctx, level, codes)
-	if err != nil {
-		return nil, err
-	}
+	pops, _ := snap.PopulationByArea(level, codes)
 	for _, a := range subs {
 		sa := SubArea{Code: a.Code, Name: a.Name, Searches: searches[strconv.FormatInt(a.ID, 10)]}
 		r.OutsideSubAreas -= sa.Searches

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"context"
 	"slices"
 	"testing"
 
@@ -13,9 +12,8 @@ import (
 // testProfile checks the ward and borough profiles against SQL over the
 // same real data (called from TestPrecision, which imports it).
 func testProfile(t *testing.T, s *store.Store, ix *index.Index, cr *index.Crimes) {
-	ctx := context.Background()
 	from, to := charter.NewMonth(2021, 9), charter.NewMonth(2022, 8)
-	p, err := NewProfile(ctx, s, ix, cr, ProfileQuery{Area: "E05014066", From: from, To: to})
+	p, err := NewProfile(snapOf(t, s, ix, cr), ProfileQuery{Area: "E05014066", From: from, To: to})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +78,7 @@ func testProfile(t *testing.T, s *store.Store, ix *index.Index, cr *index.Crimes
 	}
 
 	// The borough's wards add up to the borough's searches placed in a ward.
-	b, err := NewProfile(ctx, s, ix, cr, ProfileQuery{Area: "E09000002", From: from, To: to})
+	b, err := NewProfile(snapOf(t, s, ix, cr), ProfileQuery{Area: "E09000002", From: from, To: to})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +105,7 @@ func testProfile(t *testing.T, s *store.Store, ix *index.Index, cr *index.Crimes
 	if b.WeaponCrime == nil || weaponInWards != b.WeaponCrime.Total {
 		t.Errorf("wards' weapon crime %d, borough total %+v", weaponInWards, b.WeaponCrime)
 	}
-	if _, err := NewProfile(ctx, s, ix, cr, ProfileQuery{Area: "E05999999"}); charter.ErrorCode(err) != charter.ENOTFOUND {
+	if _, err := NewProfile(snapOf(t, s, ix, cr), ProfileQuery{Area: "E05999999"}); charter.ErrorCode(err) != charter.ENOTFOUND {
 		t.Errorf("unknown area: %v, want not found", err)
 	}
 }
@@ -115,14 +113,14 @@ func testProfile(t *testing.T, s *store.Store, ix *index.Index, cr *index.Crimes
 // testDefaultPeriod: the archive alone has 2022-01 and 2022-06 missing, so
 // no twelve sound months run in a row, and the latest twelve are used.
 func testDefaultPeriod(t *testing.T, s *store.Store) {
-	from, to, ok, err := DefaultPeriod(context.Background(), s, "metropolitan")
-	if err != nil || !ok {
-		t.Fatal(err, ok)
+	from, to, ok := DefaultPeriod(snapOf(t, s, nil, nil), "metropolitan")
+	if !ok {
+		t.Fatal("the Met has no default period")
 	}
 	if from.String() != "2021-09" || to.String() != "2022-08" {
 		t.Errorf("default period %s to %s, want 2021-09 to 2022-08", from, to)
 	}
-	if _, _, ok, _ := DefaultPeriod(context.Background(), s, "kent"); ok {
+	if _, _, ok := DefaultPeriod(snapOf(t, s, nil, nil), "kent"); ok {
 		t.Error("a force without stops has a default period")
 	}
 }

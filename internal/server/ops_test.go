@@ -396,8 +396,8 @@ func TestMetrics(t *testing.T) {
 	if hit, miss := value(`charter_response_cache_requests_total{result="hit"}`), value(`charter_response_cache_requests_total{result="miss"}`); hit < 2 || miss < 1 {
 		t.Errorf("cache: %v hits, %v misses", hit, miss)
 	}
-	if n := value("charter_index_stops"); n != float64(srv.Ix.Len()) || n < 1000 {
-		t.Errorf("charter_index_stops %v, index holds %d", n, srv.Ix.Len())
+	if n := value("charter_index_stops"); n != float64(srv.Model.Snapshot().Stops.Len()) || n < 1000 {
+		t.Errorf("charter_index_stops %v, index holds %d", n, srv.Model.Snapshot().Stops.Len())
 	}
 	if v := value("charter_index_stale"); v != 0 {
 		t.Errorf("charter_index_stale %v", v)

@@ -71,7 +71,7 @@ func TestDeploymentScenarios(t *testing.T) {
 	if _, err := e.st.PublishDeployment(ctx, store.ActorOf(sup), past.ID, func(*charter.Deployment) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
-	e.srv.Figures.Bump()
+	e.srv.Figures.Published()
 
 	const signIn, ok, unauth, forbid, notFound, invalid, seeOther = http.StatusSeeOther, http.StatusOK, http.StatusUnauthorized, http.StatusForbidden,
 		http.StatusNotFound, http.StatusUnprocessableEntity, http.StatusSeeOther

@@ -9,12 +9,10 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/stopsearch/charter"
@@ -30,6 +28,7 @@ import (
 	"github.com/stopsearch/charter/internal/panel"
 	"github.com/stopsearch/charter/internal/policeapi"
 	"github.com/stopsearch/charter/internal/public"
+	"github.com/stopsearch/charter/internal/readmodel"
 	"github.com/stopsearch/charter/internal/record"
 	"github.com/stopsearch/charter/internal/review"
 	"github.com/stopsearch/charter/internal/store"
@@ -81,6 +80,28 @@ type Config struct {
 	Panels      panel.Options
 	Training    training.Options
 	Deployments deploy.Options
+	// ReadModel is the file the read model is persisted to and started
+	// from: empty means beside a SQLite database (its path with
+	// ".readmodel" added) and none on PostgreSQL; NoReadModelFile means
+	// none at all.
+	ReadModel string
+}
+
+// NoReadModelFile as Config.ReadModel keeps the read model in memory only.
+const NoReadModelFile = "-"
+
+// ReadModelPath is where the read model of st is persisted under a
+// Config.ReadModel setting ("" when it is not).
+func ReadModelPath(st *store.Store, setting string) string {
+	switch {
+	case setting == NoReadModelFile:
+		return ""
+	case setting != "":
+		return setting
+	case st.File() != "":
+		return st.File() + ".readmodel"
+	}
+	return ""
 }
 
 // DefaultBodyTimeout is how long a request body may take to arrive. The
@@ -107,13 +128,13 @@ type Server struct {
 	Panels      *panel.Service
 	Training    *training.Service
 	Deployments *deploy.Service
-	Ix          *index.Index
-	Cr          *index.Crimes
-	Figures     *public.Figures
-	handler     http.Handler
-	stops       []func()
-	log         *slog.Logger
-	metrics     *metrics.Metrics
+	// Model is the read model every figure is computed from.
+	Model   *readmodel.Model
+	Figures *public.Figures
+	handler http.Handler
+	stops   []func()
+	log     *slog.Logger
+	metrics *metrics.Metrics
 }
 
 // New loads the indexes from st, follows it, and builds the routes.
@@ -126,41 +147,25 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	}
 	s := &Server{St: st, log: cfg.Logger, metrics: cfg.Metrics}
 	start := time.Now()
-	// The two indexes load side by side: each is mostly the database
-	// driver decoding rows.
-	var crErr error
-	var wg sync.WaitGroup
-	wg.Go(func() { s.Cr, crErr = index.LoadCrimes(ctx, st) })
 	var err error
-	s.Ix, err = index.Load(ctx, st)
-	wg.Wait()
-	if err != nil {
-		return nil, fmt.Errorf("load the analytic index: %w", err)
-	}
-	if crErr != nil {
-		return nil, fmt.Errorf("load the crime index: %w", crErr)
-	}
-	stop, err := s.Ix.Follow(ctx, st)
+	s.Model, err = readmodel.Open(ctx, st, readmodel.Options{Path: ReadModelPath(st, cfg.ReadModel), Logger: s.log})
 	if err != nil {
 		return nil, err
 	}
-	s.stops = append(s.stops, stop)
-	if stop, err = s.Cr.Follow(ctx, st); err != nil {
-		s.Close()
-		return nil, err
-	}
-	s.stops = append(s.stops, stop)
+	s.stops = append(s.stops, func() {
+		if err := s.Model.Close(); err != nil {
+			s.log.Error("write the read model beside the database", "err", err)
+		}
+	})
+	snap := s.Model.Snapshot()
 	force := cfg.Force
 	if force == "" {
-		force = busiestForce(s.Ix)
+		force = busiestForce(snap.Stops)
 	}
-	s.Figures = public.New(st, s.Ix, s.Cr, force)
-	// Subscribed after the indexes, so it runs after they have followed the
-	// write (subscribers run in order): no figure is cached from before it.
-	s.stops = append(s.stops, st.OnCommit(func(charter.Change) {
-		s.Figures.Bump()
-		s.metrics.Changed(time.Now())
-	}))
+	s.Figures = public.New(st, s.Model, force)
+	// Subscribed after the read model, so it runs after the model has
+	// followed the write (subscribers run in order).
+	s.stops = append(s.stops, st.OnCommit(func(charter.Change) { s.metrics.Changed(time.Now()) }))
 	if cfg.Watch > 0 {
 		// An import by another process is announced like one of ours, so
 		// everything above follows it too.
@@ -171,7 +176,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		}
 		s.stops = append(s.stops, stop)
 	}
-	s.metrics.IndexLoaded(time.Since(start), func() (int, bool) { return s.Ix.Len(), s.Ix.Stale() != nil })
+	s.metrics.IndexLoaded(time.Since(start), func() (int, bool) { return s.Model.Snapshot().Stops.Len(), s.Model.Stale() != nil })
 	s.metrics.Imports(func(ctx context.Context) ([]metrics.ImportCount, error) {
 		cs, err := st.ImportCounts(ctx)
 		out := make([]metrics.ImportCount, len(cs))
@@ -180,8 +185,8 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		}
 		return out, err
 	})
-	s.log.Info("indexes loaded", "stops", s.Ix.Len(), "street_crimes", s.Cr.StreetLen(), "crime_counts", s.Cr.CountLen(),
-		"force", force, "took", time.Since(start).Round(time.Millisecond))
+	s.log.Info("read model loaded", "from", s.Model.LoadedFrom(), "stops", snap.Stops.Len(), "street_crimes", snap.Crimes.StreetLen(),
+		"crime_counts", snap.Crimes.CountLen(), "force", force, "took", time.Since(start).Round(time.Millisecond))
 
 	site, err := web.New(s.Figures, s.log)
 	if err != nil {
@@ -304,8 +309,8 @@ const readyTimeout = 2 * time.Second
 // words; the causes go to the log.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	var reasons []string
-	if err := s.Ix.Stale(); err != nil {
-		reasons = append(reasons, "the analytic index is stale: a change could not be read from the store")
+	if err := s.Model.Stale(); err != nil {
+		reasons = append(reasons, "the figures are stale: a change could not be read from the store")
 		s.log.Warn("not ready", "request_id", httpx.RequestID(w), "err", err.Error())
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)

@@ -332,7 +332,7 @@ func (x *ImportTx) Commit() error {
 		x.s.areasChanged()
 	}
 	x.s.announce(charter.Change{Stops: x.changed, Areas: len(x.levels) > 0,
-		StreetCrimes: x.streets != nil, CrimeCounts: len(x.taken) > 0, Population: x.pop != nil})
+		StreetCrimes: x.streets != nil, CrimeCounts: len(x.taken) > 0, Population: x.pop != nil, Imports: []int64{x.imp.ID}})
 	return nil
 }
 

@@ -34,6 +34,7 @@ const (
 // serialised (SQLite allows one writer; imports take a transaction each).
 type Store struct {
 	dialect Dialect
+	file    string // the SQLite database's path; empty on PostgreSQL
 	// db reads. On SQLite it is a pool of read connections; on PostgreSQL
 	// it is the only pool and also writes.
 	db *sql.DB
@@ -116,6 +117,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 }
 
 func (s *Store) openSQLite(path string) error {
+	s.file = path
 	s.stmts = map[string]*sql.Stmt{}
 	// WAL lets readers run beside the one writer; busy_timeout makes a second
 	// process wait rather than fail; synchronous=NORMAL is durable in WAL mode
@@ -173,7 +175,8 @@ func (s *Store) Close() error {
 // committed sees its write followed. So fn must not block for long, and may
 // run concurrently with itself when writers commit concurrently
 // (PostgreSQL); it must not modify the change, which all subscribers share.
-// Rolled-back writes and writes that changed nothing are not announced.
+// Rolled-back writes are not announced, nor writes that changed nothing
+// and committed no import.
 func (s *Store) OnCommit(fn func(charter.Change)) (cancel func()) {
 	s.subMu.Lock()
 	defer s.subMu.Unlock()
@@ -200,7 +203,7 @@ func (s *Store) Commits() int64 { return s.commits.Load() }
 // announce tells the subscribers about a committed change, in the order they
 // subscribed.
 func (s *Store) announce(c charter.Change) {
-	if c.Empty() {
+	if c.Empty() && len(c.Imports) == 0 {
 		return
 	}
 	s.commits.Add(1)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -69,14 +70,16 @@ func (s *Store) checkOthers(ctx context.Context, known map[int64]bool) error {
 	if err != nil {
 		return err
 	}
-	other := false
+	var others []int64
 	for id := range ids {
 		if !known[id] {
 			known[id] = true
-			other = other || !s.own.has(id)
+			if !s.own.has(id) {
+				others = append(others, id)
+			}
 		}
 	}
-	if !other {
+	if len(others) == 0 {
 		return nil
 	}
 	v, err := loadVocab(ctx, s.db)
@@ -89,7 +92,8 @@ func (s *Store) checkOthers(ctx context.Context, known map[int64]bool) error {
 	}
 	s.vocab.merge(es)
 	s.areasChanged()
-	s.announce(charter.Change{Areas: true, StreetCrimes: true, CrimeCounts: true, Population: true})
+	slices.Sort(others)
+	s.announce(charter.Change{Areas: true, StreetCrimes: true, CrimeCounts: true, Population: true, Imports: others})
 	return nil
 }
 

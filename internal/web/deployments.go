@@ -227,7 +227,7 @@ func (s *Site) createDeployment(w http.ResponseWriter, r *http.Request) {
 
 // changed follows a change residents see: the public pages and the ward
 // sections are cached per data version, so it moves on.
-func (s *Site) changed() { s.fig.Bump() }
+func (s *Site) changed() { s.fig.Published() }
 
 func (s *Site) publishDeployment(w http.ResponseWriter, r *http.Request) {
 	id, _, ok := s.idForm(w, r)

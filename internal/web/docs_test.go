@@ -13,8 +13,8 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/stopsearch/charter/internal/index"
 	"github.com/stopsearch/charter/internal/public"
+	"github.com/stopsearch/charter/internal/readmodel"
 	"github.com/stopsearch/charter/internal/storetest"
 )
 
@@ -23,11 +23,11 @@ import (
 func newDocsServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	st := storetest.Open(t)
-	cr, err := index.LoadCrimes(context.Background(), st)
+	snap, err := readmodel.Read(context.Background(), st)
 	if err != nil {
 		t.Fatal(err)
 	}
-	site, err := New(public.New(st, index.New(), cr, "metropolitan"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	site, err := New(public.New(st, snap, "metropolitan"), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -209,7 +209,7 @@ func (s *Site) stopsCSV(w http.ResponseWriter, r *http.Request) {
 	if f.To != f.From {
 		name = f.From.String() + "_" + f.To.String() + "-" + f.Force + "-stop-and-search.csv"
 	}
-	file, err := s.csvs.get(r.Context(), s.fig.Version(), csvKey{f.Force, f.From, f.To}, func(ctx context.Context, w io.Writer) error {
+	file, err := s.csvs.get(r.Context(), s.fig.Snapshot().Version, csvKey{f.Force, f.From, f.To}, func(ctx context.Context, w io.Writer) error {
 		pw, err := export.NewPoliceCSV(w)
 		if err == nil {
 			err = s.fig.St.FindStops(ctx, f, pw.Write)

@@ -14,8 +14,8 @@ import (
 	"github.com/stopsearch/charter/data"
 	"github.com/stopsearch/charter/internal/export"
 	"github.com/stopsearch/charter/internal/importer"
-	"github.com/stopsearch/charter/internal/index"
 	"github.com/stopsearch/charter/internal/public"
+	"github.com/stopsearch/charter/internal/readmodel"
 	"github.com/stopsearch/charter/internal/storetest"
 )
 
@@ -30,15 +30,11 @@ func TestStopsCSVBuiltOnce(t *testing.T) {
 	if _, err := (&importer.Importer{Store: st}).ImportFS(ctx, data.FS, []string{name}); err != nil {
 		t.Fatal(err)
 	}
-	ix, err := index.Load(ctx, st)
+	snap, err := readmodel.Read(ctx, st)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cr, err := index.LoadCrimes(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fig := public.New(st, ix, cr, "metropolitan")
+	fig := public.New(st, snap, "metropolitan")
 	site, err := New(fig, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +89,7 @@ func TestStopsCSVBuiltOnce(t *testing.T) {
 	if resp, b := get(t, c, u, "Accept-Encoding", "gzip", "If-None-Match", etag); resp.StatusCode != 304 || b != "" {
 		t.Errorf("If-None-Match: %d, %d bytes, want 304 and none", resp.StatusCode, len(b))
 	}
-	fig.Bump()
+	snap.Version++ // a new version of the data
 	if resp, b := get(t, c, u); resp.StatusCode != 200 || b != want.String() || site.csvs.builds.Load() != 2 {
 		t.Errorf("a new data version: %d, %d bytes, %d builds, want the export again, built a second time", resp.StatusCode, len(b), site.csvs.builds.Load())
 	}

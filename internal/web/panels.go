@@ -342,7 +342,7 @@ func (s *Site) respondToPanel(w http.ResponseWriter, r *http.Request) {
 // published drops the public pages the server keeps (they key on the
 // figures' version): /scrutiny and the area pages show the findings at
 // once.
-func (s *Site) published() { s.fig.Bump() }
+func (s *Site) published() { s.fig.Published() }
 
 // findingView is a published finding as pages show it.
 type findingView struct {

@@ -13,8 +13,8 @@ import (
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/auth"
-	"github.com/stopsearch/charter/internal/index"
 	"github.com/stopsearch/charter/internal/public"
+	"github.com/stopsearch/charter/internal/readmodel"
 	"github.com/stopsearch/charter/internal/store"
 	"github.com/stopsearch/charter/internal/storetest"
 )
@@ -25,12 +25,12 @@ import (
 func TestSignInPage(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.Open(t)
-	cr, err := index.LoadCrimes(ctx, st)
+	snap, err := readmodel.Read(ctx, st)
 	if err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	site, err := New(public.New(st, index.New(), cr, "metropolitan"), log)
+	site, err := New(public.New(st, snap, "metropolitan"), log)
 	if err != nil {
 		t.Fatal(err)
 	}

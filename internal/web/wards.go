@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/readmodel"
 )
 
 // Wards by name for the encounter's pages: authorisations name their
@@ -16,9 +17,9 @@ import (
 
 // wardBook is the stored wards, for one version of the areas.
 type wardBook struct {
-	version int64
-	names   map[string]string // ward or borough code → name, every boundary vintage
-	groups  []wardGroup       // the current wards by borough, for the form
+	snap   *readmodel.Snapshot // what it was read from
+	names  map[string]string   // ward or borough code → name, every boundary vintage
+	groups []wardGroup         // the current wards by borough, for the form
 }
 
 // wardGroup is a borough and its current wards.
@@ -32,21 +33,17 @@ var wardsCache struct {
 	book *wardBook
 }
 
-// wards returns the stored wards; on a failure the pages still work with
-// codes in place of names.
+// wards returns the stored wards, from the read model's snapshot (the book
+// is kept until the snapshot changes).
 func (s *Site) wards(ctx context.Context) *wardBook {
-	st := s.fig.St
-	v := st.AreaVersion()
+	snap := s.fig.Snapshot()
 	wardsCache.Lock()
 	defer wardsCache.Unlock()
-	if b := wardsCache.book; b != nil && b.version == v {
+	if b := wardsCache.book; b != nil && b.snap == snap {
 		return b
 	}
-	b := &wardBook{version: v, names: map[string]string{}}
-	all, err := st.Areas(ctx, false)
-	if err != nil {
-		return b
-	}
+	b := &wardBook{snap: snap, names: map[string]string{}}
+	all := snap.Areas(false)
 	for _, a := range all {
 		if a.Level == charter.LevelWard || a.Level == charter.LevelBorough {
 			b.names[a.Code] = a.Name
