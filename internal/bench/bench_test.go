@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/index"
 )
 
 // hidden are peers that cannot be found: what a machine without them sees.
@@ -81,24 +84,45 @@ esac
 
 // The peers' answers are printed as they came, beside Charter's figure, and
 // borough rates that differ from Charter's are flagged.
-func TestAnalyticsPrintsPeersAnswers(t *testing.T) {
+func TestPeersAnswers(t *testing.T) {
 	hidePath(t)
-	py := filepath.Join(t.TempDir(), "python3")
+	dir := t.TempDir()
+	py := filepath.Join(dir, "python3")
 	if err := os.WriteFile(py, []byte(fakePython), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	peers := hidden
 	peers.Pythons = []string{py}
+	ctx := context.Background()
 	var out bytes.Buffer
-	if err := Analytics(context.Background(), &out, AnalyticsOptions{Runs: 1, Sizes: []int{20000}, Peers: peers}); err != nil {
+	want := rates{"E09000007": {"Black": 71.3, "White": 20}}
+	if err := pandasPeer(ctx, &out, dir, AnalyticsOptions{Runs: 1, Peers: peers}, 0.5, want); err != nil {
+		t.Fatal(err)
+	}
+	// Six stops of one borough, in months inside and outside the
+	// aggregate's twelve: DuckDB is given all six rows.
+	ix := index.New()
+	for i, g := range []string{"White - Irish", "White - Irish", "Asian/Asian British - Indian", "Black/African/Caribbean/Black British - African", "", "White - Roma"} {
+		st := &charter.Stop{Force: "metropolitan", Month: charter.NewMonth(2021, time.Month(6+i%2*6)), SourceRow: i, Type: "Person search", SelfDefinedEthnicity: g}
+		st.Areas[charter.LevelBorough] = 1
+		if err := ix.Add(st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run, ok := peers.duckdb()
+	if !ok || run.kind != "python" {
+		t.Fatalf("DuckDB through the fake Python not found: %+v", run)
+	}
+	pops := map[string]map[charter.EthnicGroup]int{"1": {charter.GroupWhite: 1000, charter.GroupAsian: 300, charter.GroupBlack: 200}}
+	if err := duckdbPeer(ctx, &out, dir, run, ix, pops, 1, 1.5); err != nil {
 		t.Fatal(err)
 	}
 	s := out.String()
 	for _, want := range []*regexp.Regexp{
-		regexp.MustCompile(`peer: pandas \+ geopandas, spatial join of every row\s+0.250 s  \(7 rows, .*Charter takes [0-9.]+× its time\)`),
+		regexp.MustCompile(`peer: pandas \+ geopandas, spatial join of every row\s+0.250 s  \(7 rows, .*Charter takes 2.00× its time\)`),
 		regexp.MustCompile(`peer: pandas \+ geopandas, each distinct point joined once\s+0.250 s`),
-		regexp.MustCompile(`WARNING: the peer's rates differ from Charter's in [0-9]+ of [0-9]+ boroughs' groups`),
-		regexp.MustCompile(`peer: DuckDB, same compute on the same rows\s+4.50 ms \(DuckDB 0.0-fake, Python module; Charter takes [0-9.]+× its time\)`),
+		regexp.MustCompile(`WARNING: the peer's rates differ from Charter's in 2 of 2 boroughs' groups, the first: E09000007 Black: Charter 71.300, the peer 1.500`),
+		regexp.MustCompile(`peer: DuckDB, same compute on the same rows\s+4.50 ms \(DuckDB 0.0-fake, Python module; Charter takes 0.33× its time\)`),
 		regexp.MustCompile(`peer: DuckDB, a plain count of the rows\s+0.75 ms`),
 	} {
 		if !want.MatchString(s) {
@@ -108,29 +132,30 @@ func TestAnalyticsPrintsPeersAnswers(t *testing.T) {
 	if strings.Contains(s, "not measured") {
 		t.Errorf("a peer that answered is reported as not measured:\n%s", s)
 	}
+	rows, err := os.ReadFile(filepath.Join(dir, "duck-stops.csv"))
+	if err != nil || strings.Count(string(rows), "\n") != 7 || !strings.Contains(string(rows), "202112,1,White\n") {
+		t.Errorf("the rows given to DuckDB: %q %v, want a header and six rows", rows, err)
+	}
 }
 
-// Import names the sqlite3 shell as not measured when it is hidden, and
-// PostgreSQL as not measured when no address is given.
-func TestImportWithoutPeer(t *testing.T) {
+// The sqlite3 shell hidden is named as not measured, with how to install
+// it, and given no figure.
+func TestSQLite3PeerHidden(t *testing.T) {
 	hidePath(t)
 	var out bytes.Buffer
-	if err := Import(context.Background(), &out, ImportOptions{Runs: 1, Peers: hidden}); err != nil {
+	if err := sqlite3Peer(&out, t.TempDir(), 1, hidden, 1000); err != nil {
 		t.Fatal(err)
 	}
-	s := out.String()
-	if !regexp.MustCompile(`Charter → SQLite .*\s[0-9,]+\s+\(211,468 rows; budget`).MatchString(s) {
-		t.Errorf("no figure for Charter:\n%s", s)
-	}
-	lines := peerLines(s)
+	lines := peerLines(out.String())
 	if len(lines) != 1 || !strings.Contains(lines[0], "not measured: the sqlite3 shell is not installed (apt-get install sqlite3)") || figure.MatchString(lines[0]) {
-		t.Errorf("peer lines %q, want the sqlite3 shell not measured:\n%s", lines, s)
+		t.Errorf("peer lines %q, want the sqlite3 shell not measured", lines)
 	}
 }
 
 // A fake sqlite3 shell that reads its script and succeeds is timed beside
-// Charter, on the same number of rows.
-func TestImportWithPeer(t *testing.T) {
+// Charter, on the same number of rows; PostgreSQL without an address is
+// named as not measured.
+func TestImport(t *testing.T) {
 	hidePath(t)
 	sh := filepath.Join(t.TempDir(), "sqlite3")
 	if err := os.WriteFile(sh, []byte("#!/bin/sh\nwhile read -r l; do :; done\n"), 0o755); err != nil {
@@ -140,8 +165,14 @@ func TestImportWithPeer(t *testing.T) {
 	if err := Import(context.Background(), &out, ImportOptions{Runs: 1, Peers: Peers{SQLite3: sh}}); err != nil {
 		t.Fatal(err)
 	}
-	if !regexp.MustCompile(`peer: sqlite3 shell .import of the same rows \(no checks\)\s+[0-9,]+\s+\(211,468 rows; Charter is [0-9.]+× the peer\)`).MatchString(out.String()) {
-		t.Errorf("no figure for the peer:\n%s", out.String())
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`Charter → SQLite .*\s[0-9,]+\s+\(211,468 rows; budget`),
+		regexp.MustCompile(`peer: sqlite3 shell .import of the same rows \(no checks\)\s+[0-9,]+\s+\(211,468 rows; Charter is [0-9.]+× the peer\)`),
+		regexp.MustCompile(`Charter → PostgreSQL\s+–\s+\(not measured: no PostgreSQL address was given\)`),
+	} {
+		if !want.MatchString(out.String()) {
+			t.Errorf("output lacks %s:\n%s", want, out.String())
+		}
 	}
 }
 
@@ -159,8 +190,8 @@ func TestServe(t *testing.T) {
 	s := out.String()
 	for _, want := range []*regexp.Regexp{
 		regexp.MustCompile(`Go hello-world \(the peer: the ceiling of this machine\)\s+[0-9]+\s+[0-9.]+ ms`),
-		regexp.MustCompile(`stops-street at a new point each request: [0-9]+ req/s, handler p99 [0-9.]+ ms \(budget ≤ 5.00 ms: (met|NOT met)\)`),
-		regexp.MustCompile(`the peer, a Go hello-world server in this run: [0-9]+ req/s, handler p99 [0-9.]+ ms`),
+		regexp.MustCompile(`stops-street at a new point each request: [0-9,]+ req/s, handler p99 [0-9.]+ ms \(budget ≤ 5.00 ms: (met|NOT met)\)`),
+		regexp.MustCompile(`the peer, a Go hello-world server in this run: [0-9,]+ req/s, handler p99 [0-9.]+ ms`),
 	} {
 		if !want.MatchString(s) {
 			t.Errorf("output lacks %s:\n%s", want, s)

@@ -54,26 +54,8 @@ func Import(ctx context.Context, w io.Writer, o ImportOptions) error {
 	fmt.Fprintf(w, "%-62s %12s   (%s rows; budget ≥ %s: %s)\n", "Charter → SQLite (validated, borough + ward assigned)", charter.Thousands(int(rate)), charter.Thousands(rows), charter.Thousands(importBudget), verdict(rate >= importBudget))
 	fmt.Fprintf(w, "%-62s %12s   (%.0f ms once per process, from the stored boundaries; not in the rate above)\n", "  spatial index of the London boroughs and wards", "", buildMs)
 
-	const peer = "  peer: sqlite3 shell .import of the same rows (no checks)"
-	if sqlite3, err := exec.LookPath(o.Peers.SQLite3); err != nil || o.Peers.SQLite3 == "" {
-		fmt.Fprintf(w, "%-62s %12s   (%s)\n", peer, "–", notMeasured("the sqlite3 shell", installSQLite3))
-	} else {
-		csvRows, err := writeArchiveCSV(filepath.Join(dir, "stops.csv"))
-		if err != nil {
-			return err
-		}
-		script, err := writePeer(dir, "import.sqlite3")
-		if err != nil {
-			return err
-		}
-		peerRate, err := median(o.Runs, func(i int) (float64, error) {
-			d, err := importSQLite3(sqlite3, dir, script, filepath.Join(dir, fmt.Sprintf("peer-%d.db", i)))
-			return float64(csvRows) / d.Seconds(), err
-		})
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(w, "%-62s %12s   (%s rows; Charter is %.2f× the peer)\n", peer, charter.Thousands(int(peerRate)), charter.Thousands(csvRows), rate/peerRate)
+	if err := sqlite3Peer(w, dir, o.Runs, o.Peers, rate); err != nil {
+		return err
 	}
 	if o.PG == "" {
 		fmt.Fprintf(w, "%-62s %12s   (not measured: no PostgreSQL address was given)\n", "Charter → PostgreSQL", "–")
@@ -92,6 +74,34 @@ func Import(ctx context.Context, w io.Writer, o ImportOptions) error {
 		return err
 	}
 	fmt.Fprintf(w, "%-62s %12s\n", "Charter → PostgreSQL (COPY; validated, assigned)", charter.Thousands(int(pgRate)))
+	return nil
+}
+
+// sqlite3Peer times the sqlite3 shell importing the same rows as one CSV,
+// and prints its rate beside Charter's, or that it is not installed.
+func sqlite3Peer(w io.Writer, dir string, runs int, peers Peers, rate float64) error {
+	const peer = "  peer: sqlite3 shell .import of the same rows (no checks)"
+	sqlite3, err := exec.LookPath(peers.SQLite3)
+	if err != nil || peers.SQLite3 == "" {
+		fmt.Fprintf(w, "%-62s %12s   (%s)\n", peer, "–", notMeasured("the sqlite3 shell", installSQLite3))
+		return nil
+	}
+	csvRows, err := writeArchiveCSV(filepath.Join(dir, "stops.csv"))
+	if err != nil {
+		return err
+	}
+	script, err := writePeer(dir, "import.sqlite3")
+	if err != nil {
+		return err
+	}
+	peerRate, err := median(runs, func(i int) (float64, error) {
+		d, err := importSQLite3(sqlite3, dir, script, filepath.Join(dir, fmt.Sprintf("peer-%d.db", i)))
+		return float64(csvRows) / d.Seconds(), err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%-62s %12s   (%s rows; Charter is %.2f× the peer)\n", peer, charter.Thousands(int(peerRate)), charter.Thousands(csvRows), rate/peerRate)
 	return nil
 }
 

@@ -20,6 +20,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/data"
 	"github.com/stopsearch/charter/internal/importer"
 	"github.com/stopsearch/charter/internal/policeapi"
@@ -185,8 +186,8 @@ end
 		fmt.Fprintf(w, "%-58s %10.0f %9s %9s %10d %12s%s\n", tg.name, r.rate(), ms(r.p50), ms(r.p99), r.bytes/max(int64(r.n), 1), ms(sp99), note)
 	}
 	if len(targets) > 0 {
-		fmt.Fprintf(w, "\nstops-street at a new point each request: %.0f req/s, handler p99 %s (budget ≤ %s: %s);\n", street.rate(), ms(streetP99), ms(streetBudgetP99), verdict(streetP99 <= streetBudgetP99))
-		fmt.Fprintf(w, "the peer, a Go hello-world server in this run: %.0f req/s, handler p99 %s (Charter answers %.0f%% of its rate).\n", hello.rate(), ms(helloP99), 100*street.rate()/max(hello.rate(), 1e-9))
+		fmt.Fprintf(w, "\nstops-street at a new point each request: %s req/s, handler p99 %s (budget ≤ %s: %s);\n", charter.Thousands(int(street.rate())), ms(streetP99), ms(streetBudgetP99), verdict(streetP99 <= streetBudgetP99))
+		fmt.Fprintf(w, "the peer, a Go hello-world server in this run: %s req/s, handler p99 %s (Charter answers %.0f%% of its rate).\n", charter.Thousands(int(hello.rate())), ms(helloP99), 100*street.rate()/max(hello.rate(), 1e-9))
 		fmt.Fprintln(w, "\nserver p99 is the handler's own time, without the wait in the client and the network stack.")
 		fmt.Fprintln(w, "Every request takes gzip, as browsers and the common clients do; bytes/req is what crossed the wire")
 		fmt.Fprintln(w, "(wrk: with headers). The Go hello-world server is the peer, measured in this run on the same machine.")
@@ -230,7 +231,7 @@ end
 	form := url.Values{"date": {hostileMonth}, "poly": {hostilePoly()}}.Encode()
 	cfg := server.DefaultConfig()
 	fmt.Fprintf(w, "\nHostile load: normal requests (dashboard aggregate and ward page, alternately; %d connections, %s)\n", conns, dur)
-	fmt.Fprintf(w, "alone, then while one client POSTs %d-point polygons (%d kB; teeth across the London box, the\n", policeapi.MaxPolyPoints, len(form)>>10)
+	fmt.Fprintf(w, "alone, then while one client POSTs %s-point polygons (%d kB; teeth across the London box, the\n", charter.Thousands(policeapi.MaxPolyPoints), len(form)>>10)
 	fmt.Fprintf(w, "slab index's worst case) to stops-street for %s at the API's rate limit, %g a second, bursts of %d\n\n", hostileMonth, cfg.RateLimit, cfg.RateBurst)
 	// One polygon alone first: it reads the month into the API's month
 	// cache, as any earlier request for the month would have, and shows
