@@ -1,6 +1,7 @@
 // Runs aggregate.sql in DuckDB through Node's @duckdb/node-api: loads the
 // rows (not timed), then times the query and the plain count, runs times
-// each, and prints one line of JSON with their medians in milliseconds.
+// each, and prints one line of JSON with their medians in milliseconds and
+// the bytes DuckDB holds in memory after the load.
 //
 //   node duckdb.mjs aggregate.sql STOPS.csv POPS.csv FROM TO RUNS
 //
@@ -25,6 +26,9 @@ const db = await DuckDBInstance.create(':memory:');
 const conn = await db.connect();
 for (const stmt of parts.load.split(';').filter((s) => s.trim())) await conn.run(stmt);
 
+// What DuckDB holds in memory for the loaded rows, read before the timing.
+const bytes = Number((await conn.runAndReadAll('SELECT sum(memory_usage_bytes) FROM duckdb_memory()')).getRows()[0][0]);
+
 async function time(sql) {
   const ms = [];
   let rows = 0;
@@ -40,4 +44,4 @@ async function time(sql) {
 const [queryMs, groups] = await time(parts.query);
 const [countMs] = await time(parts.count);
 const count = Number((await conn.runAndReadAll(parts.count)).getRows()[0][0]);
-console.log(JSON.stringify({ query_ms: queryMs, count_ms: countMs, groups, rows: count, version: (await conn.runAndReadAll('SELECT version()')).getRows()[0][0] }));
+console.log(JSON.stringify({ query_ms: queryMs, count_ms: countMs, groups, rows: count, bytes, version: (await conn.runAndReadAll('SELECT version()')).getRows()[0][0] }));

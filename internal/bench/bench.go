@@ -75,6 +75,14 @@ func humanCount(n int) string {
 	return charter.Thousands(n)
 }
 
+// times writes a ratio of two times, small ones to two significant digits.
+func times(r float64) string {
+	if r < 0.01 {
+		return fmt.Sprintf("%.2g×", r)
+	}
+	return fmt.Sprintf("%.2f×", r)
+}
+
 // ms writes a duration in milliseconds.
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
 

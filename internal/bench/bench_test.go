@@ -77,7 +77,7 @@ const fakePython = `#!/bin/sh
 case "$1" in
 -c) exit 0 ;;
 *rates.py) echo '{"seconds": 0.25, "rows": 7, "rates": {"E09000007": {"Black": {"rate": 1.5}}}}' ;;
-*duckdb.py) n=-1; while read -r l; do n=$((n+1)); done < "$3"; echo "{\"query_ms\": 4.5, \"count_ms\": 0.75, \"groups\": 9, \"rows\": $n, \"version\": \"v0.0-fake\"}" ;;
+*duckdb.py) n=-1; while read -r l; do n=$((n+1)); done < "$3"; echo "{\"query_ms\": 4.5, \"count_ms\": 0.75, \"groups\": 9, \"rows\": $n, \"bytes\": 120, \"version\": \"v0.0-fake\"}" ;;
 *) exit 1 ;;
 esac
 `
@@ -124,6 +124,7 @@ func TestPeersAnswers(t *testing.T) {
 		regexp.MustCompile(`WARNING: the peer's rates differ from Charter's in 2 of 2 boroughs' groups, the first: E09000007 Black: Charter 71.300, the peer 1.500`),
 		regexp.MustCompile(`peer: DuckDB, same compute on the same rows\s+4.50 ms \(DuckDB 0.0-fake, Python module; Charter takes 0.33× its time\)`),
 		regexp.MustCompile(`peer: DuckDB, a plain count of the rows\s+0.75 ms`),
+		regexp.MustCompile(`peer: DuckDB memory per row\s+20.0 B`),
 	} {
 		if !want.MatchString(s) {
 			t.Errorf("output lacks %s:\n%s", want, s)

@@ -26,6 +26,7 @@ type duckdbAnswer struct {
 	CountMs float64 `json:"count_ms"`
 	Groups  int     `json:"groups"`
 	Rows    int     `json:"rows"`
+	Bytes   int64   `json:"bytes"` // memory held after the load (0: not known, from the command line)
 	Version string  `json:"version"`
 }
 
@@ -67,8 +68,11 @@ func duckdbPeer(ctx context.Context, w io.Writer, dir string, run duckdbRunner, 
 		return fmt.Errorf("bench: DuckDB loaded %s rows of %s and gave %d groups", charter.Thousands(ans.Rows), charter.Thousands(ix.Len()), ans.Groups)
 	}
 	how := map[string]string{"cli": "command line", "python": "Python module", "node": "Node module"}[run.kind]
-	fmt.Fprintf(w, "%-64s %10.2f ms (DuckDB %s, %s; Charter takes %.2f× its time)\n", "  peer: DuckDB, same compute on the same rows", ans.QueryMs, strings.TrimPrefix(ans.Version, "v"), how, ours/ans.QueryMs)
+	fmt.Fprintf(w, "%-64s %10.2f ms (DuckDB %s, %s; Charter takes %s its time)\n", "  peer: DuckDB, same compute on the same rows", ans.QueryMs, strings.TrimPrefix(ans.Version, "v"), how, times(ours/ans.QueryMs))
 	fmt.Fprintf(w, "%-64s %10.2f ms\n", "  peer: DuckDB, a plain count of the rows", ans.CountMs)
+	if ans.Bytes > 0 {
+		fmt.Fprintf(w, "%-64s %10.1f B  (DuckDB holds only this query's three columns; Charter's index every dimension)\n", "  peer: DuckDB memory per row", float64(ans.Bytes)/float64(ans.Rows))
+	}
 	return nil
 }
 

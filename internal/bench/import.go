@@ -101,7 +101,7 @@ func sqlite3Peer(w io.Writer, dir string, runs int, peers Peers, rate float64) e
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "%-62s %12s   (%s rows; Charter is %.2f× the peer)\n", peer, charter.Thousands(int(peerRate)), charter.Thousands(csvRows), rate/peerRate)
+	fmt.Fprintf(w, "%-62s %12s   (%s rows; Charter is %s the peer)\n", peer, charter.Thousands(int(peerRate)), charter.Thousands(csvRows), times(rate/peerRate))
 	return nil
 }
 

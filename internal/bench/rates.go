@@ -58,8 +58,8 @@ func pandasPeer(ctx context.Context, w io.Writer, dir string, o AnalyticsOptions
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "%-64s %10.3f s  (%s rows, from reading the CSVs, Python's start and imports not counted; Charter takes %.2f× its time)\n",
-			m.label, secs, charter.Thousands(last.Rows), ours/secs)
+		fmt.Fprintf(w, "%-64s %10.3f s  (%s rows, from reading the CSVs, Python's start and imports not counted; Charter takes %s its time)\n",
+			m.label, secs, charter.Thousands(last.Rows), times(ours/secs))
 		if d := disagreements(want, last); len(d) > 0 {
 			fmt.Fprintf(w, "  WARNING: the peer's rates differ from Charter's in %d of %d boroughs' groups, the first: %s\n", len(d), cells(want), d[0])
 		}
