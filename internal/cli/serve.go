@@ -36,6 +36,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	pageBurst := fs.Int("page-rate-burst", 1000, "bursts allowed above the pages' rate")
 	quiet := fs.Bool("quiet", false, "log only failed requests")
 	watch := fs.Duration("watch", 30*time.Second, "how often to look for imports by another process (a charter import beside the server); 0 never")
+	readModel := fs.String("read-model", "", "the file the figures' read model is kept in, so the server starts in a moment on any size of data: default beside a SQLite database (its name with .readmodel added), none on PostgreSQL unless given; - for none")
 	metricsAddr := fs.String("metrics-addr", "", "address to serve Prometheus metrics on, at /metrics (its own address, not the public one); empty: none")
 	authFlags := AddAuthFlags(fs)
 	recordFlags := AddRecordFlags(fs)
@@ -94,6 +95,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	cfg := server.DefaultConfig()
 	cfg.Force, cfg.RateLimit, cfg.RateBurst, cfg.Quiet, cfg.Logger, cfg.Watch = *force, *rateLimit, *rateBurst, *quiet, log, *watch
+	cfg.ReadModel = *readModel
 	cfg.PageRateLimit, cfg.PageRateBurst = *pageRate, *pageBurst
 	authOpts.Logger = log
 	cfg.Auth = authOpts

@@ -1,4 +1,4 @@
-package cli
+package bench
 
 import (
 	"archive/zip"
@@ -28,34 +28,32 @@ import (
 // of a million stops.
 const startBudget = 5 * time.Second
 
-// runBenchStart measures a cold start: from opening a store of about a
-// million stops to the first answer of the home page, as `charter serve`
-// does it.
-func runBenchStart(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("bench start", "[--stops 1000000] [--runs 3]")
-	want := fs.Int("stops", 1_000_000, "stops in the store: the demo data, then the archive months again as earlier years until there are this many")
-	runs := fs.Int("runs", 3, "starts measured; the median is reported")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *want < 1 || *runs < 1 {
-		fs.Usage()
-		return errUsage
-	}
+// StartOptions are the settings of the cold-start benchmark.
+type StartOptions struct {
+	Stops int // stops in the store: the demo data, then the archive months again as earlier years until there are this many
+	Runs  int // starts measured; the median is printed
+	// Data are the bundled files imported first (nil: the demo data); the
+	// tests give a few, to start in seconds.
+	Data []string
+}
+
+// Start measures a cold start: from opening a store of about a million
+// stops to the first answer of the home page, as `charter serve` does it.
+// It has no peer: no other tool serves these pages.
+func Start(ctx context.Context, w io.Writer, o StartOptions) error {
 	dir, err := os.MkdirTemp("", "charter-bench-start-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	w := e.stdout
 	dsn := filepath.Join(dir, "charter.db")
-	n, err := fillStore(ctx, dsn, dir, *want)
+	n, err := fillStore(ctx, dsn, dir, o.Data, o.Stops)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Cold start of the server on SQLite with %s stops (the demo data and the archive months again as earlier years), median of %d\n\n", charter.Thousands(n), *runs)
+	fmt.Fprintf(w, "Cold start of the server on SQLite with %s stops (the demo data and the archive months again as earlier years), median of %d\n\n", charter.Thousands(n), o.Runs)
 	var total, load []time.Duration
-	for range *runs {
+	for range max(o.Runs, 1) {
 		t, l, err := coldStart(ctx, dsn)
 		if err != nil {
 			return err
@@ -70,33 +68,30 @@ func runBenchStart(ctx context.Context, e *env, args []string) error {
 	t := med(total)
 	fmt.Fprintf(w, "%-58s %8.2f s  (budget ≤ %.0f s: %s)\n", "open the store → first answer of / (the dashboard)", t.Seconds(), startBudget.Seconds(), verdict(t <= startBudget))
 	fmt.Fprintf(w, "%-58s %8.2f s\n", "  of which loading the indexes (server.New)", med(load).Seconds())
+	fmt.Fprintf(w, "%-58s %8s    (no other tool serves these pages: no peer is measured)\n", "  peer", "–")
 	return nil
 }
 
 // fillStore imports the demo data and then the bundled archive months
 // relabelled as earlier years (the Date column and the file's month moved
 // back whole years) until the store holds at least want stops.
-func fillStore(ctx context.Context, dsn, dir string, want int) (int, error) {
+func fillStore(ctx context.Context, dsn, dir string, files []string, want int) (int, error) {
 	st, err := store.Open(ctx, dsn)
 	if err != nil {
 		return 0, err
 	}
 	defer st.Close()
 	im := &importer.Importer{Store: st}
-	rs, err := im.ImportFS(ctx, data.FS, data.Demo)
+	rs, err := im.ImportFS(ctx, data.FS, orDemo(files))
 	if err != nil {
 		return 0, err
 	}
 	n := importer.Summarise(rs).Rows
-	count := func() (int, error) {
-		var c int
-		err := st.DB().QueryRowContext(ctx, `SELECT count(*) FROM stops WHERE active = 1`).Scan(&c)
-		return c, err
-	}
+	count := func() (int, error) { return st.CountStops(ctx, charter.StopFilter{}) }
 	if n, err = count(); err != nil {
 		return 0, err
 	}
-	zr, err := benchArchive()
+	zr, err := metArchive()
 	if err != nil {
 		return 0, err
 	}

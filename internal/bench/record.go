@@ -1,4 +1,4 @@
-package cli
+package bench
 
 import (
 	"bytes"
@@ -11,13 +11,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/data"
+	"github.com/stopsearch/charter/internal/auth"
 	"github.com/stopsearch/charter/internal/importer"
 	"github.com/stopsearch/charter/internal/server"
 	"github.com/stopsearch/charter/internal/store"
@@ -27,35 +26,31 @@ import (
 // with 32 officers at once on SQLite: p99 at most this.
 const recordBudget = 50 * time.Millisecond
 
-// runBenchRecord is `charter bench record`: officers submitting records
-// concurrently to a real server over loopback, each request timed, some
-// sent twice with the same Idempotency-Key as a handset on a poor
-// connection does; afterwards the store is counted for records lost or
-// stored twice. SQLite, and PostgreSQL beside it with --pg.
-func runBenchRecord(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("bench record", "[--officers 32] [--duration 30s] [--pg URL]")
-	officers := fs.Int("officers", 32, "officers submitting at once, each with a device token of their own")
-	dur := fs.Duration("duration", 30*time.Second, "how long the officers submit")
-	pg := fs.String("pg", os.Getenv("CHARTER_TEST_DATABASE"), "also measure PostgreSQL at this URL (a scratch schema is created and dropped)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *officers < 1 || *dur <= 0 {
-		fs.Usage()
-		return errUsage
-	}
+// RecordOptions are the settings of the record benchmark.
+type RecordOptions struct {
+	Officers int           // officers submitting at once, each with a device token of their own
+	Duration time.Duration // how long the officers submit
+	PG       string        // also measure PostgreSQL at this URL, in a scratch schema ("": not measured)
+}
+
+// Record is officers submitting records concurrently to a real server over
+// loopback, each request timed, some sent twice with the same
+// Idempotency-Key as a handset on a poor connection does; afterwards the
+// store is counted for records lost or stored twice. SQLite, and PostgreSQL
+// beside it when an address is given. It has no peer: no other tool takes
+// these records. ErrFailed when a record was lost, doubled or refused.
+func Record(ctx context.Context, w io.Writer, o RecordOptions) error {
 	dir, err := os.MkdirTemp("", "charter-bench-record-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	w := e.stdout
-	fmt.Fprintf(w, "%d officers submitting records at once for %s, over loopback; one request in ten is sent again with the same Idempotency-Key\n\n", *officers, *dur)
+	fmt.Fprintf(w, "%d officers submitting records at once for %s, over loopback; one request in ten is sent again with the same Idempotency-Key\n\n", o.Officers, o.Duration)
 	fmt.Fprintf(w, "%-10s %9s %9s %9s %9s %10s %6s %8s  %s\n", "store", "records", "req/s", "p50", "p99", "budget", "lost", "doubled", "")
 	type target struct{ name, dsn string }
 	targets := []target{{"SQLite", filepath.Join(dir, "charter.db")}}
-	if *pg != "" {
-		dsn, drop, err := scratchSchema(ctx, *pg)
+	if o.PG != "" {
+		dsn, drop, err := ScratchSchema(ctx, o.PG)
 		if err != nil {
 			return err
 		}
@@ -64,7 +59,7 @@ func runBenchRecord(ctx context.Context, e *env, args []string) error {
 	}
 	failed := false
 	for _, t := range targets {
-		r, err := benchRecord(ctx, e, t.dsn, *officers, *dur)
+		r, err := benchRecord(ctx, t.dsn, o.Officers, o.Duration)
 		if err != nil {
 			return fmt.Errorf("%s: %w", t.name, err)
 		}
@@ -74,16 +69,17 @@ func runBenchRecord(ctx context.Context, e *env, args []string) error {
 		}
 		note := ""
 		if r.errors > 0 {
-			note = fmt.Sprintf("%s refused or failed, the first: %v", plural(r.errors, "request", "requests"), r.firstErr)
+			note = fmt.Sprintf("%s refused or failed, the first: %v", charter.Thousands(r.errors)+" requests", r.firstErr)
 		}
 		fmt.Fprintf(w, "%-10s %9s %9.0f %9s %9s %10s %6d %8d  %s\n", t.name, charter.Thousands(r.records), r.rate(), ms(r.p50), ms(r.p99), verdict, r.lost, r.doubled, note)
 		if r.lost > 0 || r.doubled > 0 || r.errors > 0 {
 			failed = true
 		}
 	}
+	fmt.Fprintln(w, "\nNo peer is measured: no other tool takes these records.")
 	if failed {
 		fmt.Fprintln(w, "\nFAILED: a record was lost, stored twice, or a request failed")
-		return errRejected
+		return ErrFailed
 	}
 	return nil
 }
@@ -95,7 +91,7 @@ type recordRun struct {
 	firstErr               error // the first request that failed, to say why
 }
 
-func benchRecord(ctx context.Context, e *env, dsn string, officers int, dur time.Duration) (recordRun, error) {
+func benchRecord(ctx context.Context, dsn string, officers int, dur time.Duration) (recordRun, error) {
 	var res recordRun
 	st, err := store.Open(ctx, dsn)
 	if err != nil {
@@ -103,24 +99,16 @@ func benchRecord(ctx context.Context, e *env, dsn string, officers int, dur time
 	}
 	defer st.Close()
 	// Boundaries only: the force area and the wards a record is placed in.
-	rs, err := (&importer.Importer{Store: st}).ImportFS(ctx, data.FS, benchBoundaries)
+	rs, err := (&importer.Importer{Store: st}).ImportFS(ctx, data.FS, londonBoundaries)
 	if err != nil {
 		return res, err
 	}
 	if sum := importer.Summarise(rs); sum.Refused > 0 {
 		return res, fmt.Errorf("the boundary import refused %d files", sum.Refused)
 	}
-	tokens := make([]string, officers)
-	for i := range officers {
-		name := fmt.Sprintf("bench-officer-%02d", i+1)
-		if code, _, errs := runQuiet(ctx, "--db", dsn, "user", "add", name, "--role", "officer", "--force", "metropolitan", "--rank", "constable"); code != ExitOK {
-			return res, fmt.Errorf("user add %s: %s", name, errs)
-		}
-		code, out, errs := runQuiet(ctx, "--db", dsn, "token", "create", name)
-		if code != ExitOK {
-			return res, fmt.Errorf("token create %s: %s", name, errs)
-		}
-		tokens[i] = strings.TrimSpace(out)
+	tokens, err := officerTokens(ctx, st, officers)
+	if err != nil {
+		return res, err
 	}
 	cfg := server.DefaultConfig()
 	cfg.RateLimit, cfg.Watch, cfg.Quiet, cfg.PublishDelay = 0, 0, true, -1
@@ -191,13 +179,9 @@ func benchRecord(ctx context.Context, e *env, dsn string, officers int, dur time
 		})
 	}
 	wg.Wait()
-	res.elapsed = time.Since(start)
-	res.n = len(all)
-	if res.n == 0 {
-		return res, fmt.Errorf("no request finished in %s", dur)
+	if err := res.finish(all, start, dur); err != nil {
+		return res, err
 	}
-	slices.Sort(all)
-	res.p50, res.p99 = all[res.n/2], all[min(res.n-1, res.n*99/100)]
 	stored, keys, err := st.RecordIDs(ctx)
 	if err != nil {
 		return res, err
@@ -219,12 +203,26 @@ func benchRecord(ctx context.Context, e *env, dsn string, officers int, dur time
 	return res, nil
 }
 
-// runQuiet runs a charter command in this process, for the benchmark's
-// set-up, and returns its exit status and outputs.
-func runQuiet(ctx context.Context, args ...string) (int, string, string) {
-	var out, errb bytes.Buffer
-	code := Run(ctx, args, &out, &errb)
-	return code, out.String(), errb.String()
+// officerTokens adds officers of the Met, each with a device token, and
+// returns the tokens.
+func officerTokens(ctx context.Context, st *store.Store, officers int) ([]string, error) {
+	tokens := make([]string, officers)
+	for i := range officers {
+		u, err := st.CreateUser(ctx, store.SystemActor, store.NewUser{Name: fmt.Sprintf("bench-officer-%02d", i+1),
+			Role: charter.RoleOfficer, Force: "metropolitan", Rank: charter.RankConstable})
+		if err != nil {
+			return nil, err
+		}
+		tok, hash, err := auth.NewDeviceToken()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := st.CreateToken(ctx, store.SystemActor, u.ID, "", hash); err != nil {
+			return nil, err
+		}
+		tokens[i] = tok
+	}
+	return tokens, nil
 }
 
 // postRecord submits one record and returns the id the server gave it.

@@ -1,4 +1,4 @@
-package cli
+package bench
 
 import (
 	"context"
@@ -20,6 +20,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/data"
 	"github.com/stopsearch/charter/internal/importer"
 	"github.com/stopsearch/charter/internal/policeapi"
@@ -31,44 +32,48 @@ import (
 const (
 	loadBudgetRate = 25000.0
 	loadBudgetP99  = 20 * time.Millisecond
+	// streetBudgetP99 is issue 14's budget for the handler's p99 of an
+	// uncached stops-street request.
+	streetBudgetP99 = 5 * time.Millisecond
 )
 
-// runBenchServe measures the server under load on loopback: requests a
-// second and latency percentiles for the dashboard aggregate and for
-// stops-street, beside a Go hello-world server measured in the same run by
-// the same client.
-func runBenchServe(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("bench serve", "[--conns 64] [--duration 5s] [--warmup 1s] [--only hostile]")
-	conns := fs.Int("conns", 64, "concurrent connections (each one request at a time, kept alive)")
-	dur := fs.Duration("duration", 5*time.Second, "how long each target is measured")
-	warm := fs.Duration("warmup", time.Second, "load before each measurement, not counted (fills the response cache)")
-	clientFlag := fs.String("client", "auto", "the load generator: wrk (a separate process, the usual way to measure HTTP servers), go (in this process), or auto (wrk when it is on PATH)")
-	only := fs.String("only", "", "run only this target: hostile (normal requests quiet and beside one client sending the largest polygons at the rate limit)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	useWrk := *clientFlag == "wrk"
-	if *clientFlag == "auto" {
-		_, err := exec.LookPath("wrk")
-		useWrk = err == nil
-	}
-	if *conns < 1 || *dur <= 0 || *warm < 0 || *clientFlag != "auto" && *clientFlag != "wrk" && *clientFlag != "go" || *only != "" && *only != "hostile" {
-		fs.Usage()
-		return errUsage
-	}
+// ServeOptions are the settings of the load benchmark.
+type ServeOptions struct {
+	Conns    int           // concurrent connections, each one request at a time, kept alive
+	Duration time.Duration // how long each target is measured
+	Warmup   time.Duration // load before each measurement, not counted (fills the response cache)
+	Wrk      bool          // load with wrk (a separate process) rather than the in-process Go client
+	Hostile  bool          // only the hostile-load measurement
+	// Data are the bundled files imported (nil: the demo data); the tests
+	// give a few, to start in seconds.
+	Data []string
+}
+
+// HaveWrk tells whether wrk, the usual load generator, is on PATH.
+func HaveWrk() bool {
+	_, err := exec.LookPath("wrk")
+	return err == nil
+}
+
+// Serve measures the server under load on loopback: requests a second and
+// latency percentiles for the dashboard aggregate, a ward page and
+// stops-street (cached, and at a new point each request), beside a Go
+// hello-world server, the peer, measured in the same run by the same
+// client; then normal requests beside a hostile client.
+func Serve(ctx context.Context, w io.Writer, o ServeOptions) error {
+	useWrk := o.Wrk
 	dir, err := os.MkdirTemp("", "charter-bench-serve-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	w := e.stdout
-	fmt.Fprintln(w, "Importing the bundled demo data into a fresh SQLite database…")
+	fmt.Fprintln(w, "Importing the bundled data into a fresh SQLite database…")
 	st, err := store.Open(ctx, filepath.Join(dir, "charter.db"))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	rs, err := (&importer.Importer{Store: st}).ImportFS(ctx, data.FS, data.Demo)
+	rs, err := (&importer.Importer{Store: st}).ImportFS(ctx, data.FS, orDemo(o.Data))
 	if err != nil {
 		return err
 	}
@@ -138,30 +143,38 @@ end
 		client = "wrk, 2 threads, a separate process"
 	}
 	fmt.Fprintf(w, "\nLoad on loopback: %d connections, %s per target after %s of warm-up; %s; %d cores\n\n",
-		*conns, *dur, *warm, client, runtime.NumCPU())
-	if *only == "hostile" {
+		o.Conns, o.Duration, o.Warmup, client, runtime.NumCPU())
+	if o.Hostile {
 		targets = targets[:0]
 	} else {
 		fmt.Fprintf(w, "%-58s %10s %9s %9s %10s %12s\n", "", "req/s", "p50", "p99", "bytes/req", "server p99")
 	}
-	for _, tg := range targets {
+	var hello, street loadResult
+	var helloP99, streetP99 time.Duration
+	for i, tg := range targets {
 		run := func(d time.Duration) (loadResult, error) {
 			if useWrk {
-				return wrkLoad(ctx, dir, *conns, d, tg.url(0, 0), tg.lua)
+				return wrkLoad(ctx, dir, o.Conns, d, tg.url(0, 0), tg.lua)
 			}
-			return load(ctx, *conns, d, tg.url)
+			return load(ctx, o.Conns, d, tg.url)
 		}
-		if *warm > 0 {
-			if _, err := run(*warm); err != nil {
+		if o.Warmup > 0 {
+			if _, err := run(o.Warmup); err != nil {
 				return err
 			}
 		}
 		timer.reset()
-		r, err := run(*dur)
+		r, err := run(o.Duration)
 		if err != nil {
 			return err
 		}
 		sp99 := timer.p99()
+		switch i {
+		case 0:
+			hello, helloP99 = r, sp99
+		case len(targets) - 1:
+			street, streetP99 = r, sp99
+		}
 		note := ""
 		if tg.budget {
 			note = fmt.Sprintf("  (budget ≥ %.0f req/s, p99 ≤ %s: %s)", loadBudgetRate, loadBudgetP99,
@@ -173,11 +186,13 @@ end
 		fmt.Fprintf(w, "%-58s %10.0f %9s %9s %10d %12s%s\n", tg.name, r.rate(), ms(r.p50), ms(r.p99), r.bytes/max(int64(r.n), 1), ms(sp99), note)
 	}
 	if len(targets) > 0 {
+		fmt.Fprintf(w, "\nstops-street at a new point each request: %s req/s, handler p99 %s (budget ≤ %s: %s);\n", charter.Thousands(int(street.rate())), ms(streetP99), ms(streetBudgetP99), verdict(streetP99 <= streetBudgetP99))
+		fmt.Fprintf(w, "the peer, a Go hello-world server in this run: %s req/s, handler p99 %s (Charter answers %.0f%% of its rate).\n", charter.Thousands(int(hello.rate())), ms(helloP99), 100*street.rate()/max(hello.rate(), 1e-9))
 		fmt.Fprintln(w, "\nserver p99 is the handler's own time, without the wait in the client and the network stack.")
 		fmt.Fprintln(w, "Every request takes gzip, as browsers and the common clients do; bytes/req is what crossed the wire")
 		fmt.Fprintln(w, "(wrk: with headers). The Go hello-world server is the peer, measured in this run on the same machine.")
 	}
-	return benchHostile(ctx, w, charterURL, *conns, *dur, *warm, useWrk, dir)
+	return benchHostile(ctx, w, charterURL, o.Conns, o.Duration, o.Warmup, useWrk, dir)
 }
 
 // hostileBudget is how much slower normal requests may be, at p99, while
@@ -216,7 +231,7 @@ end
 	form := url.Values{"date": {hostileMonth}, "poly": {hostilePoly()}}.Encode()
 	cfg := server.DefaultConfig()
 	fmt.Fprintf(w, "\nHostile load: normal requests (dashboard aggregate and ward page, alternately; %d connections, %s)\n", conns, dur)
-	fmt.Fprintf(w, "alone, then while one client POSTs %d-point polygons (%d kB; teeth across the London box, the\n", policeapi.MaxPolyPoints, len(form)>>10)
+	fmt.Fprintf(w, "alone, then while one client POSTs %s-point polygons (%d kB; teeth across the London box, the\n", charter.Thousands(policeapi.MaxPolyPoints), len(form)>>10)
 	fmt.Fprintf(w, "slab index's worst case) to stops-street for %s at the API's rate limit, %g a second, bursts of %d\n\n", hostileMonth, cfg.RateLimit, cfg.RateBurst)
 	// One polygon alone first: it reads the month into the API's month
 	// cache, as any earlier request for the month would have, and shows
@@ -506,17 +521,21 @@ func load(ctx context.Context, conns int, d time.Duration, url func(worker, k in
 		})
 	}
 	wg.Wait()
-	res.elapsed = time.Since(start)
-	res.n = len(all)
-	if res.n == 0 {
-		return res, fmt.Errorf("no request finished in %s", d)
-	}
-	slices.Sort(all)
-	res.p50, res.p99 = all[res.n/2], all[min(res.n-1, res.n*99/100)]
-	return res, nil
+	return res, res.finish(all, start, d)
 }
 
-func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+// finish sets the time, the count and the percentiles from every request's
+// latency.
+func (r *loadResult) finish(all []time.Duration, start time.Time, d time.Duration) error {
+	r.elapsed = time.Since(start)
+	r.n = len(all)
+	if r.n == 0 {
+		return fmt.Errorf("no request finished in %s", d)
+	}
+	slices.Sort(all)
+	r.p50, r.p99 = all[r.n/2], all[min(r.n-1, r.n*99/100)]
+	return nil
+}
 
 // wrkLoad measures with wrk: url, or the requests a Lua script makes on
 // url's host.
