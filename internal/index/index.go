@@ -7,9 +7,11 @@ package index
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 
@@ -40,10 +42,12 @@ const (
 	DimOutcome
 	DimLink    // outcome linked to object of search: True, False or empty
 	DimRemoval // removal of more than outer clothing: True, False or empty
-	DimLocated // "located" or "not located"
-	// The hex-grid cells of the published location (geo.HexCell IDs in
-	// decimal), derived from each distinct location point rather than stored
-	// per stop, so every grid is exact and costs nothing per stop.
+	// Derived from the location rather than stored per stop: whether there
+	// is one, "located" or "not located", and the hex-grid cells of the
+	// published location (geo.HexCell IDs in decimal), taken from each
+	// distinct location point, so every grid is exact and costs nothing per
+	// stop.
+	DimLocated
 	DimHex250
 	DimHex500
 	DimHex1000
@@ -51,7 +55,7 @@ const (
 )
 
 // numStored is the number of dimensions held as a column per stop.
-const numStored = DimHex250
+const numStored = DimLocated
 
 // hexSizes are the grids of the derived dimensions.
 var hexSizes = map[Dim]geo.HexSize{DimHex250: geo.Hex250, DimHex500: geo.Hex500, DimHex1000: geo.Hex1000}
@@ -85,7 +89,7 @@ type Source interface {
 // Index holds the columns. Each stored column has one uint16 code per stop;
 // code 0 is "none" (empty field, no area) and codes index the dimension's
 // dictionary. The location is one uint32 per stop, an index into the distinct
-// points (0: not located). 2 bytes × 18 + 4 = 40 bytes per stop.
+// points (0: not located). 2 bytes × 17 + 4 = 38 bytes per stop.
 type Index struct {
 	mu     sync.RWMutex
 	n      int
@@ -101,6 +105,9 @@ type Index struct {
 	applyMu  sync.Mutex
 	loadedAt int64 // the source's Commits() when loading began
 	stale    error // why the last change failed to apply; the next rebuilds
+
+	cubeMu sync.Mutex                // one cube build at a time
+	cube   atomic.Pointer[cubeState] // see cube.go; nil after every change
 }
 
 // dict maps a dimension's values to dense codes.
@@ -166,6 +173,7 @@ func Load(ctx context.Context, src Source) (*Index, error) {
 func (ix *Index) Add(stops ...*charter.Stop) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.dropCube()
 	for _, st := range stops {
 		if err := ix.add(st); err != nil {
 			return err
@@ -183,10 +191,6 @@ func areaValue(id int64) string {
 
 // values returns the value of every stored dimension of a stop.
 func values(st *charter.Stop) [numStored]string {
-	located := "not located"
-	if st.Location != nil {
-		located = "located"
-	}
 	self, _ := charter.LookupSelfDefined(st.SelfDefinedEthnicity)
 	return [numStored]string{
 		st.Month.String(), st.Force,
@@ -194,7 +198,7 @@ func values(st *charter.Stop) [numStored]string {
 		areaValue(st.Areas[charter.LevelMSOA]), areaValue(st.Areas[charter.LevelLSOA]),
 		st.SelfGroup().String(), self.Code, st.OfficerGroup().String(),
 		st.AgeRange, st.Gender, st.Type, st.Legislation, st.ObjectOfSearch, st.Outcome,
-		st.OutcomeLinked.CSV(), st.Removal.CSV(), located,
+		st.OutcomeLinked.CSV(), st.Removal.CSV(),
 	}
 }
 
@@ -233,7 +237,12 @@ func (ix *Index) derived(d Dim) ([]uint32, error) {
 	t := ix.hex[d]
 	for pc := len(t); pc < len(ix.points); pc++ {
 		v := ""
-		if pc > 0 {
+		switch {
+		case d == DimLocated && pc > 0:
+			v = "located"
+		case d == DimLocated:
+			v = "not located"
+		case pc > 0:
 			v = geo.HexOf(hexSizes[d], ix.points[pc][0], ix.points[pc][1]).String()
 		}
 		c, err := ix.dicts[d].code(v)
@@ -253,12 +262,12 @@ func (ix *Index) Len() int {
 	return ix.n
 }
 
-// Bytes is the memory the columns hold (their capacity), for the budget of
-// 48 bytes per stop.
+// Bytes is the memory the columns and the cube hold (their capacity), for
+// the budget of 40 bytes per stop.
 func (ix *Index) Bytes() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	b := 4 * cap(ix.point)
+	b := 4*cap(ix.point) + ix.cubeBytes()
 	for _, c := range ix.cols {
 		b += 2 * cap(c)
 	}
@@ -316,7 +325,19 @@ func (ix *Index) Count(q Query) ([]Row, error) {
 		ix.mu.RLock()
 		defer ix.mu.RUnlock()
 	}
+	// A query of the cube's dimensions only is summed over the cube.
+	var cb *cube
+	if !derivedUsed {
+		dims := append([]Dim{DimMonth}, q.GroupBy...)
+		for _, c := range q.Where {
+			dims = append(dims, c.Dim)
+		}
+		cb = ix.cubeFor(dims)
+	}
 	col := func(d Dim) (column, error) {
+		if cb != nil {
+			return column{u16: cb.cols[cubeIndex[d]]}, nil
+		}
 		if d < numStored {
 			return column{u16: ix.cols[d]}, nil
 		}
@@ -367,10 +388,13 @@ func (ix *Index) Count(q Query) ([]Row, error) {
 		return nil, charter.Errorf(charter.EINVALID, "too many groups (%d): filter first", size)
 	}
 	counts := make([]int32, size)
-	if !derivedUsed {
+	switch {
+	case cb != nil:
+		scan(len(cb.w), conds16(conds), groups16(groups), card, counts, cb.w)
+	case !derivedUsed:
 		// The common case, kept free of the derived-column branch.
-		countStored(ix.n, conds16(conds), groups16(groups), card, counts)
-	} else {
+		scan(ix.n, conds16(conds), groups16(groups), card, counts, nil)
+	default:
 		countAny(ix.n, ix.point, conds, groups, card, counts)
 	}
 	var out []Row
@@ -429,10 +453,44 @@ func groups16(gs []column) [][]uint16 {
 	return out
 }
 
-// countStored is the scan over stored columns only.
-func countStored(n int, conds []cond16, groups [][]uint16, card []int, counts []int32) {
+// scan counts the rows (weighted by w, if given) of stored columns. Large
+// scans are split among the processors, each counting its own share of
+// the rows, and the counts summed.
+func scan(n int, conds []cond16, groups [][]uint16, card []int, counts []int32, w []int32) {
+	parts := min(runtime.GOMAXPROCS(0), n/minShare)
+	if parts < 2 || len(counts) > maxShareGroups {
+		countRows(0, n, conds, groups, card, counts, w)
+		return
+	}
+	shares := make([][]int32, parts)
+	var wg sync.WaitGroup
+	for p := range shares {
+		shares[p] = make([]int32, len(counts))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			countRows(p*n/parts, (p+1)*n/parts, conds, groups, card, shares[p], w)
+		}()
+	}
+	wg.Wait()
+	for _, share := range shares {
+		for k, c := range share {
+			counts[k] += c
+		}
+	}
+}
+
+// A scan is split only when each share has at least minShare rows and the
+// counts of each share stay small beside the work.
+const (
+	minShare       = 1 << 16
+	maxShareGroups = 1 << 16
+)
+
+// countRows is the scan of rows lo to hi over stored columns only.
+func countRows(lo, hi int, conds []cond16, groups [][]uint16, card []int, counts []int32, w []int32) {
 rows:
-	for i := 0; i < n; i++ {
+	for i := lo; i < hi; i++ {
 		for _, c := range conds {
 			if !c.ok[c.col[i]] {
 				continue rows
@@ -442,7 +500,11 @@ rows:
 		for g, col := range groups {
 			k = k*card[g] + int(col[i])
 		}
-		counts[k]++
+		if w != nil {
+			counts[k] += w[i]
+		} else {
+			counts[k]++
+		}
 	}
 }
 

@@ -9,12 +9,13 @@ import (
 
 // The index file: magic, format, the number of stops, the dictionary of
 // each stored dimension, the distinct points, each stored column and the
-// point column, then the checksum (see codec.go). The hex-grid dimensions
-// are not stored: they derive from the points when first asked for, as
-// after Load. Bump indexFormat whenever the layout changes.
+// point column, then the checksum (see codec.go). The dimensions derived
+// from the location are not stored: they derive from the points when first
+// asked for, as after Load. Bump indexFormat whenever the layout changes
+// (format 2: "located" derived, no longer a column).
 const (
 	indexMagic  = "charter index\x00"
-	indexFormat = 1
+	indexFormat = 2
 )
 
 // WriteTo writes the index in its binary file format, for a server to read
