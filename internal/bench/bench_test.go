@@ -203,14 +203,17 @@ func TestServe(t *testing.T) {
 	}
 }
 
-// Start prints the cold start and says it has no peer.
+// Start prints both starts, from the read model's file and from the store
+// (Start itself fails when a start did not load from where it says), and
+// says it has no peer.
 func TestStart(t *testing.T) {
 	var out bytes.Buffer
 	if err := Start(context.Background(), &out, StartOptions{Stops: 1, Runs: 1, Data: few}); err != nil {
 		t.Fatal(err)
 	}
 	s := out.String()
-	if !regexp.MustCompile(`open the store → first answer of / \(the dashboard\)\s+[0-9.]+ s`).MatchString(s) || !strings.Contains(s, "no peer is measured") {
+	if !regexp.MustCompile(`first answer of /, from the read model's file\s+[0-9.]+ s`).MatchString(s) ||
+		!regexp.MustCompile(`first start: no file, the model built from the store\s+[0-9.]+ s`).MatchString(s) || !strings.Contains(s, "no peer is measured") {
 		t.Errorf("output lacks the start or the no-peer line:\n%s", s)
 	}
 }

@@ -35,41 +35,72 @@ type StartOptions struct {
 	// Data are the bundled files imported first (nil: the demo data); the
 	// tests give a few, to start in seconds.
 	Data []string
+	// Dir keeps the filled store between runs of the benchmark: empty means
+	// a temporary folder, removed after; a folder that already holds a
+	// store of enough stops is used as it is, to measure starts again
+	// without filling it again.
+	Dir string
 }
 
 // Start measures a cold start: from opening a store of about a million
 // stops to the first answer of the home page, as `charter serve` does it.
 // It has no peer: no other tool serves these pages.
 func Start(ctx context.Context, w io.Writer, o StartOptions) error {
-	dir, err := os.MkdirTemp("", "charter-bench-start-")
-	if err != nil {
+	dir := o.Dir
+	if dir == "" {
+		d, err := os.MkdirTemp("", "charter-bench-start-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
 	dsn := filepath.Join(dir, "charter.db")
 	n, err := fillStore(ctx, dsn, dir, o.Data, o.Stops)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "Cold start of the server on SQLite with %s stops (the demo data and the archive months again as earlier years), median of %d\n\n", charter.Thousands(n), o.Runs)
-	var total, load []time.Duration
+	// The first start of a new store has no persisted read model and builds
+	// it from the store (and writes its file on close); every later start
+	// reads that file. Both are measured: the first is what an operator
+	// waits for once, the second what every restart costs.
+	file := dsn + ".readmodel" // server.ReadModelPath's default beside a SQLite file
+	var fromStore, fromFile []startTime
 	for range max(o.Runs, 1) {
-		t, l, err := coldStart(ctx, dsn)
+		if err := os.Remove(file); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		s, err := coldStart(ctx, dsn, "store")
 		if err != nil {
 			return err
 		}
-		total, load = append(total, t), append(load, l)
+		f, err := coldStart(ctx, dsn, "file")
+		if err != nil {
+			return err
+		}
+		fromStore, fromFile = append(fromStore, s), append(fromFile, f)
 	}
-	med := func(ds []time.Duration) time.Duration {
-		s := slices.Clone(ds)
-		slices.Sort(s)
-		return s[len(s)/2]
-	}
-	t := med(total)
-	fmt.Fprintf(w, "%-58s %8.2f s  (budget ≤ %.0f s: %s)\n", "open the store → first answer of / (the dashboard)", t.Seconds(), startBudget.Seconds(), verdict(t <= startBudget))
-	fmt.Fprintf(w, "%-58s %8.2f s\n", "  of which loading the indexes (server.New)", med(load).Seconds())
-	fmt.Fprintf(w, "%-58s %8s    (no other tool serves these pages: no peer is measured)\n", "  peer", "–")
+	const budget = time.Second
+	fmt.Fprintf(w, "%-62s %8.2f s  (budget ≤ %.0f s: %s)\n", "open the store → first answer of /, from the read model's file", medianStart(fromFile).total.Seconds(), budget.Seconds(), verdict(medianStart(fromFile).total <= budget))
+	fmt.Fprintf(w, "%-62s %8.2f s\n", "  of which loading the read model (server.New)", medianStart(fromFile).load.Seconds())
+	fmt.Fprintf(w, "%-62s %8.2f s  (budget ≤ %.0f s: %s)\n", "the same, first start: no file, the model built from the store", medianStart(fromStore).total.Seconds(), startBudget.Seconds(), verdict(medianStart(fromStore).total <= startBudget))
+	fmt.Fprintf(w, "%-62s %8.2f s\n", "  of which loading the read model (server.New)", medianStart(fromStore).load.Seconds())
+	fmt.Fprintf(w, "%-62s %8s    (no other tool serves these pages: no peer is measured)\n", "  peer", "–")
 	return nil
+}
+
+// startTime is one measured start: to the first answer, and the part spent
+// building the server (loading its read model).
+type startTime struct{ total, load time.Duration }
+
+// medianStart is the start of median total time.
+func medianStart(ts []startTime) startTime {
+	s := slices.Clone(ts)
+	slices.SortFunc(s, func(a, b startTime) int { return int(a.total - b.total) })
+	return s[len(s)/2]
 }
 
 // fillStore imports the demo data and then the bundled archive months
@@ -81,14 +112,16 @@ func fillStore(ctx context.Context, dsn, dir string, files []string, want int) (
 		return 0, err
 	}
 	defer st.Close()
+	count := func() (int, error) { return st.CountStops(ctx, charter.StopFilter{}) }
+	if n, err := count(); err != nil || n >= want {
+		return n, err // a kept store already full enough
+	}
 	im := &importer.Importer{Store: st}
-	rs, err := im.ImportFS(ctx, data.FS, orDemo(files))
-	if err != nil {
+	if _, err := im.ImportFS(ctx, data.FS, orDemo(files)); err != nil {
 		return 0, err
 	}
-	n := importer.Summarise(rs).Rows
-	count := func() (int, error) { return st.CountStops(ctx, charter.StopFilter{}) }
-	if n, err = count(); err != nil {
+	n, err := count()
+	if err != nil {
 		return 0, err
 	}
 	zr, err := metArchive()
@@ -156,13 +189,14 @@ func relabel(f *zip.File, dir string, back int) (string, error) {
 }
 
 // coldStart opens the store, builds the server as `charter serve` does and
-// asks for the home page; it returns the time to that answer and the part
-// spent in server.New.
-func coldStart(ctx context.Context, dsn string) (total, load time.Duration, err error) {
+// asks for the home page. It fails unless the read model was loaded from
+// where the caller expects ("file" or "store"), so that a start from the
+// store is never reported as one from the file.
+func coldStart(ctx context.Context, dsn, from string) (startTime, error) {
 	start := time.Now()
 	st, err := store.Open(ctx, dsn)
 	if err != nil {
-		return 0, 0, err
+		return startTime{}, err
 	}
 	defer st.Close()
 	cfg := server.DefaultConfig()
@@ -171,13 +205,18 @@ func coldStart(ctx context.Context, dsn string) (total, load time.Duration, err 
 	t0 := time.Now()
 	srv, err := server.New(ctx, st, cfg)
 	if err != nil {
-		return 0, 0, err
+		return startTime{}, err
 	}
+	// Closed before the store: it writes the read model's file when the
+	// model was built from the store.
 	defer srv.Close()
-	load = time.Since(t0)
+	load := time.Since(t0)
+	if got := srv.Model.LoadedFrom(); from == "file" && got != "file" || from == "store" && got == "file" {
+		return startTime{}, fmt.Errorf("bench start: the read model was loaded from %q, want from the %s", got, from)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return 0, 0, err
+		return startTime{}, err
 	}
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -185,15 +224,15 @@ func coldStart(ctx context.Context, dsn string) (total, load time.Duration, err 
 	go func() { done <- srv.Serve(sctx, ln, nil) }()
 	resp, err := http.Get("http://" + ln.Addr().String() + "/")
 	if err != nil {
-		return 0, 0, err
+		return startTime{}, err
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	total = time.Since(start)
+	total := time.Since(start)
 	if resp.StatusCode != http.StatusOK {
-		return 0, 0, fmt.Errorf("bench start: the home page answered %d", resp.StatusCode)
+		return startTime{}, fmt.Errorf("bench start: the home page answered %d", resp.StatusCode)
 	}
 	cancel()
 	<-done
-	return total, load, nil
+	return startTime{total, load}, nil
 }

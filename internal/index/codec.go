@@ -228,7 +228,15 @@ func readColumn[T fixed](d *decoder, limit uint64) []T {
 
 // readArray reads n values of T raw.
 func readArray[T fixed](d *decoder, n int) []T {
-	s := make([]T, 0, min(n, firstBlock/width[T]()))
+	first := firstBlock / width[T]()
+	if r, ok := d.r.(interface{ Len() int }); ok {
+		// Reading from memory (a persisted read model), the input's
+		// length is known: a column that fits in it is allocated once,
+		// and a forged length larger than the input still fails at its
+		// end without a huge allocation.
+		first = max(first, r.Len()/width[T]())
+	}
+	s := make([]T, 0, min(n, first))
 	for d.err == nil && len(s) < n {
 		if len(s) == cap(s) {
 			grown := make([]T, len(s), min(n, 2*cap(s)))
