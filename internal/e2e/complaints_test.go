@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -58,8 +59,14 @@ func TestComplaints(t *testing.T) {
 	// Sent empty, it is refused with the reason beside the field.
 	e.do(t, chromedp.Click(chromedp.CSS("button.submit")))
 	e.waitJS(t, `!!document.querySelector(".field-error")`, "the empty complaint to be refused")
-	e.do(t, chromedp.SendKeys(chromedp.CSS("#c-text"), words), chromedp.SendKeys(chromedp.CSS("#c-contact"), contact),
-		chromedp.Click(chromedp.CSS("button.submit")))
+	if !strings.Contains(text(), "About the search with reference "+sub.Reference+".") {
+		t.Errorf("the refused form no longer names the search it is about:\n%s", text())
+	}
+	e.do(t, chromedp.SendKeys(chromedp.CSS("#c-text"), words), chromedp.SendKeys(chromedp.CSS("#c-contact"), contact))
+	// Typed keys reach the page asynchronously; on a loaded machine the
+	// click could otherwise send the form before the last of them.
+	e.waitJS(t, `document.querySelector("#c-text").value === `+strconv.Quote(words)+` && document.querySelector("#c-contact").value === `+strconv.Quote(contact), "the complaint to be typed")
+	e.do(t, chromedp.Click(chromedp.CSS("button.submit")))
 	e.waitJS(t, `!!document.querySelector("[data-complaint-reference]")`, "the acknowledgement")
 	ref := eval[string](t, ctx, `document.querySelector("[data-complaint-reference]").textContent.trim()`)
 	if !strings.HasPrefix(ref, "C-") {

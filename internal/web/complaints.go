@@ -91,7 +91,15 @@ func (s *Site) lodgeFromReceipt(w http.ResponseWriter, r *http.Request) {
 	}
 	token := r.PathValue("token")
 	ack, err := s.enc.Complaints.LodgeFromReceipt(r.Context(), token, lodgingOf(v))
-	s.lodged(w, r, ack, err, complaintFormPage{Token: token, Values: v})
+	d := complaintFormPage{Token: token, Values: v}
+	if err != nil {
+		// The form shown again names the search it is about, as it did
+		// the first time.
+		if rc, rerr := s.enc.Records.Receipt(r.Context(), token); rerr == nil {
+			d.Reference = rc.Reference
+		}
+	}
+	s.lodged(w, r, ack, err, d)
 }
 
 func (s *Site) lodgeComplaint(w http.ResponseWriter, r *http.Request) {
