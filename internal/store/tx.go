@@ -203,6 +203,9 @@ type bulk struct {
 	buf   []any
 	args  []any
 	n     int
+	// lastID is the rowid SQLite gave the last row flushed (0 on
+	// PostgreSQL), which lets an import check the ids it computed.
+	lastID int64
 }
 
 const bulkRows = 512
@@ -248,9 +251,11 @@ func (b *bulk) flush() error {
 		if err != nil {
 			return err
 		}
-		if _, err := st.ExecContext(b.t.ctx, b.buf...); err != nil {
+		res, err := st.ExecContext(b.t.ctx, b.buf...)
+		if err != nil {
 			return fmt.Errorf("insert into %s: %w", b.table, translate(err))
 		}
+		b.lastID, _ = res.LastInsertId()
 		return nil
 	}
 	// Columns whose value is the same in every row of the batch (NULL, the
@@ -276,9 +281,11 @@ func (b *bulk) flush() error {
 	if err != nil {
 		return err
 	}
-	if _, err := st.ExecContext(b.t.ctx, args...); err != nil {
+	res, err := st.ExecContext(b.t.ctx, args...)
+	if err != nil {
 		return fmt.Errorf("insert into %s: %w", b.table, translate(err))
 	}
+	b.lastID, _ = res.LastInsertId()
 	return nil
 }
 
