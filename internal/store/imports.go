@@ -228,7 +228,7 @@ var errNewLabel = errors.New("new label")
 // AddStopRow stores a row made by EncodeStop (which must be Ready).
 func (x *ImportTx) AddStopRow(row *StopRow) error {
 	if x.stops == nil {
-		x.stops = x.t.bulk("stops", stopColumns...)
+		x.stops = x.t.bulk("stops", stopColumns...).bind("import_id", "month")
 	}
 	x.batches[row.key]++
 	x.imp.Rows++
