@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"time"
 
 	"github.com/stopsearch/charter"
@@ -25,6 +26,10 @@ type ImportOptions struct {
 	Runs  int    // runs of each measurement; the median is printed
 	PG    string // also measure PostgreSQL at this URL, in a scratch schema ("": not measured)
 	Peers Peers
+	// CPUProfile, if set, is a file for a CPU profile of the timed part of
+	// Charter's last SQLite run only (not the boundaries, not the peer), so that
+	// the profile shows where an import's own time goes.
+	CPUProfile string
 }
 
 // Import measures Charter's import of the 13 Met archive months (validated,
@@ -38,10 +43,21 @@ func Import(ctx context.Context, w io.Writer, o ImportOptions) error {
 	defer os.RemoveAll(dir)
 
 	fmt.Fprintf(w, "Import of the 13 bundled Met archive months (data.police.uk CSV), median of %d runs\n\n", max(o.Runs, 1))
+	var prof *os.File
+	if o.CPUProfile != "" {
+		if prof, err = os.Create(o.CPUProfile); err != nil {
+			return err
+		}
+		defer prof.Close()
+	}
 	var rows int
 	var build []float64
 	rate, err := median(o.Runs, func(i int) (float64, error) {
-		n, d, b, err := importCharter(ctx, filepath.Join(dir, fmt.Sprintf("charter-%d.db", i)))
+		p := prof // the last run only: a profile file holds one profile
+		if i != max(o.Runs, 1)-1 {
+			p = nil
+		}
+		n, d, b, err := importCharter(ctx, filepath.Join(dir, fmt.Sprintf("charter-%d.db", i)), p)
 		rows = n
 		build = append(build, b.Seconds()*1000)
 		return float64(n) / d.Seconds(), err
@@ -67,7 +83,7 @@ func Import(ctx context.Context, w io.Writer, o ImportOptions) error {
 			return 0, err
 		}
 		defer drop()
-		n, d, _, err := importCharter(ctx, dsn)
+		n, d, _, err := importCharter(ctx, dsn, nil)
 		return float64(n) / d.Seconds(), err
 	})
 	if err != nil {
@@ -108,8 +124,9 @@ func sqlite3Peer(w io.Writer, dir string, runs int, peers Peers, rate float64) e
 // importCharter loads the boundaries (untimed), times building the spatial
 // index from the store as a fresh process would, then times the import of the
 // Met archive months end to end: decompression, checksum, parsing,
-// validation, area assignment, insert and commit.
-func importCharter(ctx context.Context, dsn string) (rows int, d, build time.Duration, err error) {
+// validation, area assignment, insert and commit. If prof is not nil, the
+// timed import is added to its CPU profile.
+func importCharter(ctx context.Context, dsn string, prof *os.File) (rows int, d, build time.Duration, err error) {
 	st, err := store.Open(ctx, dsn)
 	if err != nil {
 		return 0, 0, 0, err
@@ -126,9 +143,17 @@ func importCharter(ctx context.Context, dsn string) (rows int, d, build time.Dur
 		return 0, 0, 0, err
 	}
 	build = time.Since(start)
+	if prof != nil {
+		if err := pprof.StartCPUProfile(prof); err != nil {
+			return 0, 0, 0, err
+		}
+	}
 	start = time.Now()
 	rs, err := im.ImportFS(ctx, data.FS, []string{MetArchive})
 	d = time.Since(start)
+	if prof != nil {
+		pprof.StopCPUProfile()
+	}
 	if err != nil {
 		return 0, 0, 0, err
 	}

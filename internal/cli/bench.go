@@ -37,7 +37,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	case "record":
 		return runBenchRecord(ctx, e, args)
 	}
-	fmt.Fprintln(e.stderr, "Usage: charter bench import [--runs N] [--pg URL] [--sqlite3 PATH]")
+	fmt.Fprintln(e.stderr, "Usage: charter bench import [--runs N] [--pg URL] [--sqlite3 PATH] [--cpuprofile FILE]")
 	fmt.Fprintln(e.stderr, "       charter bench analytics [--runs N] [--sizes 1000000,10000000]")
 	fmt.Fprintln(e.stderr, "       charter bench serve [--conns 64] [--duration 5s] [--warmup 1s] [--client auto|wrk|go] [--only hostile]")
 	fmt.Fprintln(e.stderr, "       charter bench start [--stops 1000000] [--runs 3] [--dir D]")
@@ -46,15 +46,16 @@ func runBench(ctx context.Context, e *env, args []string) error {
 }
 
 func runBenchImport(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("bench import", "[--runs N] [--pg URL] [--sqlite3 PATH]")
+	fs := e.flags("bench import", "[--runs N] [--pg URL] [--sqlite3 PATH] [--cpuprofile FILE]")
 	runs := fs.Int("runs", 3, "runs of each measurement; the median is reported")
 	pg := fs.String("pg", os.Getenv("CHARTER_TEST_DATABASE"), "also measure PostgreSQL at this URL (a scratch schema is created and dropped)")
 	peers := benchPeers()
 	fs.StringVar(&peers.SQLite3, "sqlite3", peers.SQLite3, "the sqlite3 shell, the peer measured beside Charter")
+	prof := fs.String("cpuprofile", "", "write a CPU profile of Charter's last timed SQLite import to this file")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	return bench.Import(ctx, e.stdout, bench.ImportOptions{Runs: max(*runs, 1), PG: *pg, Peers: peers})
+	return bench.Import(ctx, e.stdout, bench.ImportOptions{Runs: max(*runs, 1), PG: *pg, Peers: peers, CPUProfile: *prof})
 }
 
 func runBenchAnalytics(ctx context.Context, e *env, args []string) error {

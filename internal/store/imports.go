@@ -24,6 +24,9 @@ type ImportTx struct {
 	batches map[batchKey]int
 	// stopFloor is the largest stop id when the import began.
 	stopFloor int64
+	// idRanges are the first and last id of each batch as SQLite assigns
+	// them (stopids.go); nil on PostgreSQL.
+	idRanges map[batchKey][2]int64
 	// areaGen is the boundary generation the import began under.
 	areaGen int64
 	streets *bulk
@@ -96,6 +99,9 @@ func (s *Store) BeginImport(ctx context.Context, imp *charter.Import) (*ImportTx
 	}
 	x := &ImportTx{s: s, t: t, imp: imp, pending: map[vocabKey]int64{}, batches: map[batchKey]int{},
 		popSeen: map[string]bool{}, levels: map[charter.Level]bool{}}
+	if s.pool == nil {
+		x.idRanges = map[batchKey][2]int64{}
+	}
 	// The largest stop id now: this import's stops come after it (the max
 	// of a primary key is one index probe on both engines).
 	if err := t.queryRow(`SELECT COALESCE(max(id), 0) FROM stops`).Scan(&x.stopFloor); err != nil {
@@ -222,10 +228,11 @@ var errNewLabel = errors.New("new label")
 // AddStopRow stores a row made by EncodeStop (which must be Ready).
 func (x *ImportTx) AddStopRow(row *StopRow) error {
 	if x.stops == nil {
-		x.stops = x.t.bulk("stops", stopColumns...)
+		x.stops = x.t.bulk("stops", stopColumns...).bind("import_id", "month")
 	}
 	x.batches[row.key]++
 	x.imp.Rows++
+	x.noteID(row.key)
 	return x.stops.add(row.vals[:]...)
 }
 
@@ -418,6 +425,9 @@ func (x *ImportTx) settleBatches() error {
 // batches. Its rows were all added after stopFloor, the largest id before
 // it began, so only they are read (by primary key), not the table.
 func (x *ImportTx) batchRanges() (map[batchKey][2]int64, error) {
+	if r, ok := x.computedRanges(); ok {
+		return r, nil
+	}
 	out := map[batchKey][2]int64{}
 	if len(x.batches) == 0 {
 		return out, nil

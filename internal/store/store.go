@@ -50,6 +50,8 @@ type Store struct {
 	ck *checkpointer // SQLite only
 	// stmts is the SQLite writer's statement cache (tx.go), guarded by wq.
 	stmts map[string]*sql.Stmt
+	// bulkStmts counts the long bulk statements in stmts (tx.go).
+	bulkStmts int
 	// pool is the pgx pool behind db on PostgreSQL (nil on SQLite).
 	pool  *pgxpool.Pool
 	vocab *vocab

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,7 @@ type tx struct {
 	began  time.Time
 	s      *Store   // SQLite: for its statement cache
 	newQs  []string // SQLite: statements this transaction prepared that the cache lacks
+	bulkQs []string // SQLite: bulk statements among newQs, cached despite their length
 }
 
 func (s *Store) begin(ctx context.Context) (*tx, error) {
@@ -87,6 +89,11 @@ func (t *tx) prepare(q string) (*sql.Stmt, error) {
 const (
 	stmtCacheSize = 256
 	stmtCacheLen  = 4096 // longest statement text cached
+	// bulkCacheSize bounds the long bulk statements kept beyond
+	// stmtCacheLen: an import's files mostly share one shape (bulk.bound),
+	// so a few cover them, where preparing them again for each file cost
+	// about 10 ms a file.
+	bulkCacheSize = 32
 )
 
 // cacheStatements prepares, on the write connection, the statements this
@@ -95,8 +102,14 @@ const (
 // can take it.
 func (t *tx) cacheStatements() {
 	for _, q := range t.newQs {
-		if len(t.s.stmts) >= stmtCacheSize || len(q) > stmtCacheLen {
+		if len(t.s.stmts) >= stmtCacheSize {
 			return
+		}
+		if len(q) > stmtCacheLen {
+			if t.s.bulkStmts >= bulkCacheSize || !slices.Contains(t.bulkQs, q) {
+				continue
+			}
+			t.s.bulkStmts++
 		}
 		if ps, err := t.s.w.PrepareContext(context.WithoutCancel(t.ctx), q); err == nil {
 			t.s.stmts[q] = ps
@@ -203,12 +216,49 @@ type bulk struct {
 	buf   []any
 	args  []any
 	n     int
+	// bound are the columns always bound, never written as literals: values
+	// that differ from one import to the next (its id, a file's month), so
+	// that the statement's text, and its prepared form, serve every file;
+	// nil for bulks whose statements are not cached.
+	bound []bool
+	// lastID is the rowid SQLite gave the last row flushed (0 on
+	// PostgreSQL), which lets an import check the ids it computed.
+	lastID int64
 }
 
 const bulkRows = 512
 
 func (t *tx) bulk(table string, cols ...string) *bulk {
 	return &bulk{t: t, table: table, cols: cols, buf: make([]any, 0, bulkRows*len(cols))}
+}
+
+// bind makes cols always bound (see bulk.bound), and the bulk's statements
+// cached across transactions.
+func (b *bulk) bind(cols ...string) *bulk {
+	b.bound = make([]bool, len(b.cols))
+	for i, c := range b.cols {
+		b.bound[i] = slices.Contains(cols, c)
+	}
+	return b
+}
+
+// flushPow2 writes a file's last, partial batch as statements of
+// power-of-two rows (256, 128, … the bits of the count), whose few shapes
+// stay prepared from file to file, in the rows' order.
+func (b *bulk) flushPow2() error {
+	w, rest, n := len(b.cols), b.buf, b.n
+	defer func() { b.buf, b.n = rest[:0], 0 }()
+	for size := bulkRows / 2; size > 0; size /= 2 {
+		if n&size == 0 {
+			continue
+		}
+		b.buf, b.n = rest[len(rest)-n*w:len(rest)-(n-size)*w], size
+		if err := b.flush(); err != nil {
+			return err
+		}
+		n -= size
+	}
+	return nil
 }
 
 func (b *bulk) add(vals ...any) error {
@@ -226,6 +276,9 @@ func (b *bulk) add(vals ...any) error {
 func (b *bulk) flush() error {
 	if b.n == 0 {
 		return nil
+	}
+	if b.t.pgTx == nil && b.bound != nil && b.n < bulkRows && b.n&(b.n-1) != 0 {
+		return b.flushPow2()
 	}
 	defer func() { b.buf, b.n = b.buf[:0], 0 }()
 	if b.t.pgTx != nil {
@@ -248,9 +301,11 @@ func (b *bulk) flush() error {
 		if err != nil {
 			return err
 		}
-		if _, err := st.ExecContext(b.t.ctx, b.buf...); err != nil {
+		res, err := st.ExecContext(b.t.ctx, b.buf...)
+		if err != nil {
 			return fmt.Errorf("insert into %s: %w", b.table, translate(err))
 		}
+		b.lastID, _ = res.LastInsertId()
 		return nil
 	}
 	// Columns whose value is the same in every row of the batch (NULL, the
@@ -261,7 +316,9 @@ func (b *bulk) flush() error {
 	w := len(b.cols)
 	lits := make([]string, w)
 	for c := 0; c < w; c++ {
-		lits[c] = literal(b.buf, c, w, b.n)
+		if b.bound == nil || !b.bound[c] {
+			lits[c] = literal(b.buf, c, w, b.n)
+		}
 	}
 	args := b.args[:0]
 	for r := 0; r < b.n; r++ {
@@ -272,13 +329,19 @@ func (b *bulk) flush() error {
 		}
 	}
 	b.args = args
-	st, err := b.t.prepare(insertSQL(b.table, b.cols, lits, b.n))
+	q := insertSQL(b.table, b.cols, lits, b.n)
+	if b.bound != nil {
+		b.t.bulkQs = append(b.t.bulkQs, q)
+	}
+	st, err := b.t.prepare(q)
 	if err != nil {
 		return err
 	}
-	if _, err := st.ExecContext(b.t.ctx, args...); err != nil {
+	res, err := st.ExecContext(b.t.ctx, args...)
+	if err != nil {
 		return fmt.Errorf("insert into %s: %w", b.table, translate(err))
 	}
+	b.lastID, _ = res.LastInsertId()
 	return nil
 }
 
