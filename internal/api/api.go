@@ -20,7 +20,6 @@ import (
 	"github.com/stopsearch/charter/internal/policeapi"
 	"github.com/stopsearch/charter/internal/public"
 	"github.com/stopsearch/charter/internal/record"
-	"github.com/stopsearch/charter/internal/report"
 )
 
 // Period is the default period of the public figures.
@@ -74,26 +73,30 @@ func New(fig *public.Figures) *API {
 	a.ops = []op{
 		{id: "getProfile", path: "/api/v1/areas/{code}/profile", summary: "Profile of an area",
 			desc:   "Volume and trend; searches by ethnic group, age, gender, legislation, object and outcome; arrest, find and strip-search shares; disproportionality with intervals; the sub-areas; weapon-enabled crime; the data-quality flags of the months under it. What the force, borough and ward pages show.",
-			params: append([]param{code}, filterParams...), answer: reflect.TypeFor[report.Profile](),
+			params: append([]param{code}, filterParams...), answer: reflect.TypeFor[wireProfile](),
 			run: func(ctx context.Context, r *http.Request, fl public.Filter) (any, error) {
-				return a.fig.Profile(ctx, r.PathValue("code"), fl)
+				v, err := a.fig.Profile(ctx, r.PathValue("code"), fl)
+				return wired(v, err, profileWire)
 			}},
 		{id: "getWard", path: "/api/v1/wards/{code}", summary: "Ward view",
 			desc:   "A ward's profile beside its borough's and the force area's, the comparison table, and the ward's place in the force-wide weapon-crime hotspot ranking with how precise the searching there is. What the ward page shows.",
-			params: append([]param{{name: "code", in: "path", required: true, desc: "a ward GSS code (E05…)"}}, filterParams...), answer: reflect.TypeFor[public.WardView](),
+			params: append([]param{{name: "code", in: "path", required: true, desc: "a ward GSS code (E05…)"}}, filterParams...), answer: reflect.TypeFor[wirePublicWardView](),
 			run: func(ctx context.Context, r *http.Request, fl public.Filter) (any, error) {
-				return a.fig.Ward(ctx, r.PathValue("code"), fl)
+				v, err := a.fig.Ward(ctx, r.PathValue("code"), fl)
+				return wired(v, err, wardWire)
 			}},
 		{id: "getPrecision", path: "/api/v1/precision", summary: "Precision of searching across the force area's wards",
 			desc:   "Where weapon-enabled crime is concentrated, what share of (weapon) searches is made there, the score by month, and every ward ranked. How each figure is computed: the methodology page, /methodology#s8.",
-			params: filterParams, answer: reflect.TypeFor[report.Precision](),
+			params: filterParams, answer: reflect.TypeFor[wirePrecision](),
 			run: func(ctx context.Context, r *http.Request, fl public.Filter) (any, error) {
-				return a.fig.Precision(ctx, fl)
+				v, err := a.fig.Precision(ctx, fl)
+				return wired(v, err, precisionWire)
 			}},
 		{id: "getFilters", path: "/api/v1/filters", summary: "Filter choices",
-			desc: "Every legislation and object of search in the data, and the months with stops.", answer: reflect.TypeFor[public.Options](),
+			desc: "Every legislation and object of search in the data, and the months with stops.", answer: reflect.TypeFor[wirePublicOptions](),
 			run: func(ctx context.Context, r *http.Request, fl public.Filter) (any, error) {
-				return a.fig.FilterOptions(ctx)
+				v, err := a.fig.FilterOptions(ctx)
+				return wired(v, err, optionsWire)
 			}},
 		{id: "getPeriod", path: "/api/v1/period", summary: "The default period",
 			desc: "The period the pages and the API use when none is given.", answer: reflect.TypeFor[Period](),

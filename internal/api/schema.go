@@ -66,6 +66,11 @@ func componentName(t reflect.Type) string {
 	if i := strings.LastIndex(pkg, "/"); i >= 0 {
 		pkg = pkg[i+1:]
 	}
+	if name, ok := strings.CutPrefix(t.Name(), "wire"); ok && pkg == "api" {
+		// A wire type is documented under the name clients have always
+		// seen (wire.go).
+		return name
+	}
 	switch pkg {
 	case "report", "":
 		return t.Name()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/report"
+	"github.com/stopsearch/charter/internal/stats"
 )
 
 // runPrecision is `charter report precision` (A3): weapon-crime hotspots, the
@@ -92,12 +93,12 @@ func runPrecision(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "%d units; %d weapon-enabled crimes over %d crime months; %d searches over %d months (%d placed in a unit), %d of them for weapons; %.0f%% intervals\n\n",
 		r.Units, r.WeaponCrimes, r.CrimeMonths, r.Searches, r.StopMonths, r.SearchesPlaced, r.WeaponSearches, 100*r.Confidence)
 	fmt.Fprintf(e.stdout, "Hotspots (top %g%%, %d units) hold %s of weapon-enabled crime; %s of weapon searches (%s) were made there.\n\n",
-		100*r.Top, r.Hotspots, pctOf(&r.HotspotCrimeShare), pctOf(r.Score.Rate), pctInterval(r.Score.CI))
+		100*r.Top, r.Hotspots, stats.FormatShare(&r.HotspotCrimeShare), stats.FormatShare(r.Score.Rate), stats.FormatShareInterval(r.Score.CI))
 	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "top units\tunits\tweapon crime\tsearches\tinterval\tweapon searches\tinterval\t")
 	for _, c := range r.Concentration {
-		fmt.Fprintf(w, "%g%%\t%d\t%s\t%s\t%s\t%s\t%s\t\n", 100*c.TopShare, c.Units, pctOf(&c.CrimeShare), pctOf(c.Searches.Rate), pctInterval(c.Searches.CI),
-			pctOf(c.WeaponSearches.Rate), pctInterval(c.WeaponSearches.CI))
+		fmt.Fprintf(w, "%g%%\t%d\t%s\t%s\t%s\t%s\t%s\t\n", 100*c.TopShare, c.Units, stats.FormatShare(&c.CrimeShare), stats.FormatShare(c.Searches.Rate), stats.FormatShareInterval(c.Searches.CI),
+			stats.FormatShare(c.WeaponSearches.Rate), stats.FormatShareInterval(c.WeaponSearches.CI))
 	}
 	w.Flush()
 	fmt.Fprintln(e.stdout, "\nBy month (score: share of weapon searches made in the hotspots)")
@@ -106,9 +107,9 @@ func runPrecision(ctx context.Context, e *env, args []string) error {
 	for _, m := range r.Months {
 		score, interval := "", ""
 		if m.Score != nil {
-			score, interval = pctOf(m.Score.Rate), pctInterval(m.Score.CI)
+			score, interval = stats.FormatShare(m.Score.Rate), stats.FormatShareInterval(m.Score.CI)
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\t%s\n", m.Month, intOrDash(m.WeaponCrimes), pctOf(m.HotspotCrimeShare), intOrDash(m.Searches),
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\t%s\n", m.Month, intOrDash(m.WeaponCrimes), stats.FormatShare(m.HotspotCrimeShare), intOrDash(m.Searches),
 			intOrDash(m.WeaponSearches), score, interval, strings.Join(m.Flags, " "))
 	}
 	w.Flush()
@@ -120,8 +121,8 @@ func runPrecision(ctx context.Context, e *env, args []string) error {
 		if u.Hotspot {
 			hot = "yes"
 		}
-		fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t\n", u.Rank, u.Code, u.Name, u.WeaponCrimes, pctOf(&u.CrimeShare), pctOf(&u.Cumulative),
-			num(u.PerMonth), interval(u.PerMonthCI), u.Searches, u.WeaponSearches, num(u.WeaponSearchesPerCrime), hot)
+		fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t\n", u.Rank, u.Code, u.Name, u.WeaponCrimes, stats.FormatShare(&u.CrimeShare), stats.FormatShare(&u.Cumulative),
+			stats.FormatRate(u.PerMonth), stats.FormatInterval(u.PerMonthCI), u.Searches, u.WeaponSearches, stats.FormatRate(u.WeaponSearchesPerCrime), hot)
 	}
 	w.Flush()
 	printNotes(e, r.Notes, r.Flags)

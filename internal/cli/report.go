@@ -14,6 +14,7 @@ import (
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/report"
+	"github.com/stopsearch/charter/internal/stats"
 	"github.com/stopsearch/charter/internal/store"
 )
 
@@ -151,8 +152,8 @@ func writeDisproportionality(e *env, r *report.Disproportionality, format string
 		if row.AdjustedNote != "" {
 			note = strings.TrimPrefix(note+"; adjusted: "+row.AdjustedNote, "; ")
 		}
-		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", row.Group, row.Searches, intOrEmpty(row.Population), num(row.Rate),
-			interval(row.RateCI), num(row.Ratio), interval(row.RatioCI), num(row.AdjustedRatio), interval(row.AdjustedCI), note)
+		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", row.Group, row.Searches, intOrEmpty(row.Population), stats.FormatRate(row.Rate),
+			stats.FormatInterval(row.RateCI), stats.FormatRate(row.Ratio), stats.FormatInterval(row.RatioCI), stats.FormatRate(row.AdjustedRatio), stats.FormatInterval(row.AdjustedCI), note)
 	}
 	w.Flush()
 	printNotes(e, r.Notes, r.Flags)
@@ -178,13 +179,6 @@ func ci(v []float64, i int) string {
 		return ""
 	}
 	return strconv.FormatFloat(v[i], 'f', 2, 64)
-}
-
-func interval(v []float64) string {
-	if len(v) != 2 {
-		return ""
-	}
-	return ci(v, 0) + "–" + ci(v, 1)
 }
 
 func writeOutcomes(e *env, r *report.Outcomes, format string) error {
@@ -215,10 +209,10 @@ func writeOutcomes(e *env, r *report.Outcomes, format string) error {
 	for _, row := range r.Rows {
 		find, findCI := "–", ""
 		if row.Find != nil {
-			find, findCI = pctOf(row.Find.Rate), pctInterval(row.Find.CI)
+			find, findCI = stats.FormatShare(row.Find.Rate), stats.FormatShareInterval(row.Find.CI)
 		}
-		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", row.Object, row.Group, row.Searches, pctOf(row.Arrest.Rate), pctInterval(row.Arrest.CI),
-			pctOf(row.NoAction.Rate), pctInterval(row.NoAction.CI), find, findCI, row.Note)
+		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", row.Object, row.Group, row.Searches, stats.FormatShare(row.Arrest.Rate), stats.FormatShareInterval(row.Arrest.CI),
+			stats.FormatShare(row.NoAction.Rate), stats.FormatShareInterval(row.NoAction.CI), find, findCI, row.Note)
 	}
 	w.Flush()
 	fmt.Fprintln(e.stdout, "\nlimits: "+r.Limits)
@@ -243,20 +237,6 @@ func shareCI(v []float64, i int) string {
 		return ""
 	}
 	return share(&v[i])
-}
-
-func pctOf(p *float64) string {
-	if p == nil {
-		return ""
-	}
-	return strconv.FormatFloat(100**p, 'f', 1, 64) + "%"
-}
-
-func pctInterval(v []float64) string {
-	if len(v) != 2 {
-		return ""
-	}
-	return strconv.FormatFloat(100*v[0], 'f', 1, 64) + "–" + strconv.FormatFloat(100*v[1], 'f', 1, 64) + "%"
 }
 
 func writeJSON(e *env, v any) error {

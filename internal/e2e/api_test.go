@@ -12,6 +12,7 @@ import (
 
 	"github.com/stopsearch/charter/internal/cli"
 	"github.com/stopsearch/charter/internal/report"
+	"github.com/stopsearch/charter/internal/stats"
 	"github.com/stopsearch/charter/internal/web"
 )
 
@@ -176,7 +177,7 @@ func testMatchesCLI(t *testing.T, s *site) {
 	_, _, page := s.get(t, "/wards/E05014066")
 	for _, r := range d.Rows {
 		if r.Group == "Black" && r.Rate != nil {
-			if want := web.FormatRate(r.Rate); !strings.Contains(string(page), "<th scope=\"row\">Black</th><td class=\"num\">"+web.FormatInt(r.Searches)+"</td>") || !strings.Contains(string(page), want) {
+			if want := stats.FormatRate(r.Rate); !strings.Contains(string(page), "<th scope=\"row\">Black</th><td class=\"num\">"+web.FormatInt(r.Searches)+"</td>") || !strings.Contains(string(page), want) {
 				t.Errorf("ward page lacks the CLI's Black row: %d searches, rate %s", r.Searches, want)
 			}
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/report"
+	"github.com/stopsearch/charter/internal/stats"
 	"github.com/stopsearch/charter/internal/web"
 )
 
@@ -184,7 +185,7 @@ func testBrowser(t *testing.T, s *site) {
 					}
 					if p.searches.Rate != nil {
 						got := eval[string](t, ctx, `document.querySelector("[data-figure=rate]").textContent.trim()`)
-						if want := web.FormatRate(p.searches.Rate); got != want {
+						if want := stats.FormatRate(p.searches.Rate); got != want {
 							t.Errorf("rate shown %q, the API says %s", got, want)
 						}
 					}

@@ -401,171 +401,21 @@ func stopPanel(snap *readmodel.Snapshot, m measure, level charter.Level, treated
 }
 
 // NewEvaluation evaluates a pilot. ix is needed for the search measures and
-// crimes for weapon-crime; the other may be nil.
+// crimes for weapon-crime; the other may be nil. It runs the steps of
+// evalBuild in order: the query, the areas, the panel of counts, the
+// periods, the comparison areas, and the estimate with its checks.
 func NewEvaluation(snap *readmodel.Snapshot, q EvalQuery) (*Evaluation, error) {
-	if q.Level == 0 {
-		q.Level = 0.95
-	}
-	if q.ComparisonCount == 0 {
-		q.ComparisonCount = DefaultComparisonCount
-	}
-	if q.ComparisonCount < 2 {
-		return nil, charter.Errorf(charter.EINVALID, "--comparison-count %d: want at least 2 (the placebo check needs two)", q.ComparisonCount)
-	}
-	m, err := measureOf(q)
+	b, err := newEvalBuild(snap, q)
 	if err != nil {
 		return nil, err
 	}
-	start, err := time.Parse("2006-01-02", q.Start)
-	if err != nil {
-		return nil, charter.Errorf(charter.EINVALID, "--start %q: want a date YYYY-MM-DD", q.Start)
-	}
-	r := &Evaluation{Measure: m.name, Unit: m.unit, Start: q.Start, Confidence: q.Level,
-		Excluded: []EvalArea{}, Flags: []MonthFlags{}, Notes: []string{}, CannotTell: []string{}}
-	startMonth := charter.MonthOf(start)
-	r.StartMonth = startMonth.String()
-	r.Notes = append(r.Notes, fmt.Sprintf("the pilot started on %s, so %s is partly before and partly after: it is left out of both periods", q.Start, startMonth))
-
-	all := snap.CurrentAreas(false)
-	treated, level, err := resolveAreas(snap, "--treated", q.Treated, 0)
-	if err != nil {
-		return nil, err
-	}
-	if len(treated) == 0 {
-		return nil, charter.Errorf(charter.EINVALID, "--treated: give the area codes of the pilot")
-	}
-	r.AreaLevel = level.String()
-	auto := len(q.Comparison) == 0 || len(q.Comparison) == 1 && q.Comparison[0] == "auto"
-	isTreated := map[string]bool{}
-	for _, a := range treated {
-		isTreated[a.Code] = true
-	}
-	var candidates []charter.Area
-	if auto {
-		candidates = poolOf(all, level, isTreated, q.Pool)
-	} else {
-		if len(q.Pool) > 0 {
-			return nil, charter.Errorf(charter.EINVALID, "--pool restricts automatic selection; it cannot be used with a list of --comparison areas")
-		}
-		if candidates, _, err = resolveAreas(snap, "--comparison", q.Comparison, level); err != nil {
+	for _, step := range []func() error{b.areas, b.counts, b.choosePeriods, b.compare} {
+		if err := step(); err != nil {
 			return nil, err
 		}
-		for _, a := range candidates {
-			if isTreated[a.Code] {
-				return nil, charter.Errorf(charter.EINVALID, "--comparison: %s %s is also treated", a.Code, a.Name)
-			}
-		}
 	}
-
-	var p *panel
-	if m.name == MeasureWeaponCrime {
-		if snap.Crimes == nil {
-			return nil, charter.Errorf(charter.EINTERNAL, "weapon-crime needs the crime index")
-		}
-		w := charter.DefaultWeaponCrime
-		if q.WeaponCrime != nil {
-			w = charter.WeaponCrime{Counts: q.WeaponCrime}
-		}
-		r.Definition, _ = w.Describe()
-		r.Definition = "MPS " + level.String() + "-level recorded offences: " + r.Definition
-		p = crimePanel(snap.Crimes, level, w.MatchCount)
-	} else {
-		if snap.Stops == nil {
-			return nil, charter.Errorf(charter.EINTERNAL, "%s needs the stop index", m.name)
-		}
-		var forces []string
-		if p, forces, err = stopPanel(snap, m, level, treated, candidates); err != nil {
-			return nil, err
-		}
-		r.Definition = describeStops(m) + "; searches by " + strings.Join(forces, ", ") + " (the force searching in the treated areas)"
-	}
-	noData := "no stops are placed in it (its boundary is not loaded, or a newer boundary covers it)"
-	if m.name == MeasureWeaponCrime {
-		noData = "no crime counts for it (the counts are by 2022 ward; an older ward has none)"
-	}
-	for _, a := range treated {
-		if !p.has[a.Code] {
-			return nil, charter.Errorf(charter.EINVALID, "--treated: %s %s has %s", a.Code, a.Name, noData)
-		}
-		r.Treated = append(r.Treated, EvalArea{Code: a.Code, Name: a.Name})
-	}
-
-	pre, post, err := r.periods(p, q, startMonth)
-	if err != nil {
-		return nil, err
-	}
-	if m.name == MeasureFindRate {
-		for _, mo := range append(append([]charter.Month{}, pre...), post...) {
-			for _, f := range p.flags[mo] {
-				for _, fl := range f.Flags {
-					if fl == charter.FlagNotReportedPrefix+charter.FieldOutcomeLinked {
-						return nil, charter.Errorf(charter.EINVALID, "--measure find-rate: force %s does not report whether the outcome was linked to the object of the search (%s is flagged %s), so a find rate would be invented; evaluate arrest-rate instead",
-							f.Force, f.Month, fl)
-					}
-				}
-			}
-		}
-	}
-
-	treatedCodes := codesOf(treated)
-	tPre := p.sum(m, treatedCodes, pre)
-
-	// Comparison areas: the given ones with data, or the nearest by level.
-	var comp []charter.Area
-	for _, a := range candidates {
-		if !p.has[a.Code] {
-			if !auto {
-				r.Excluded = append(r.Excluded, EvalArea{Code: a.Code, Name: a.Name, Reason: noData})
-			}
-			continue
-		}
-		comp = append(comp, a)
-	}
-	if auto {
-		if comp, err = r.nearest(p, m, comp, pre, tPre, q); err != nil {
-			return nil, err
-		}
-	} else {
-		r.Selection = fmt.Sprintf("given: %d areas", len(comp))
-		for _, a := range comp {
-			r.Comparison = append(r.Comparison, EvalArea{Code: a.Code, Name: a.Name})
-		}
-	}
-	if len(comp) == 0 {
-		return nil, charter.Errorf(charter.EINVALID, "--comparison: no comparison area has %s data", m.name)
-	}
-	compCodes := codesOf(comp)
-
-	cells := [4]stats.CountRatio{tPre, p.sum(m, treatedCodes, post), p.sum(m, compCodes, pre), p.sum(m, compCodes, post)}
-	for i, c := range cells {
-		group, period, areas, months := "treated", "pre", len(treated), len(pre)
-		if i >= 2 {
-			group, areas = "comparison", len(comp)
-		}
-		if i%2 == 1 {
-			period, months = "post", len(post)
-		}
-		r.Cells = append(r.Cells, EvalCell{Group: group, Period: period, Areas: areas, Months: months, Events: c.Num, Exposure: c.Den, Rate: rateOf(c)})
-	}
-	did := m.did(cells, q.Level)
-	r.Ratio, r.Difference = estimateOf(did.Ratio), estimateOf(did.Difference)
-	r.TreatedChange, r.ComparisonChange = estimateOf(did.TreatedRatio), estimateOf(did.ControlRatio)
-	r.Estimate, r.Interval = r.Ratio.Value, r.Ratio.Interval
-
-	r.trends(p, m, treatedCodes, compCodes, startMonth)
-	r.preTrend(p, m, treatedCodes, compCodes, pre, q.Level)
-	r.placebo(p, m, treatedCodes, comp, pre, post)
-	for _, mo := range append(append([]charter.Month{}, pre...), post...) {
-		r.Flags = append(r.Flags, p.flags[mo]...)
-	}
-	if m.name == MeasureWeaponCrime {
-		r.Notes = append(r.Notes, "the MPS revises recent months in later downloads (late-recorded offences are added), so the last months of the post period may rise")
-	}
-	if m.name == MeasureArrestRate || m.name == MeasureFindRate {
-		r.Notes = append(r.Notes, "the interval treats arrests (finds) as Poisson counts over a fixed number of searches, which is slightly wider than the binomial interval")
-	}
-	r.verdict(m, did, p, pre, post)
-	return r, nil
+	b.estimate()
+	return b.r, nil
 }
 
 // describeStops is the measure's definition in words.

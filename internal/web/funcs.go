@@ -1,15 +1,14 @@
 package web
 
 import (
-	"fmt"
 	"html/template"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/report"
+	"github.com/stopsearch/charter/internal/stats"
 )
 
 // funcs are the template functions. Numbers are formatted here, once, so
@@ -20,10 +19,10 @@ func (s *Site) funcs() template.FuncMap {
 		"int":   FormatInt,
 		"int64": func(n int64) string { return FormatInt(int(n)) },
 		"intp":  func(p *int) string { return ifNil(p == nil, func() string { return FormatInt(*p) }) },
-		"rate":  FormatRate,
-		"pct":   FormatPct,
-		"ci":    formatCI,
-		"pctci": formatPctCI,
+		"rate":  stats.FormatRate,
+		"pct":   stats.FormatShare,
+		"ci":    stats.FormatInterval,
+		"pctci": stats.FormatShareInterval,
 		"num": func(p *float64) string {
 			return ifNil(p == nil, func() string { return strconv.FormatFloat(*p, 'f', 4, 64) })
 		},
@@ -41,10 +40,12 @@ func (s *Site) funcs() template.FuncMap {
 		"query":         func(q string) template.URL { return template.URL(ifEmpty(q, "?"+q)) },
 		"amp":           func(q string) template.URL { return template.URL(ifEmpty(q, "&"+q)) },
 		"selected":      func(vs []string, v string) bool { return slices.Contains(vs, v) },
-		"share":         func(p report.Proportion) string { return FormatPct(p.Rate) },
-		"sharep":        func(p *report.Proportion) string { return ifNil(p == nil, func() string { return FormatPct(p.Rate) }) },
-		"forceName":     charter.ForceName,
-		"ptrf":          func(v float64) *float64 { return &v },
+		"share":         func(p report.Proportion) string { return stats.FormatShare(p.Rate) },
+		"sharep": func(p *report.Proportion) string {
+			return ifNil(p == nil, func() string { return stats.FormatShare(p.Rate) })
+		},
+		"forceName": charter.ForceName,
+		"ptrf":      func(v float64) *float64 { return &v },
 		"pctnum": func(p *float64) string {
 			return ifNil(p == nil, func() string { return strconv.FormatFloat(*p*100, 'f', 2, 64) })
 		},
@@ -80,40 +81,6 @@ func ifEmpty(q, s string) string {
 
 // FormatInt writes n with thousands separators: 196,715.
 func FormatInt(n int) string { return charter.Thousands(n) }
-
-// FormatRate writes a rate (per 1,000, or a ratio) with one decimal, or two
-// below 10 so that small ratios keep their meaning; "–" when unknown.
-func FormatRate(p *float64) string {
-	if p == nil || math.IsNaN(*p) || math.IsInf(*p, 0) {
-		return "–"
-	}
-	if math.Abs(*p) < 10 {
-		return strconv.FormatFloat(*p, 'f', 2, 64)
-	}
-	return strconv.FormatFloat(*p, 'f', 1, 64)
-}
-
-// FormatPct writes a share as a percentage with one decimal.
-func FormatPct(p *float64) string {
-	if p == nil || math.IsNaN(*p) {
-		return "–"
-	}
-	return strconv.FormatFloat(*p*100, 'f', 1, 64) + "%"
-}
-
-func formatCI(ci []float64) string {
-	if len(ci) != 2 {
-		return ""
-	}
-	return fmt.Sprintf("%s to %s", FormatRate(&ci[0]), FormatRate(&ci[1]))
-}
-
-func formatPctCI(ci []float64) string {
-	if len(ci) != 2 {
-		return ""
-	}
-	return fmt.Sprintf("%s to %s", FormatPct(&ci[0]), FormatPct(&ci[1]))
-}
 
 func pctBound(ci []float64, i int) string {
 	if len(ci) != 2 {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/stopsearch/charter/internal/record"
+	"github.com/stopsearch/charter/internal/stats"
 )
 
 // The internal figures (signed-in supervisors, analysts and administrators):
@@ -27,9 +28,9 @@ func shareWords(s record.Share) string {
 	}
 	out := FormatInt(s.Count) + " of " + FormatInt(s.Of)
 	if s.HasValue() {
-		out += " (" + FormatPct(&s.Value)
+		out += " (" + stats.FormatShare(&s.Value)
 		if s.HasInterval() {
-			out += "; 95% interval " + FormatPct(&s.Lower) + " to " + FormatPct(&s.Upper)
+			out += "; 95% interval " + stats.FormatShare(&s.Lower) + " to " + stats.FormatShare(&s.Upper)
 		}
 		out += ")"
 	}

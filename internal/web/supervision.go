@@ -47,7 +47,7 @@ func (s *Site) reviewQueue(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := queuePage{SampleRate: FormatPct(ptr(s.enc.Reviews.SampleRate())), Team: review.TeamName(u.Team), Saved: r.URL.Query().Get("saved")}
+	d := queuePage{SampleRate: stats.FormatShare(ptr(s.enc.Reviews.SampleRate())), Team: review.TeamName(u.Team), Saved: r.URL.Query().Get("saved")}
 	for _, e := range q {
 		row := queueRow{recordRow: rowOf(e.Record), Officer: e.Officer, Sampled: e.Sampled}
 		for _, k := range e.Risks {
@@ -189,14 +189,14 @@ func cellOf(f review.Figure) figureCell {
 	}
 	c.Value = FormatInt(f.Count) + " of " + FormatInt(f.Of)
 	if f.HasValue() {
-		c.Value += ", " + FormatPct(&f.Value)
+		c.Value += ", " + stats.FormatShare(&f.Value)
 	}
 	if f.HasInterval() {
-		c.Value += " (95% interval " + FormatPct(&f.Lower) + " to " + FormatPct(&f.Upper) + ")"
+		c.Value += " (95% interval " + stats.FormatShare(&f.Lower) + " to " + stats.FormatShare(&f.Upper) + ")"
 	}
 	if !math.IsNaN(f.Lower998) {
-		c.Limits = "force " + FormatPct(&f.Target) + "; for this many searches 95% limits " + FormatPct(&f.Lower95) + " to " + FormatPct(&f.Upper95) +
-			", 99.8% limits " + FormatPct(&f.Lower998) + " to " + FormatPct(&f.Upper998)
+		c.Limits = "force " + stats.FormatShare(&f.Target) + "; for this many searches 95% limits " + stats.FormatShare(&f.Lower95) + " to " + stats.FormatShare(&f.Upper95) +
+			", 99.8% limits " + stats.FormatShare(&f.Lower998) + " to " + stats.FormatShare(&f.Upper998)
 	}
 	return c
 }
