@@ -51,20 +51,48 @@ func screenshotDir(t *testing.T) string {
 	return dir
 }
 
-// browser starts a headless Chromium and collects what its pages write to
-// the console as errors (uncaught exceptions, CSP refusals, failed loads).
+// chromium is the one headless Chromium the package's tests share (each
+// test in a tab of its own browser context: no cookie or storage passes
+// between tests), started by the first test that asks for it and closed by
+// TestMain.
+var chromium struct {
+	once   sync.Once
+	ctx    context.Context
+	cancel context.CancelFunc
+	err    error
+}
+
+// closeChromium ends the shared Chromium, if a test started it.
+func closeChromium() {
+	if chromium.cancel != nil {
+		chromium.cancel()
+	}
+}
+
+// browser opens a tab, in a browser context of its own, of the shared
+// headless Chromium, closed at the end of the test, and collects what its
+// pages write to the console as errors (uncaught exceptions, CSP refusals,
+// failed loads).
 func browser(t *testing.T) (context.Context, func() []string) {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Fatalf("browser tests need Debian's chromium at %s (apt-get install chromium): %v", chromiumPath, err)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromiumPath), chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("hide-scrollbars", true))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelA() })
+	chromium.once.Do(func() {
+		opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromiumPath), chromedp.NoSandbox,
+			chromedp.Flag("disable-gpu", true), chromedp.Flag("hide-scrollbars", true))
+		actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+		root, cancelR := chromedp.NewContext(actx)
+		chromium.ctx, chromium.cancel = root, func() { cancelR(); cancelA() }
+		chromium.err = chromedp.Do(root, chromedp.Navigate("about:blank"))
+	})
+	if chromium.err != nil {
+		t.Fatalf("start chromium: %v", chromium.err)
+	}
+	ctx, cancel := chromedp.NewContext(chromium.ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start chromium: %v", err)
+		t.Fatalf("open a tab in chromium: %v", err)
 	}
 	var mu sync.Mutex
 	var errs []string

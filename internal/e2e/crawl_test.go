@@ -3,9 +3,12 @@ package e2e
 import (
 	"encoding/json"
 	"html"
+	"io"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -39,10 +42,19 @@ func testCrawl(t *testing.T, s *site) {
 	// the crawl reads the first few and no PDF, each a browser's print.
 	packs := 0
 	const maxPacks = 4
+	var fetched []fetch // the answers to the first len(fetched) paths of queue
 	for len(queue) > 0 {
-		u := queue[0]
-		queue = queue[1:]
-		code, ct, body := s.get(t, u)
+		// The paths queued are fetched a few at a time and then read in
+		// their order, so the crawl visits what a one-by-one crawl would.
+		if len(fetched) == 0 {
+			fetched = fetchAll(s, queue)
+		}
+		u, f := queue[0], fetched[0]
+		queue, fetched = queue[1:], fetched[1:]
+		if f.err != nil {
+			t.Fatalf("GET %s: %v", u, f.err)
+		}
+		code, ct, body := f.code, f.ct, f.body
 		if code != 200 {
 			t.Errorf("GET %s: %d", u, code)
 			continue
@@ -96,6 +108,39 @@ func testCrawl(t *testing.T, s *site) {
 		t.Error("the crawl reached no monthly pack: area pages should link them")
 	}
 	t.Logf("crawled %d pages and %d JSON answers", pages, answers)
+}
+
+// fetch is the answer to a GET.
+type fetch struct {
+	code int
+	ct   string
+	body []byte
+	err  error
+}
+
+// fetchAll gets the paths, four at a time, and returns the answers in
+// their order.
+func fetchAll(s *site, paths []string) []fetch {
+	out := make([]fetch, len(paths))
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	for i, p := range paths {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			resp, err := http.Get(s.url + p)
+			if err != nil {
+				out[i].err = err
+				return
+			}
+			defer resp.Body.Close()
+			out[i].body, out[i].err = io.ReadAll(resp.Body)
+			out[i].code, out[i].ct = resp.StatusCode, resp.Header.Get("Content-Type")
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // checkWords reports developer text or non-figures in what a reader sees.

@@ -235,7 +235,8 @@ func newEncounter(t *testing.T, s *site) *encounter {
 	}
 	e.do(t, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
 	if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
-		Permission: &cdpbrowser.PermissionDescriptor{Name: "geolocation"}, Setting: cdpbrowser.PermissionSettingGranted, Origin: s.url}); err != nil {
+		Permission: &cdpbrowser.PermissionDescriptor{Name: "geolocation"}, Setting: cdpbrowser.PermissionSettingGranted, Origin: s.url,
+		BrowserContextID: chromedp.FromContext(ctx).BrowserContextID}); err != nil { // the test's own browser context (see browser)
 		t.Fatal(err)
 	}
 	return e

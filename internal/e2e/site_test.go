@@ -6,10 +6,12 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -29,24 +31,37 @@ type site struct {
 	url string // without the trailing slash
 }
 
-// newSite imports the bundled demo dataset, as `charter import --demo`
-// does, and starts the server on a free port.
+func TestMain(m *testing.M) {
+	code := storetest.Main(m)
+	closeChromium()
+	os.Exit(code)
+}
+
+// importDemo imports the bundled demo dataset, as `charter import --demo`
+// does.
+func importDemo(ctx context.Context, st *store.Store) error {
+	rs, err := (&importer.Importer{Store: st}).ImportFS(ctx, data.FS, data.Demo)
+	if err != nil {
+		return err
+	}
+	if sum := importer.Summarise(rs); sum.Refused+sum.Rejects > 0 {
+		return fmt.Errorf("demo import: %+v", sum)
+	}
+	return nil
+}
+
+// newSite opens a copy of the imported demo dataset (imported once per
+// test process, see storetest.Fixture) and starts the server on a free
+// port.
 func newSite(t *testing.T) *site {
 	t.Helper()
 	ctx := context.Background()
-	dsn := storetest.DSN(t)
+	dsn := storetest.Fixture(t, "demo", importDemo)
 	st, err := store.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	rs, err := (&importer.Importer{Store: st}).ImportFS(ctx, data.FS, data.Demo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sum := importer.Summarise(rs); sum.Refused+sum.Rejects > 0 {
-		t.Fatalf("demo import: %+v", sum)
-	}
 	cfg := server.DefaultConfig()
 	cfg.RateLimit = 0 // one test client makes every request; the limiter has its own tests
 	cfg.Quiet = true

@@ -18,21 +18,8 @@ import (
 // (two downloads, so revised months and both category schemes) and the
 // real City of London street crimes.
 func TestCrimesEqualSQL(t *testing.T) {
-	s := storetest.Open(t)
-	im := &importer.Importer{Store: s}
-	files := []string{lad, wards,
-		"../../data/crime/MPS_Ward_Level_Crime_most_recent_24_months_2021-09_to_2023-08.csv.gz",
-		"../../data/crime/MPS_Ward_Level_Crime_most_recent_24_months_2024-02_to_2026-01.csv.gz"}
-	for m := 1; m <= 12; m++ {
-		files = append(files, fmt.Sprintf("../../data/police-uk/2023-%02d-city-of-london-street.csv.gz", m))
-	}
-	rs, err := im.Import(context.Background(), files...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sum := importer.Summarise(rs); sum.Refused > 0 || sum.Rejects > 0 {
-		t.Fatalf("import: %+v", sum)
-	}
+	s := crimeStore(t, 12, "MPS_Ward_Level_Crime_most_recent_24_months_2021-09_to_2023-08.csv.gz",
+		"MPS_Ward_Level_Crime_most_recent_24_months_2024-02_to_2026-01.csv.gz")
 	c, err := LoadCrimes(context.Background(), s)
 	if err != nil {
 		t.Fatal(err)

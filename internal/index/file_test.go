@@ -245,11 +245,13 @@ func FuzzReadIndex(f *testing.F) {
 	})
 }
 
-// crimeStore imports the MPS ward counts (two downloads) and twelve months
-// of City of London street crimes, with boroughs and wards.
+// crimeStore imports the MPS ward counts (the downloads named) and the
+// first streetMonths months of City of London street crimes, with
+// boroughs and wards, failing on any refusal or reject. The import is done
+// once per test process for each set of files; each caller gets its own
+// copy of the store (storetest.Fixture).
 func crimeStore(t testing.TB, streetMonths int, counts ...string) *store.Store {
 	t.Helper()
-	s := storetest.Open(t)
 	files := []string{lad, wards}
 	for _, c := range counts {
 		files = append(files, "../../data/crime/"+c)
@@ -257,10 +259,16 @@ func crimeStore(t testing.TB, streetMonths int, counts ...string) *store.Store {
 	for m := 1; m <= streetMonths; m++ {
 		files = append(files, fmt.Sprintf("../../data/police-uk/2023-%02d-city-of-london-street.csv.gz", m))
 	}
-	if _, err := (&importer.Importer{Store: s}).Import(context.Background(), files...); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return storetest.OpenFixture(t, "crimes "+strings.Join(files, " "), func(ctx context.Context, s *store.Store) error {
+		rs, err := (&importer.Importer{Store: s}).Import(ctx, files...)
+		if err != nil {
+			return err
+		}
+		if sum := importer.Summarise(rs); sum.Refused > 0 || sum.Rejects > 0 {
+			return fmt.Errorf("import: %+v", sum)
+		}
+		return nil
+	})
 }
 
 func crimesRoundTrip(t testing.TB, c *Crimes) (*Crimes, []byte) {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -24,19 +25,24 @@ const (
 	wards    = "../../data/boundaries/london-wards-2018.geojson.gz"
 )
 
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
 // loadMet imports the real Met months (and an API month, for street and link
-// values) with boroughs and wards, and indexes them.
+// values) with boroughs and wards, and indexes them. The import is done
+// once per test process; each caller gets its own copy of the store
+// (storetest.Fixture), which it may write to.
 func loadMet(t testing.TB) (*store.Store, *Index) {
 	t.Helper()
-	s := storetest.Open(t)
-	im := &importer.Importer{Store: s}
-	rs, err := im.Import(context.Background(), lad, wards, metZip, apiMonth)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sum := importer.Summarise(rs); sum.Refused > 0 || sum.Rejects > 0 {
-		t.Fatalf("import: %+v", sum)
-	}
+	s := storetest.OpenFixture(t, "met", func(ctx context.Context, s *store.Store) error {
+		rs, err := (&importer.Importer{Store: s}).Import(ctx, lad, wards, metZip, apiMonth)
+		if err != nil {
+			return err
+		}
+		if sum := importer.Summarise(rs); sum.Refused > 0 || sum.Rejects > 0 {
+			return fmt.Errorf("import: %+v", sum)
+		}
+		return nil
+	})
 	ix, err := Load(context.Background(), s)
 	if err != nil {
 		t.Fatal(err)

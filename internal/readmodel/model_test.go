@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -51,6 +52,28 @@ func mustImport(t *testing.T, st *store.Store, files ...string) {
 	}
 }
 
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
+// openBase opens a copy of a store holding base, imported once per test
+// process (storetest.Fixture).
+func openBase(t *testing.T) *store.Store {
+	t.Helper()
+	return storetest.OpenFixture(t, "base", func(ctx context.Context, st *store.Store) error {
+		paths := make([]string, len(base))
+		for i, f := range base {
+			paths[i] = filepath.Join("..", "..", "data", f)
+		}
+		rs, err := (&importer.Importer{Store: st}).Import(ctx, paths...)
+		if err != nil {
+			return err
+		}
+		if s := importer.Summarise(rs); s.Refused > 0 || s.Imported == 0 {
+			return fmt.Errorf("import %v: %+v", base, s)
+		}
+		return nil
+	})
+}
+
 func open(t *testing.T, st *store.Store, path string) *readmodel.Model {
 	t.Helper()
 	// Written only when a test closes or flushes the model.
@@ -68,8 +91,7 @@ func open(t *testing.T, st *store.Store, path string) *readmodel.Model {
 // stale or damaged. At every step it must answer exactly what a rebuild
 // from the store answers, and the rebuild what the store answers.
 func TestPersistedModel(t *testing.T) {
-	st := storetest.Open(t)
-	mustImport(t, st, base...)
+	st := openBase(t)
 	path := filepath.Join(t.TempDir(), "charter.readmodel")
 	rng := rand.New(rand.NewPCG(1, uint64(time.Now().UnixNano())))
 
@@ -141,8 +163,8 @@ func TestPersistedModel(t *testing.T) {
 		}
 	})
 	t.Run("another database's file is not used", func(t *testing.T) {
-		other := storetest.Open(t)
-		mustImport(t, other, append(base, "police-uk/2023-02-city-of-london-street.csv.gz")...)
+		other := openBase(t)
+		mustImport(t, other, "police-uk/2023-02-city-of-london-street.csv.gz")
 		m := open(t, other, path)
 		if got := m.LoadedFrom(); !strings.Contains(got, "stale") {
 			t.Fatalf("another database started from the file (%q)", got)
@@ -170,20 +192,25 @@ func TestPersistedModel(t *testing.T) {
 			"the checksum":         flip(len(good) - 1),
 			"garbage appended":     append(bytes.Clone(good), "garbage"...),
 		} {
-			if err := os.WriteFile(path, bad, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			m := open(t, st, path)
-			if got := m.LoadedFrom(); got == "file" || !strings.Contains(got, "damaged") && !strings.Contains(got, "stale") {
-				t.Errorf("%s: loaded from %q, want a rebuild", name, got)
-			}
-			if name == "a byte in the middle" {
-				same(t, st, m.Snapshot(), rng)
-			}
-			m.Close()
-			if m := open(t, st, path); m.LoadedFrom() != "file" {
-				t.Errorf("%s: the file was not rewritten: the next start loaded from %q", name, m.LoadedFrom())
-			}
+			// Each damage in a file of its own, side by side.
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				path := filepath.Join(t.TempDir(), "charter.readmodel")
+				if err := os.WriteFile(path, bad, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				m := open(t, st, path)
+				if got := m.LoadedFrom(); got == "file" || !strings.Contains(got, "damaged") && !strings.Contains(got, "stale") {
+					t.Errorf("%s: loaded from %q, want a rebuild", name, got)
+				}
+				if name == "a byte in the middle" {
+					same(t, st, m.Snapshot(), rng)
+				}
+				m.Close()
+				if m := open(t, st, path); m.LoadedFrom() != "file" {
+					t.Errorf("%s: the file was not rewritten: the next start loaded from %q", name, m.LoadedFrom())
+				}
+			})
 		}
 	})
 }

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"context"
 	"math"
 	"strings"
 	"testing"
@@ -17,10 +16,7 @@ func load(t *testing.T) (*store.Store, *index.Index) {
 		"census/extractss_census_2021_pop_ests_ltla_ts021_20cat.csv.gz",
 		"census/london-ward2022-census2021-ethnic-group-19cat.csv.gz",
 		"police-uk/metropolitan-stop-and-search-2021-06_2022-08.zip")
-	ix, err := index.Load(context.Background(), s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix, _ := indexesOf(t, s)
 	return s, ix
 }
 

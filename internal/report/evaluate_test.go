@@ -1,18 +1,15 @@
 package report
 
 import (
-	"context"
 	"math"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/stopsearch/charter"
-	"github.com/stopsearch/charter/internal/importer"
 	"github.com/stopsearch/charter/internal/index"
 	"github.com/stopsearch/charter/internal/stats"
 	"github.com/stopsearch/charter/internal/store"
-	"github.com/stopsearch/charter/internal/storetest"
 )
 
 // The Precision Stop and Search pilot wards (2022 wards of Barking and
@@ -29,35 +26,19 @@ var (
 // and Dagenham and Lambeth, and Met searches from the archive and the API.
 func loadEvaluation(t *testing.T) (*store.Store, *index.Index, *index.Crimes) {
 	t.Helper()
-	s := storetest.Open(t)
-	im := &importer.Importer{Store: s}
 	files := []string{
-		"../../data/boundaries/london-lad22.geojson.gz",
-		"../../data/boundaries/wd22_bgc_barking-dagenham_all_19_wards.geojson.gz",
-		"../../data/boundaries/wd22_bgc_lambeth_all_wards.geojson.gz",
-		"../../data/crime/MPS_Ward_Level_Crime_most_recent_24_months_2021-09_to_2023-08.csv.gz",
-		"../../data/crime/MPS_Ward_Level_Crime_most_recent_24_months_2024-02_to_2026-01.csv.gz",
-		"../../data/police-uk/metropolitan-stop-and-search-2021-06_2022-08.zip",
+		"boundaries/london-lad22.geojson.gz",
+		"boundaries/wd22_bgc_barking-dagenham_all_19_wards.geojson.gz",
+		"boundaries/wd22_bgc_lambeth_all_wards.geojson.gz",
+		"crime/MPS_Ward_Level_Crime_most_recent_24_months_2021-09_to_2023-08.csv.gz",
+		"crime/MPS_Ward_Level_Crime_most_recent_24_months_2024-02_to_2026-01.csv.gz",
+		"police-uk/metropolitan-stop-and-search-2021-06_2022-08.zip",
 	}
 	for _, m := range []string{"2024-09", "2024-10", "2024-11", "2024-12", "2025-01", "2025-02", "2025-03", "2025-04"} {
-		files = append(files, "../../data/police-uk/stops-force-metropolitan-"+m+".json.gz")
+		files = append(files, "police-uk/stops-force-metropolitan-"+m+".json.gz")
 	}
-	ctx := context.Background()
-	rs, err := im.Import(ctx, files...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sum := importer.Summarise(rs); sum.Refused+sum.Rejects > 0 {
-		t.Fatalf("%+v", sum)
-	}
-	ix, err := index.Load(ctx, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	crimes, err := index.LoadCrimes(ctx, s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := importReal(t, files...)
+	ix, crimes := indexesOf(t, s)
 	return s, ix, crimes
 }
 

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"testing"
@@ -24,14 +23,7 @@ func loadPrecision(t *testing.T) (*store.Store, *index.Index, *index.Crimes) {
 		"police-uk/2023-01-city-of-london-street.csv.gz", "police-uk/2023-02-city-of-london-street.csv.gz",
 		"police-uk/2023-03-city-of-london-street.csv.gz",
 		"census/london-ward2022-census2021-ethnic-group-19cat.csv.gz")
-	ix, err := index.Load(context.Background(), s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cr, err := index.LoadCrimes(context.Background(), s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix, cr := indexesOf(t, s)
 	return s, ix, cr
 }
 

@@ -2,34 +2,43 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/stopsearch/charter/data"
 	"github.com/stopsearch/charter/internal/importer"
+	"github.com/stopsearch/charter/internal/store"
 	"github.com/stopsearch/charter/internal/storetest"
 )
+
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
 
 // newTestServer serves a store holding London's boroughs and 2018 wards,
 // census populations and a month of Met stops, with the default limits.
 func newTestServer(t *testing.T) http.Handler {
 	t.Helper()
 	ctx := context.Background()
-	st := storetest.Open(t)
-	rs, err := (&importer.Importer{Store: st}).ImportFS(ctx, data.FS, []string{
-		"boundaries/london-lad22.geojson.gz", "boundaries/london-wards-2018.geojson.gz",
-		"census/extractss_census_2021_pop_ests_ltla_ts021_20cat.csv.gz",
-		"police-uk/stops-force-metropolitan-2024-09.json.gz"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sum := importer.Summarise(rs); sum.Refused > 0 {
-		t.Fatalf("import: %+v", rs)
-	}
+	// The import is done once per test process; each server gets its own
+	// copy of the store (storetest.Fixture).
+	st := storetest.OpenFixture(t, "a month", func(ctx context.Context, st *store.Store) error {
+		rs, err := (&importer.Importer{Store: st}).ImportFS(ctx, data.FS, []string{
+			"boundaries/london-lad22.geojson.gz", "boundaries/london-wards-2018.geojson.gz",
+			"census/extractss_census_2021_pop_ests_ltla_ts021_20cat.csv.gz",
+			"police-uk/stops-force-metropolitan-2024-09.json.gz"})
+		if err != nil {
+			return err
+		}
+		if sum := importer.Summarise(rs); sum.Refused > 0 {
+			return fmt.Errorf("import: %+v", rs)
+		}
+		return nil
+	})
 	cfg := DefaultConfig()
 	cfg.Quiet, cfg.Watch, cfg.Logger = true, 0, slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv, err := New(ctx, st, cfg)
