@@ -1,6 +1,10 @@
 package charter
 
-import "sort"
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
 
 // ForceMonth names one force's month of stops, the unit in which the store
 // decides which source counts (see Coverage), and so the unit in which the
@@ -30,6 +34,15 @@ type Change struct {
 	// (an import that changed nothing counted is announced too), so that a
 	// follower can tell which imports its state includes.
 	Imports []int64
+	// CarriedMonths are force-months of Stops whose counted stops are all
+	// the write's own, and Carried those stops as the writer stored them
+	// (areas assigned; their ids not yet known), so that a
+	// follower can take them instead of reading them back. Changes are
+	// announced in commit order, so carried stops are current when
+	// followed. Both are empty when the writer kept none (too many rows, or
+	// another source counts beside them).
+	CarriedMonths []ForceMonth
+	Carried       [][]Stop // in chunks, so that the writer copies each stop once
 }
 
 // Empty reports whether no data changed (Imports aside).
@@ -39,11 +52,9 @@ func (c Change) Empty() bool {
 
 // SortForceMonths orders force-months by force, then month, the order in which
 // a Change lists them.
-func SortForceMonths(fms []ForceMonth) {
-	sort.Slice(fms, func(i, j int) bool {
-		if fms[i].Force != fms[j].Force {
-			return fms[i].Force < fms[j].Force
-		}
-		return fms[i].Month < fms[j].Month
-	})
+func SortForceMonths(fms []ForceMonth) { slices.SortFunc(fms, CompareForceMonths) }
+
+// CompareForceMonths orders two force-months by force, then month.
+func CompareForceMonths(a, b ForceMonth) int {
+	return cmp.Or(strings.Compare(a.Force, b.Force), cmp.Compare(a.Month, b.Month))
 }

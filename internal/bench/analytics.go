@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"time"
 
@@ -33,6 +34,9 @@ type AnalyticsOptions struct {
 	Runs  int   // runs of each measurement; the median is printed
 	Sizes []int // stops the dashboard aggregate is measured over (resampled)
 	Peers Peers
+	// CPUProfile, if set, is a file for a CPU profile of the last end-to-end
+	// run (CSV → rates), so that the profile shows where its time goes.
+	CPUProfile string
 }
 
 // rates are borough rates per 1,000 by borough code and group.
@@ -58,9 +62,22 @@ func Analytics(ctx context.Context, w io.Writer, o AnalyticsOptions) error {
 	var st *store.Store
 	var ix *index.Index
 	var ours rates
+	var prof *os.File
+	if o.CPUProfile != "" {
+		if prof, err = os.Create(o.CPUProfile); err != nil {
+			return err
+		}
+		defer prof.Close()
+	}
 	secs, err := median(o.Runs, func(i int) (float64, error) {
 		if st != nil {
 			st.Close()
+		}
+		if prof != nil && i == max(o.Runs, 1)-1 { // a profile file holds one profile
+			if err := pprof.StartCPUProfile(prof); err != nil {
+				return 0, err
+			}
+			defer pprof.StopCPUProfile()
 		}
 		var d time.Duration
 		var err error

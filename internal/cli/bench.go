@@ -38,7 +38,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		return runBenchRecord(ctx, e, args)
 	}
 	fmt.Fprintln(e.stderr, "Usage: charter bench import [--runs N] [--pg URL] [--sqlite3 PATH] [--cpuprofile FILE]")
-	fmt.Fprintln(e.stderr, "       charter bench analytics [--runs N] [--sizes 1000000,10000000]")
+	fmt.Fprintln(e.stderr, "       charter bench analytics [--runs N] [--sizes 1000000,10000000] [--cpuprofile FILE]")
 	fmt.Fprintln(e.stderr, "       charter bench serve [--conns 64] [--duration 5s] [--warmup 1s] [--client auto|wrk|go] [--only hostile]")
 	fmt.Fprintln(e.stderr, "       charter bench start [--stops 1000000] [--runs 3] [--dir D]")
 	fmt.Fprintln(e.stderr, "       charter bench record [--officers 32] [--duration 30s] [--pg URL]")
@@ -59,9 +59,10 @@ func runBenchImport(ctx context.Context, e *env, args []string) error {
 }
 
 func runBenchAnalytics(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("bench analytics", "[--runs N] [--sizes 1000000,10000000]")
+	fs := e.flags("bench analytics", "[--runs N] [--sizes 1000000,10000000] [--cpuprofile FILE]")
 	runs := fs.Int("runs", 5, "runs of each measurement; the median is reported")
 	sizes := fs.String("sizes", "1000000,10000000", "index sizes to resample to, comma-separated")
+	prof := fs.String("cpuprofile", "", "write a CPU profile of the last end-to-end run (CSV → rates) to this file")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -73,7 +74,7 @@ func runBenchAnalytics(ctx context.Context, e *env, args []string) error {
 		}
 		ns = append(ns, n)
 	}
-	return bench.Analytics(ctx, e.stdout, bench.AnalyticsOptions{Runs: max(*runs, 1), Sizes: ns, Peers: benchPeers()})
+	return bench.Analytics(ctx, e.stdout, bench.AnalyticsOptions{Runs: max(*runs, 1), Sizes: ns, Peers: benchPeers(), CPUProfile: *prof})
 }
 
 func runBenchServe(ctx context.Context, e *env, args []string) error {

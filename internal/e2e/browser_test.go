@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/stopsearch/charter"
@@ -93,6 +94,15 @@ func browser(t *testing.T) (context.Context, func() []string) {
 	t.Cleanup(cancel)
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatalf("open a tab in chromium: %v", err)
+	}
+	// The site scrolls smoothly unless the reader asks for less motion.
+	// A test asks: focusing a field (typing into it) starts a smooth
+	// scroll, and a click computed while the page is still gliding lands
+	// beside its button, which on a loaded machine sent nothing (the
+	// complaint form, once). The reduced-motion rules are the site's own.
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}}); err != nil {
+		t.Fatalf("ask chromium for reduced motion: %v", err)
 	}
 	var mu sync.Mutex
 	var errs []string

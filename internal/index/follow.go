@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 
 	"github.com/stopsearch/charter"
 )
@@ -85,16 +86,31 @@ func (ix *Index) Apply(ctx context.Context, src Source, c charter.Change) error 
 	if len(c.Stops) == 0 {
 		return nil
 	}
-	// Applies are serialised and each reads the store after its own commit,
-	// so the last to apply a force-month has read its latest state, even
-	// when concurrent writers announce out of order.
+	// Applies are serialised. The stops the writer carried are taken as they
+	// are: they are current, because the store announces changes in the
+	// order they committed. The other force-months are read back from the
+	// store, after the commit, so they hold its latest state.
 	fresh := New()
 	add := func(st *charter.Stop) error { return fresh.add(st) }
 	var err error
-	if m, ok := src.(monthScanner); ok {
-		err = m.ScanAnalyticMonths(ctx, c.Stops, add)
-	} else {
-		for _, fm := range c.Stops {
+	for _, chunk := range c.Carried {
+		for i := 0; i < len(chunk) && err == nil; i++ {
+			err = add(&chunk[i])
+		}
+	}
+	read := c.Stops
+	if len(c.CarriedMonths) > 0 {
+		read = slices.DeleteFunc(slices.Clone(c.Stops), func(fm charter.ForceMonth) bool {
+			_, carried := slices.BinarySearchFunc(c.CarriedMonths, fm, charter.CompareForceMonths)
+			return carried
+		})
+	}
+	switch m, ok := src.(monthScanner); {
+	case err != nil || len(read) == 0:
+	case ok:
+		err = m.ScanAnalyticMonths(ctx, read, add)
+	default:
+		for _, fm := range read {
 			f := charter.StopFilter{Force: fm.Force, From: fm.Month, To: fm.Month, AnyOrder: true}
 			if err = src.FindStops(ctx, f, add); err != nil {
 				break

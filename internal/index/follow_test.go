@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -170,6 +171,8 @@ type changes struct {
 	// unnamed counts stop changes that did not name the import that
 	// made them, which the read model needs to know what it holds.
 	unnamed int
+	// carryErrs are the changes whose carried stops were not the store's.
+	carryErrs []error
 }
 
 // record follows s. The import ids a change names are checked here and
@@ -182,7 +185,10 @@ func record(s *store.Store) *changes {
 		if len(ch.Stops) > 0 && len(ch.Imports) == 0 {
 			c.unnamed++
 		}
-		ch.Imports = nil
+		if err := checkCarried(s, ch); err != nil {
+			c.carryErrs = append(c.carryErrs, err)
+		}
+		ch.Imports, ch.Carried = nil, nil // the carried months stay, for the test to expect
 		c.seen = append(c.seen, ch)
 	})
 	return c
@@ -198,7 +204,54 @@ func (c *changes) take(t testing.TB) []charter.Change {
 	if c.unnamed > 0 {
 		t.Fatalf("%d announced stop changes named no import", c.unnamed)
 	}
+	if err := errors.Join(c.carryErrs...); err != nil {
+		t.Fatal(err)
+	}
 	return out
+}
+
+// checkCarried tells whether the stops a change carried are all and only the
+// counted stops of its carried force-months, as the store holds them after
+// the commit, with the fields the index reads.
+func checkCarried(s *store.Store, ch charter.Change) error {
+	carried := map[charter.ForceMonth][]string{}
+	for _, chunk := range ch.Carried {
+		for i := range chunk {
+			fm := charter.ForceMonth{Force: chunk[i].Force, Month: chunk[i].Month}
+			carried[fm] = append(carried[fm], fmt.Sprint(values(&chunk[i]), pointOf(&chunk[i])))
+		}
+	}
+	if len(carried) != len(ch.CarriedMonths) {
+		return fmt.Errorf("carried stops of %d force-months, named %v", len(carried), ch.CarriedMonths)
+	}
+	for _, fm := range ch.CarriedMonths {
+		if !slices.Contains(ch.Stops, fm) {
+			return fmt.Errorf("carried %v, which the change does not name", fm)
+		}
+		var stored []string
+		f := charter.StopFilter{Force: fm.Force, From: fm.Month, To: fm.Month, AnyOrder: true}
+		if err := s.FindStops(context.Background(), f, func(st *charter.Stop) error {
+			stored = append(stored, fmt.Sprint(values(st), pointOf(st)))
+			return nil
+		}); err != nil {
+			return err
+		}
+		got := carried[fm]
+		slices.Sort(got)
+		slices.Sort(stored)
+		if !slices.Equal(got, stored) {
+			return fmt.Errorf("%v: carried %d stops, the store counts %d, or they differ", fm, len(got), len(stored))
+		}
+	}
+	return nil
+}
+
+// pointOf is a stop's location as the index keys it.
+func pointOf(st *charter.Stop) string {
+	if st.Location == nil {
+		return "-"
+	}
+	return fmt.Sprint(st.Location.Latitude, st.Location.Longitude)
 }
 
 // loadFollowing loads an index of s and follows s with it.
@@ -300,7 +353,7 @@ func TestFollowWrites(t *testing.T) {
 
 	t.Run("another month", func(t *testing.T) {
 		importAll(t, s, monthFile(t, "2021-08", monthRows))
-		want := []charter.Change{{Stops: []charter.ForceMonth{met(2021, 8)}}}
+		want := []charter.Change{{Stops: []charter.ForceMonth{met(2021, 8)}, CarriedMonths: []charter.ForceMonth{met(2021, 8)}}}
 		if got := seen.take(t); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("announced %v, want %v", got, want)
 		}
@@ -320,6 +373,10 @@ func TestFollowWrites(t *testing.T) {
 		if fmt.Sprint(got[0].Stops) != fmt.Sprint(want) || len(want) < 2 {
 			t.Fatalf("announced %v, want %v", got[0].Stops, want)
 		}
+		// Where it counts, it counts alone, so it carries those months.
+		if fmt.Sprint(got[0].CarriedMonths) != fmt.Sprint(want) {
+			t.Fatalf("carried %v, want %v", got[0].CarriedMonths, want)
+		}
 		for _, fm := range got[0].Stops {
 			if fm == met(2021, 12) {
 				t.Fatalf("announced %v, which the extraction does not change", fm)
@@ -330,7 +387,7 @@ func TestFollowWrites(t *testing.T) {
 	t.Run("archive month replaces the extraction's", func(t *testing.T) {
 		before, _ := ix.Count(Query{From: charter.NewMonth(2022, 2), To: charter.NewMonth(2022, 2), Where: []Cond{{Dim: DimForce, Values: []string{"metropolitan"}}}})
 		importAll(t, s, monthFile(t, "2022-02", monthRows))
-		want := []charter.Change{{Stops: []charter.ForceMonth{met(2022, 2)}}}
+		want := []charter.Change{{Stops: []charter.ForceMonth{met(2022, 2)}, CarriedMonths: []charter.ForceMonth{met(2022, 2)}}}
 		if got := seen.take(t); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("announced %v, want %v", got, want)
 		}
@@ -344,7 +401,10 @@ func TestFollowWrites(t *testing.T) {
 		importAll(t, s, partialAPIMonth(t, 1000))
 		importAll(t, s, apiMonth)
 		fm := charter.ForceMonth{Force: "metropolitan", Month: charter.NewMonth(2024, 9)}
-		want := []charter.Change{{Stops: []charter.ForceMonth{fm}}, {Stops: []charter.ForceMonth{fm}}}
+		// Each counts alone in its turn (the full one replaces the other), so
+		// each carries its stops.
+		one := charter.Change{Stops: []charter.ForceMonth{fm}, CarriedMonths: []charter.ForceMonth{fm}}
+		want := []charter.Change{one, one}
 		if got := seen.take(t); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("announced %v, want %v", got, want)
 		}

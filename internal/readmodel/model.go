@@ -140,12 +140,41 @@ func readParts(ctx context.Context, st *store.Store, old parts, c charter.Change
 			return old, err
 		}
 	}
-	if c.Areas || len(c.Stops) > 0 || p.Months == nil {
+	switch {
+	case c.Areas || p.Months == nil:
 		if p.Months, err = st.MonthCounts(ctx); err != nil {
 			return old, err
 		}
+	case len(c.Stops) > 0:
+		fresh, err := st.MonthCountsOf(ctx, c.Stops)
+		if err != nil {
+			return old, err
+		}
+		p.Months = mergeMonths(old.Months, c.Stops, fresh)
 	}
 	return p, nil
+}
+
+// mergeMonths is old with the force-months of changed replaced by fresh
+// (their counts read again; a force-month absent from fresh has no counted
+// stop now), in force and month order. old is not modified: a published
+// snapshot holds it.
+func mergeMonths(old []charter.MonthCounts, changed []charter.ForceMonth, fresh []charter.MonthCounts) []charter.MonthCounts {
+	drop := make(map[charter.ForceMonth]bool, len(changed))
+	for _, fm := range changed {
+		drop[fm] = true
+	}
+	out := make([]charter.MonthCounts, 0, len(old)+len(fresh))
+	for _, c := range old {
+		if !drop[charter.ForceMonth{Force: c.Force, Month: c.Month}] {
+			out = append(out, c)
+		}
+	}
+	out = append(out, fresh...)
+	slices.SortFunc(out, func(a, b charter.MonthCounts) int {
+		return charter.CompareForceMonths(charter.ForceMonth{Force: a.Force, Month: a.Month}, charter.ForceMonth{Force: b.Force, Month: b.Month})
+	})
+	return out
 }
 
 // Snapshot is the current snapshot.

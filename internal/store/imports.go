@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/stopsearch/charter"
@@ -41,7 +42,19 @@ type ImportTx struct {
 	// changed are the force-months whose counted stops this import changed,
 	// for the announcement after commit.
 	changed []charter.ForceMonth
+	// carry are the stops added, kept for the announcement until there are
+	// more than carryMax (then nil, and carryOff set); alone are the
+	// force-months whose counted stops are this import's only.
+	carry    [][]charter.Stop
+	carried  int
+	carryOff bool
+	alone    map[charter.ForceMonth]bool
 }
+
+// carryMax bounds the stops an import keeps in memory for the announcement
+// of its commit (about 300 bytes each). A larger import announces its
+// force-months only, and followers read them back.
+const carryMax = 200_000
 
 type batchKey struct {
 	force string
@@ -197,7 +210,8 @@ var stopColumns = stopColumnsArray[:]
 type StopRow struct {
 	vals  [len(stopColumnsArray)]any
 	key   batchKey
-	ready bool // false: a label is new to the store and only AddStop can add it
+	ready bool          // false: a label is new to the store and only AddStop can add it
+	stop  *charter.Stop // what was encoded, kept for the announcement (see carry)
 }
 
 var stopColumnsArray = [...]string{"import_id", "source_row", "force", "month", "active", "occurred_at", "local_minute",
@@ -212,6 +226,7 @@ func (r *StopRow) Ready() bool { return r.ready }
 // EncodeStop encodes a validated stop (areas assigned) for AddStopRow. It is
 // safe to call concurrently with the transaction's other methods.
 func (x *ImportTx) EncodeStop(st *charter.Stop, row *StopRow) {
+	row.stop = st
 	row.ready = x.encode(st, row, func(field, label, code string) (any, error) {
 		if label == "" {
 			return nil, nil
@@ -233,13 +248,33 @@ func (x *ImportTx) AddStopRow(row *StopRow) error {
 	x.batches[row.key]++
 	x.imp.Rows++
 	x.noteID(row.key)
+	x.keep(row.stop)
 	return x.stops.add(row.vals[:]...)
+}
+
+// carryChunk is the stops of one chunk of carry.
+const carryChunk = 4096
+
+// keep copies a stop added for the announcement, until there are too many.
+func (x *ImportTx) keep(st *charter.Stop) {
+	switch {
+	case x.carryOff:
+		return
+	case x.carried == carryMax:
+		x.carry, x.carryOff = nil, true
+		return
+	case len(x.carry) == 0 || len(x.carry[len(x.carry)-1]) == carryChunk:
+		x.carry = append(x.carry, make([]charter.Stop, 0, carryChunk))
+	}
+	last := &x.carry[len(x.carry)-1]
+	*last = append(*last, *st)
+	x.carried++
 }
 
 // AddStop stores a validated stop (with its areas already assigned), adding
 // any label new to the store.
 func (x *ImportTx) AddStop(st *charter.Stop) error {
-	var row StopRow
+	row := StopRow{stop: st}
 	if err := x.encode(st, &row, x.vocabID); err != nil {
 		return err
 	}
@@ -331,6 +366,9 @@ func (x *ImportTx) Commit() error {
 		return err
 	}
 	x.s.own.add(x.imp.ID) // before it is visible, so Watch never takes it for another's
+	// Announcements follow commit order (see Change.Carried).
+	x.s.orderMu.Lock()
+	defer x.s.orderMu.Unlock()
 	if err := x.t.commit(); err != nil {
 		return fmt.Errorf("commit %s: %w", x.imp.Source, err)
 	}
@@ -338,9 +376,38 @@ func (x *ImportTx) Commit() error {
 	if len(x.levels) > 0 {
 		x.s.areasChanged()
 	}
-	x.s.announce(charter.Change{Stops: x.changed, Areas: len(x.levels) > 0,
-		StreetCrimes: x.streets != nil, CrimeCounts: len(x.taken) > 0, Population: x.pop != nil, Imports: []int64{x.imp.ID}})
+	c := charter.Change{Stops: x.changed, Areas: len(x.levels) > 0,
+		StreetCrimes: x.streets != nil, CrimeCounts: len(x.taken) > 0, Population: x.pop != nil, Imports: []int64{x.imp.ID}}
+	c.CarriedMonths, c.Carried = x.carriedStops()
+	x.s.announceInOrder(c)
 	return nil
+}
+
+// carried returns the force-months of the change whose counted stops are
+// this import's alone, and those stops.
+func (x *ImportTx) carriedStops() ([]charter.ForceMonth, [][]charter.Stop) {
+	if x.carryOff {
+		return nil, nil
+	}
+	var fms []charter.ForceMonth
+	for _, fm := range x.changed {
+		if x.alone[fm] {
+			fms = append(fms, fm)
+		}
+	}
+	if len(fms) == 0 {
+		return nil, nil
+	}
+	if len(fms) == len(x.batches) {
+		return fms, x.carry // every force-month added is carried
+	}
+	var out [][]charter.Stop
+	for _, chunk := range x.carry {
+		out = append(out, slices.DeleteFunc(chunk, func(st charter.Stop) bool {
+			return !x.alone[charter.ForceMonth{Force: st.Force, Month: st.Month}]
+		}))
+	}
+	return fms, out
 }
 
 // Rollback abandons the import. It is safe to call after Commit.
@@ -354,7 +421,7 @@ func (x *ImportTx) settleBatches() error {
 		keys = append(keys, charter.ForceMonth{Force: k.force, Month: k.month})
 	}
 	charter.SortForceMonths(keys)
-	x.changed = nil
+	x.changed, x.alone = nil, map[charter.ForceMonth]bool{}
 	ranges, err := x.batchRanges()
 	if err != nil {
 		return err
@@ -389,16 +456,18 @@ func (x *ImportTx) settleBatches() error {
 		}
 		if len(bs) < 2 {
 			x.changed = append(x.changed, fm)
+			x.alone[fm] = true
 			continue
 		}
 		// The counted set changes if this import's batch counts (it was
 		// inserted active) or if an earlier batch is switched either way; a
 		// batch that loses from the start changes nothing counted.
 		win := chooseBatches(bs)
-		counted := false
+		counted, others := false, false
 		for _, b := range bs {
 			want, mine := win[b.importID], b.importID == x.imp.ID
 			counted = counted || mine && want
+			others = others || !mine && want
 			if want == b.active {
 				continue
 			}
@@ -416,6 +485,7 @@ func (x *ImportTx) settleBatches() error {
 		}
 		if counted {
 			x.changed = append(x.changed, fm)
+			x.alone[fm] = win[x.imp.ID] && !others
 		}
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -68,6 +69,14 @@ type idRange struct {
 	importID, month, first, last int64
 	force                        string
 }
+
+// where and args select the batch's stops (conditions beginning " AND ",
+// numbered from $1): its primary-key range, then its own rows within it.
+func (b idRange) where() string {
+	return ` AND id BETWEEN $1 AND $2 AND import_id = $3 AND force = $4 AND month = $5`
+}
+
+func (b idRange) args() []any { return []any{b.first, b.last, b.importID, b.force, b.month} }
 
 // batchRanges lists the counted batches f covers, in force, month and import
 // order. ok is false if one of them was stored without its range.
@@ -187,7 +196,7 @@ func (s *Store) MonthCounts(ctx context.Context) ([]charter.MonthCounts, error) 
 		return cloneMonthCounts(s.monthCache), nil
 	}
 	at := s.Commits()
-	mc, err := s.monthCounts(ctx)
+	mc, err := s.monthCounts(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -210,45 +219,106 @@ func cloneMonthCounts(in []charter.MonthCounts) []charter.MonthCounts {
 	return out
 }
 
-// monthCounts is MonthCounts read from the database.
-func (s *Store) monthCounts(ctx context.Context) ([]charter.MonthCounts, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT force, month, count(*), count(latitude),
+// MonthCountsOf is MonthCounts for some force-months only (those a write
+// changed), read fresh: each counted batch by its range of ids, so that
+// following a write costs the rows it wrote, not the table. A force-month
+// with no counted stop is not in the answer.
+func (s *Store) MonthCountsOf(ctx context.Context, fms []charter.ForceMonth) ([]charter.MonthCounts, error) {
+	if len(fms) == 0 {
+		return nil, nil
+	}
+	return s.monthCounts(ctx, fms)
+}
+
+// monthCountsSelect is what the data-quality rules count of a set of stops,
+// by force and month.
+const monthCountsSelect = `SELECT force, month, count(*), count(latitude),
 		SUM(CASE WHEN self_eth_id IS NULL OR self_eth_id IN (SELECT id FROM vocab WHERE field = 'self_eth' AND code = 'NS') THEN 1 ELSE 0 END),
 		SUM(CASE WHEN local_minute = 0 THEN 1 ELSE 0 END),
 		SUM(CASE WHEN operation = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN operation = 0 THEN 1 ELSE 0 END),
 		SUM(CASE WHEN outcome_linked = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN outcome_linked = 0 THEN 1 ELSE 0 END),
 		SUM(CASE WHEN removal = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN removal = 0 THEN 1 ELSE 0 END)
-		FROM stops WHERE active = 1 GROUP BY force, month ORDER BY force, month`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+		FROM stops WHERE active = 1`
+
+// monthCounts is MonthCounts read from the database: of every force-month
+// when only is nil, else of those.
+func (s *Store) monthCounts(ctx context.Context, only []charter.ForceMonth) ([]charter.MonthCounts, error) {
 	type key struct {
 		force string
 		month int64
 	}
 	var out []charter.MonthCounts
 	index := map[key]int{}
-	for rows.Next() {
-		var c charter.MonthCounts
-		var month int64
-		var opT, opF, lT, lF, rT, rF int
-		if err := rows.Scan(&c.Force, &month, &c.Count, &c.Located, &c.NotStated, &c.Midnight, &opT, &opF, &lT, &lF, &rT, &rF); err != nil {
-			return nil, err
+	// count reads counts grouped by force and month, adding them to a
+	// force-month already counted (one whose stops are in several batches).
+	count := func(and string, args []any) error {
+		rows, err := s.db.QueryContext(ctx, monthCountsSelect+and+` GROUP BY force, month ORDER BY force, month`, args...)
+		if err != nil {
+			return err
 		}
-		c.Month = charter.MonthFromYYYYMM(int(month))
-		c.Tristates = map[string]charter.TristateCounts{
-			charter.FieldOperation:     {True: opT, False: opF, Unknown: c.Count - opT - opF},
-			charter.FieldOutcomeLinked: {True: lT, False: lF, Unknown: c.Count - lT - lF},
-			charter.FieldRemoval:       {True: rT, False: rF, Unknown: c.Count - rT - rF},
+		defer rows.Close()
+		for rows.Next() {
+			var c charter.MonthCounts
+			var month int64
+			var opT, opF, lT, lF, rT, rF int
+			if err := rows.Scan(&c.Force, &month, &c.Count, &c.Located, &c.NotStated, &c.Midnight, &opT, &opF, &lT, &lF, &rT, &rF); err != nil {
+				return err
+			}
+			c.Month = charter.MonthFromYYYYMM(int(month))
+			c.Tristates = map[string]charter.TristateCounts{
+				charter.FieldOperation:     {True: opT, False: opF},
+				charter.FieldOutcomeLinked: {True: lT, False: lF},
+				charter.FieldRemoval:       {True: rT, False: rF},
+			}
+			k := key{c.Force, month}
+			i, seen := index[k]
+			if !seen {
+				index[k] = len(out)
+				out = append(out, c)
+				continue
+			}
+			o := &out[i]
+			o.Count, o.Located, o.NotStated, o.Midnight = o.Count+c.Count, o.Located+c.Located, o.NotStated+c.NotStated, o.Midnight+c.Midnight
+			for f, t := range c.Tristates {
+				ot := o.Tristates[f]
+				o.Tristates[f] = charter.TristateCounts{True: ot.True + t.True, False: ot.False + t.False}
+			}
 		}
-		index[key{c.Force, month}] = len(out)
-		out = append(out, c)
+		return rows.Err()
 	}
-	if err := rows.Err(); err != nil {
+	bs, ok, err := s.rangesOf(ctx, only)
+	switch {
+	case err != nil:
+		return nil, err
+	case only == nil:
+		err = count("", nil)
+	case !ok: // batches stored before their ranges were kept
+		err = forMonthChunks(only, count)
+	default:
+		for _, b := range bs {
+			if err = count(b.where(), b.args()); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
 		return nil, err
 	}
-	rows.Close()
+	for i := range out {
+		c := &out[i]
+		for f, t := range c.Tristates {
+			c.Tristates[f] = charter.TristateCounts{True: t.True, False: t.False, Unknown: c.Count - t.True - t.False}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Force != out[j].Force {
+			return out[i].Force < out[j].Force
+		}
+		return out[i].Month < out[j].Month
+	})
+	for i, c := range out {
+		index[key{c.Force, int64(c.Month.YYYYMM())}] = i
+	}
 	// The sources counted for each force-month, and what they cover.
 	srows, err := s.db.QueryContext(ctx, `SELECT b.force, b.month, b.coverage, i.source
 		FROM stop_batches b JOIN imports i ON i.id = b.import_id WHERE b.active = 1 ORDER BY b.force, b.month, i.id`)
@@ -378,8 +448,28 @@ const scanMonthsChunk = 200
 
 // ScanAnalyticMonths is ScanAnalytic restricted to the counted stops of some
 // force-months, so that the index can follow a write by re-reading only the
-// months it changed.
+// months it changed. Each counted batch is read by its range of ids (the
+// table has no other index on SQLite, and a filter by force and month alone
+// would scan every stop at every commit).
 func (s *Store) ScanAnalyticMonths(ctx context.Context, fms []charter.ForceMonth, fn func(*charter.Stop) error) error {
+	bs, ok, err := s.rangesOf(ctx, fms)
+	if err != nil {
+		return err
+	}
+	if !ok { // batches stored before their ranges were kept
+		return forMonthChunks(fms, func(and string, args []any) error { return s.scanAnalytic(ctx, and, args, fn) })
+	}
+	for _, b := range bs {
+		if err := s.scanAnalytic(ctx, b.where(), b.args(), fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// forMonthChunks calls fn with conditions (beginning " AND ") selecting the
+// stops of fms, a bounded number of force-months at a time.
+func forMonthChunks(fms []charter.ForceMonth, fn func(and string, args []any) error) error {
 	for len(fms) > 0 {
 		chunk := fms[:min(len(fms), scanMonthsChunk)]
 		fms = fms[len(chunk):]
@@ -389,11 +479,38 @@ func (s *Store) ScanAnalyticMonths(ctx context.Context, fms []charter.ForceMonth
 			args = append(args, fm.Force, int64(fm.Month.YYYYMM()))
 			conds[i] = "force = $" + strconv.Itoa(len(args)-1) + " AND month = $" + strconv.Itoa(len(args))
 		}
-		if err := s.scanAnalytic(ctx, " AND ("+strings.Join(conds, " OR ")+")", args, fn); err != nil {
+		if err := fn(" AND ("+strings.Join(conds, " OR ")+")", args); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// rangesOf lists the counted batches of fms with their ranges of ids; ok is
+// false if one of them was stored without its range.
+func (s *Store) rangesOf(ctx context.Context, fms []charter.ForceMonth) ([]idRange, bool, error) {
+	var out []idRange
+	ok := true
+	err := forMonthChunks(fms, func(and string, args []any) error {
+		rows, err := s.db.QueryContext(ctx, `SELECT import_id, force, month, first_id, last_id FROM stop_batches WHERE active = 1`+and+
+			` ORDER BY force, month, import_id`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var b idRange
+			var first, last sql.NullInt64
+			if err := rows.Scan(&b.importID, &b.force, &b.month, &first, &last); err != nil {
+				return err
+			}
+			ok = ok && first.Valid && last.Valid
+			b.first, b.last = first.Int64, last.Int64
+			out = append(out, b)
+		}
+		return rows.Err()
+	})
+	return out, ok, err
 }
 
 // scanAnalytic is the one reading of the analytic fields, with more

@@ -58,9 +58,15 @@ type Store struct {
 
 	areaVersion atomic.Int64
 
-	subMu  sync.Mutex
-	subs   []subscriber // in the order they subscribed
-	subSeq int
+	// orderMu is held from an import's commit to the end of its
+	// announcement, and by every other announcement, so that subscribers
+	// hear of changes in the order they committed in this process: a
+	// change carries the rows it wrote (charter.Change.Carried), and those
+	// are only current if no later commit was followed first.
+	orderMu sync.Mutex
+	subMu   sync.Mutex
+	subs    []subscriber // in the order they subscribed
+	subSeq  int
 	// commits counts announced changes, so a follower can tell whether it
 	// missed one between loading and subscribing.
 	commits atomic.Int64
@@ -205,6 +211,13 @@ func (s *Store) Commits() int64 { return s.commits.Load() }
 // announce tells the subscribers about a committed change, in the order they
 // subscribed.
 func (s *Store) announce(c charter.Change) {
+	s.orderMu.Lock()
+	defer s.orderMu.Unlock()
+	s.announceInOrder(c)
+}
+
+// announceInOrder is announce with orderMu held.
+func (s *Store) announceInOrder(c charter.Change) {
 	if c.Empty() && len(c.Imports) == 0 {
 		return
 	}

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -158,6 +160,16 @@ func TestOverlappingSources(t *testing.T) {
 	})
 	t.Run("located and unlocated parts add up", func(t *testing.T) {
 		s := storetest.Open(t)
+		// A change carries the stops of a month only where they alone
+		// count: the second part does not, the complete source does.
+		var carried []string
+		s.OnCommit(func(c charter.Change) {
+			n := 0
+			for _, chunk := range c.Carried {
+				n += len(chunk)
+			}
+			carried = append(carried, fmt.Sprintf("%v %d", c.CarriedMonths, n))
+		})
 		importStops(t, s, "street", charter.CoverLocated, many("metropolitan", m, 30, true)...)
 		importStops(t, s, "noloc", charter.CoverUnlocated, many("metropolitan", m, 4, false)...)
 		if n := count(s); n != 34 {
@@ -166,6 +178,10 @@ func TestOverlappingSources(t *testing.T) {
 		importStops(t, s, "force", charter.CoverAll, many("metropolitan", m, 35, true)...)
 		if n := count(s); n != 35 {
 			t.Fatalf("counted %d after stops-force, want 35", n)
+		}
+		fm := fmt.Sprint([]charter.ForceMonth{{Force: "metropolitan", Month: m}})
+		if want := []string{fm + " 30", "[] 0", fm + " 35"}; !slices.Equal(carried, want) {
+			t.Errorf("carried %q, want %q", carried, want)
 		}
 	})
 	t.Run("the larger of two complete downloads", func(t *testing.T) {
