@@ -40,7 +40,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintln(e.stderr, "Usage: charter bench import [--runs N] [--pg URL] [--sqlite3 PATH] [--cpuprofile FILE]")
 	fmt.Fprintln(e.stderr, "       charter bench analytics [--runs N] [--sizes 1000000,10000000] [--cpuprofile FILE]")
 	fmt.Fprintln(e.stderr, "       charter bench serve [--conns 64] [--duration 5s] [--warmup 1s] [--client auto|wrk|go] [--only hostile]")
-	fmt.Fprintln(e.stderr, "       charter bench start [--stops 1000000] [--runs 3] [--dir D]")
+	fmt.Fprintln(e.stderr, "       charter bench start [--stops 1000000] [--runs 3] [--dir D] [--cpuprofile FILE]")
 	fmt.Fprintln(e.stderr, "       charter bench record [--officers 32] [--duration 30s] [--pg URL]")
 	return errUsage
 }
@@ -96,10 +96,11 @@ func runBenchServe(ctx context.Context, e *env, args []string) error {
 }
 
 func runBenchStart(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("bench start", "[--stops 1000000] [--runs 3] [--dir D]")
+	fs := e.flags("bench start", "[--stops 1000000] [--runs 3] [--dir D] [--cpuprofile FILE]")
 	stops := fs.Int("stops", 1_000_000, "stops in the store: the demo data, then the archive months again as earlier years until there are this many")
 	runs := fs.Int("runs", 3, "starts measured; the median is reported")
 	dir := fs.String("dir", "", "keep the filled store in this folder and use it again when it already holds enough stops (default: a temporary folder, removed after)")
+	prof := fs.String("cpuprofile", "", "write a CPU profile of the last first start (the read model built from the store) to this file")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -107,7 +108,7 @@ func runBenchStart(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	return bench.Start(ctx, e.stdout, bench.StartOptions{Stops: *stops, Runs: *runs, Dir: *dir})
+	return bench.Start(ctx, e.stdout, bench.StartOptions{Stops: *stops, Runs: *runs, Dir: *dir, CPUProfile: *prof})
 }
 
 func runBenchRecord(ctx context.Context, e *env, args []string) error {

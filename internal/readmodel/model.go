@@ -103,7 +103,9 @@ func Open(ctx context.Context, st *store.Store, opt Options) (*Model, error) {
 		}
 	}
 	if m.dirty {
-		m.schedule(0)
+		// Built from the store: written after the usual delay, not at once,
+		// so that the first requests do not wait behind encoding it.
+		m.schedule(m.opt.Delay)
 	}
 	return m, nil
 }

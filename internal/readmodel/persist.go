@@ -44,6 +44,7 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // encode serialises a snapshot labelled with the store's key.
 func encode(key string, s *Snapshot) ([]byte, error) {
 	var b bytes.Buffer
+	b.Grow(s.Stops.Bytes() + 1<<20) // the columns are most of it: grown once
 	b.WriteString(magic)
 	le := binary.LittleEndian
 	b.Write(le.AppendUint32(nil, format))

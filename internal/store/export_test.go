@@ -1,6 +1,10 @@
 package store
 
-import "context"
+import (
+	"context"
+
+	"github.com/stopsearch/charter"
+)
 
 // ScanInTx runs each query (one row each) in one transaction, then rolls it
 // back, and returns each query's error: tests of driver error translation.
@@ -20,3 +24,9 @@ func (s *Store) ScanInTx(ctx context.Context, qs ...string) []error {
 
 // Translate is translate, for tests.
 var Translate = translate
+
+// MonthCountsScanned is MonthCounts (or MonthCountsOf, for only) computed by
+// grouping the table rather than by each batch's range of ids.
+func (s *Store) MonthCountsScanned(ctx context.Context, only []charter.ForceMonth) ([]charter.MonthCounts, error) {
+	return s.monthCounts(ctx, only, false)
+}

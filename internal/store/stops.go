@@ -196,7 +196,7 @@ func (s *Store) MonthCounts(ctx context.Context) ([]charter.MonthCounts, error) 
 		return cloneMonthCounts(s.monthCache), nil
 	}
 	at := s.Commits()
-	mc, err := s.monthCounts(ctx, nil)
+	mc, err := s.monthCounts(ctx, nil, true)
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +227,7 @@ func (s *Store) MonthCountsOf(ctx context.Context, fms []charter.ForceMonth) ([]
 	if len(fms) == 0 {
 		return nil, nil
 	}
-	return s.monthCounts(ctx, fms)
+	return s.monthCounts(ctx, fms, true)
 }
 
 // monthCountsSelect is what the data-quality rules count of a set of stops,
@@ -241,8 +241,10 @@ const monthCountsSelect = `SELECT force, month, count(*), count(latitude),
 		FROM stops WHERE active = 1`
 
 // monthCounts is MonthCounts read from the database: of every force-month
-// when only is nil, else of those.
-func (s *Store) monthCounts(ctx context.Context, only []charter.ForceMonth) ([]charter.MonthCounts, error) {
+// when only is nil, else of those; by each counted batch's range of ids
+// when byRange is set and every batch has its range, else by scanning the
+// table (as batches stored before ranges were kept need, and tests compare).
+func (s *Store) monthCounts(ctx context.Context, only []charter.ForceMonth, byRange bool) ([]charter.MonthCounts, error) {
 	type key struct {
 		force string
 		month int64
@@ -286,11 +288,22 @@ func (s *Store) monthCounts(ctx context.Context, only []charter.ForceMonth) ([]c
 		}
 		return rows.Err()
 	}
-	bs, ok, err := s.rangesOf(ctx, only)
+	var bs []idRange
+	var ok bool
+	var err error
+	switch {
+	case !byRange:
+	case only == nil:
+		bs, ok, err = s.batchRanges(ctx, charter.StopFilter{})
+	default:
+		bs, ok, err = s.rangesOf(ctx, only)
+	}
+	// Each batch is counted on its own by its range of ids: grouping the
+	// whole table by force and month would sort every stop first.
 	switch {
 	case err != nil:
 		return nil, err
-	case only == nil:
+	case only == nil && !ok:
 		err = count("", nil)
 	case !ok: // batches stored before their ranges were kept
 		err = forMonthChunks(only, count)

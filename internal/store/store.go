@@ -132,7 +132,7 @@ func (s *Store) openSQLite(path string) error {
 	// except for the last transactions on power loss, the usual trade-off;
 	// the log is copied into the database by the checkpointer, not by the
 	// writer (checkpoint.go).
-	q := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(0)&_txlock=immediate"
+	q := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(0)&_pragma=mmap_size(2147418112)&_txlock=immediate"
 	var err error
 	if s.w, err = sql.Open("sqlite", "file:"+path+q); err != nil {
 		return fmt.Errorf("open sqlite: %w", err)
