@@ -62,6 +62,14 @@ type MonthCounts struct {
 	Sources   []string
 }
 
+// ForceMonth is the force-month the counts are of.
+func (c *MonthCounts) ForceMonth() ForceMonth { return ForceMonth{Force: c.Force, Month: c.Month} }
+
+// CompareMonthCounts orders counts by force, then month.
+func CompareMonthCounts(a, b MonthCounts) int {
+	return CompareForceMonths(a.ForceMonth(), b.ForceMonth())
+}
+
 // MonthQuality is one row of the data-quality report.
 type MonthQuality struct {
 	Force          string   `json:"force"`

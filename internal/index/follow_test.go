@@ -438,6 +438,43 @@ func TestFollowWrites(t *testing.T) {
 
 // A file refused whole, a rolled-back transaction and a failed commit
 // announce nothing and leave the index as it was.
+// Imports racing for one force-month leave the followed index as a fresh
+// load: each change carries the stops it wrote, so the changes must reach
+// the index in the order they committed (a smaller download applied after
+// the larger one that replaced it would put its rows back).
+func TestFollowRacingImports(t *testing.T) {
+	partial := partialAPIMonth(t, 1000)
+	fm := charter.ForceMonth{Force: "metropolitan", Month: charter.NewMonth(2024, 9)}
+	for trial := range 4 {
+		t.Run(fmt.Sprint("trial ", trial), func(t *testing.T) {
+			s := storetest.Open(t)
+			ix := loadFollowing(t, s)
+			seen := record(s)
+			var wg sync.WaitGroup
+			for i, f := range []string{partial, apiMonth} {
+				wg.Go(func() {
+					if i == trial%2 { // each goes first in turn
+						time.Sleep(time.Duration(trial) * time.Millisecond)
+					}
+					importAll(t, s, f)
+				})
+			}
+			wg.Wait()
+			carried := 0
+			for _, c := range seen.take(t) {
+				carried += len(c.CarriedMonths)
+			}
+			if carried == 0 {
+				t.Fatal("no change carried its stops: the race tests nothing")
+			}
+			if rows, _ := ix.Count(Query{From: fm.Month, To: fm.Month}); len(rows) != 1 || rows[0].Count != 3253 {
+				t.Fatalf("2024-09: %v, want the full download's 3,253", rows)
+			}
+			assertFollowed(t, s, ix, uint64(20+trial))
+		})
+	}
+}
+
 func TestFollowRefusedChangesNothing(t *testing.T) {
 	s := storetest.Open(t)
 	importAll(t, s, monthFile(t, "2021-06", monthRows))

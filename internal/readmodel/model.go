@@ -168,14 +168,12 @@ func mergeMonths(old []charter.MonthCounts, changed []charter.ForceMonth, fresh 
 	}
 	out := make([]charter.MonthCounts, 0, len(old)+len(fresh))
 	for _, c := range old {
-		if !drop[charter.ForceMonth{Force: c.Force, Month: c.Month}] {
+		if !drop[c.ForceMonth()] {
 			out = append(out, c)
 		}
 	}
 	out = append(out, fresh...)
-	slices.SortFunc(out, func(a, b charter.MonthCounts) int {
-		return charter.CompareForceMonths(charter.ForceMonth{Force: a.Force, Month: a.Month}, charter.ForceMonth{Force: b.Force, Month: b.Month})
-	})
+	slices.SortFunc(out, charter.CompareMonthCounts)
 	return out
 }
 

@@ -224,7 +224,9 @@ var stopColumnsArray = [...]string{"import_id", "source_row", "force", "month", 
 func (r *StopRow) Ready() bool { return r.ready }
 
 // EncodeStop encodes a validated stop (areas assigned) for AddStopRow. It is
-// safe to call concurrently with the transaction's other methods.
+// safe to call concurrently with the transaction's other methods. st must
+// not change until AddStopRow has taken the row, nor its Location ever:
+// the announcement of the commit carries a copy that shares it.
 func (x *ImportTx) EncodeStop(st *charter.Stop, row *StopRow) {
 	row.stop = st
 	row.ready = x.encode(st, row, func(field, label, code string) (any, error) {
@@ -272,7 +274,8 @@ func (x *ImportTx) keep(st *charter.Stop) {
 }
 
 // AddStop stores a validated stop (with its areas already assigned), adding
-// any label new to the store.
+// any label new to the store. The stop is copied, but its Location must not
+// change afterwards: the announcement of the commit carries it.
 func (x *ImportTx) AddStop(st *charter.Stop) error {
 	row := StopRow{stop: st}
 	if err := x.encode(st, &row, x.vocabID); err != nil {
@@ -383,8 +386,8 @@ func (x *ImportTx) Commit() error {
 	return nil
 }
 
-// carried returns the force-months of the change whose counted stops are
-// this import's alone, and those stops.
+// carriedStops returns the force-months of the change whose counted stops
+// are this import's alone, and those stops.
 func (x *ImportTx) carriedStops() ([]charter.ForceMonth, [][]charter.Stop) {
 	if x.carryOff {
 		return nil, nil

@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -323,12 +323,7 @@ func (s *Store) monthCounts(ctx context.Context, only []charter.ForceMonth, byRa
 			c.Tristates[f] = charter.TristateCounts{True: t.True, False: t.False, Unknown: c.Count - t.True - t.False}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Force != out[j].Force {
-			return out[i].Force < out[j].Force
-		}
-		return out[i].Month < out[j].Month
-	})
+	slices.SortFunc(out, charter.CompareMonthCounts)
 	for i, c := range out {
 		index[key{c.Force, int64(c.Month.YYYYMM())}] = i
 	}
