@@ -264,7 +264,7 @@ func (e *encounter) waitJS(t *testing.T, cond, what string) {
 			return
 		}
 	}
-	shot(t, e.ctx, "encounter-failed")
+	failShot(t, e.ctx, "encounter-failed")
 	t.Fatalf("waited 15 s for %s; the page at %s says:\n%.1500s", what, eval[string](t, e.ctx, `location.href`), eval[string](t, e.ctx, `document.body.innerText`))
 }
 
@@ -403,11 +403,33 @@ func (e *encounter) checkPage(t *testing.T, name string) {
 	shot(t, e.ctx, "encounter-"+name)
 }
 
-// shot keeps a screenshot of the page as a test artefact.
+// shot keeps a screenshot of the page as a test artefact when
+// CHARTER_SCREENSHOTS names a folder (see screenshotDir).
 func shot(t *testing.T, ctx context.Context, name string) {
-	b, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // PNG
+	if dir := screenshotDir(t); dir != "" {
+		capture(t, ctx, dir, name)
+	}
+}
+
+// failShot keeps a screenshot of the page a browser step failed on, in
+// CHARTER_SCREENSHOTS or else internal/e2e/artefacts (which git ignores).
+func failShot(t *testing.T, ctx context.Context, name string) {
+	dir := screenshotDir(t)
+	if dir == "" {
+		dir = "artefacts"
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Logf("screenshot %s: %v", name, err)
+			return
+		}
+	}
+	capture(t, ctx, dir, name)
+}
+
+// capture writes a full-page JPEG of the page to dir.
+func capture(t *testing.T, ctx context.Context, dir, name string) {
+	b, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
 	if err == nil {
-		err = os.WriteFile(filepath.Join(screenshotDir(t), name+".png"), b, 0o644)
+		err = os.WriteFile(filepath.Join(dir, name+".jpg"), b, 0o644)
 	}
 	if err != nil {
 		t.Logf("screenshot %s: %v", name, err)
