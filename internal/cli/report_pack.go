@@ -66,6 +66,7 @@ func runReportPack(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *format == "pdf" {
+		defer pack.ClosePrinter() // the command ends here: no other print will use it
 		if b, err = pack.PDF(ctx, b); err != nil {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/importer"
 	"github.com/stopsearch/charter/internal/metrics"
+	"github.com/stopsearch/charter/internal/pack"
 	"github.com/stopsearch/charter/internal/server"
 	"github.com/stopsearch/charter/internal/store"
 )
@@ -117,6 +118,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer srv.Close()
+	defer pack.ClosePrinter() // the PDF printer's browser, if a pack was printed
 	if mln != nil {
 		// Served from once the indexes are loaded; it stops when the site
 		// does.

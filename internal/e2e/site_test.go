@@ -18,6 +18,7 @@ import (
 
 	"github.com/stopsearch/charter/data"
 	"github.com/stopsearch/charter/internal/importer"
+	"github.com/stopsearch/charter/internal/pack"
 	"github.com/stopsearch/charter/internal/server"
 	"github.com/stopsearch/charter/internal/store"
 	"github.com/stopsearch/charter/internal/storetest"
@@ -34,6 +35,7 @@ type site struct {
 func TestMain(m *testing.M) {
 	code := storetest.Main(m)
 	closeChromium()
+	pack.ClosePrinter() // the pack printer's browser and its profile
 	os.Exit(code)
 }
 

@@ -61,6 +61,7 @@ func TestBuildRender(t *testing.T) {
 
 // Without Chromium the PDF printer says what to install.
 func TestPDFWithoutChromium(t *testing.T) {
+	ClosePrinter() // a browser already running would print
 	old := ChromiumPath
 	ChromiumPath = "/nonexistent/chromium"
 	t.Cleanup(func() { ChromiumPath = old })

@@ -13,11 +13,16 @@ import (
 
 	"github.com/stopsearch/charter/data"
 	"github.com/stopsearch/charter/internal/importer"
+	"github.com/stopsearch/charter/internal/pack"
 	"github.com/stopsearch/charter/internal/store"
 	"github.com/stopsearch/charter/internal/storetest"
 )
 
-func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := storetest.Main(m)
+	pack.ClosePrinter() // the pack printer's browser and its profile
+	os.Exit(code)
+}
 
 // newTestServer serves a store holding London's boroughs and 2018 wards,
 // census populations and a month of Met stops, with the default limits.
