@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"strconv"
 	"time"
 
@@ -62,25 +61,21 @@ func Analytics(ctx context.Context, w io.Writer, o AnalyticsOptions) error {
 	var st *store.Store
 	var ix *index.Index
 	var ours rates
-	var prof *os.File
-	if o.CPUProfile != "" {
-		if prof, err = os.Create(o.CPUProfile); err != nil {
-			return err
-		}
-		defer prof.Close()
+	prof, err := profileLastRun(o.CPUProfile, o.Runs)
+	if err != nil {
+		return err
 	}
+	defer prof.Close()
 	secs, err := median(o.Runs, func(i int) (float64, error) {
 		if st != nil {
 			st.Close()
 		}
-		if prof != nil && i == max(o.Runs, 1)-1 { // a profile file holds one profile
-			if err := pprof.StartCPUProfile(prof); err != nil {
-				return 0, err
-			}
-			defer pprof.StopCPUProfile()
+		stop, err := prof.start(i)
+		if err != nil {
+			return 0, err
 		}
+		defer stop()
 		var d time.Duration
-		var err error
 		st, ix, ours, d, err = endToEnd(ctx, filepath.Join(dir, fmt.Sprintf("e2e-%d.db", i)))
 		if ix != nil {
 			rows = ix.Len()

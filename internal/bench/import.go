@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/pprof"
 	"time"
 
 	"github.com/stopsearch/charter"
@@ -43,21 +42,15 @@ func Import(ctx context.Context, w io.Writer, o ImportOptions) error {
 	defer os.RemoveAll(dir)
 
 	fmt.Fprintf(w, "Import of the 13 bundled Met archive months (data.police.uk CSV), median of %d runs\n\n", max(o.Runs, 1))
-	var prof *os.File
-	if o.CPUProfile != "" {
-		if prof, err = os.Create(o.CPUProfile); err != nil {
-			return err
-		}
-		defer prof.Close()
+	prof, err := profileLastRun(o.CPUProfile, o.Runs)
+	if err != nil {
+		return err
 	}
+	defer prof.Close()
 	var rows int
 	var build []float64
 	rate, err := median(o.Runs, func(i int) (float64, error) {
-		p := prof // the last run only: a profile file holds one profile
-		if i != max(o.Runs, 1)-1 {
-			p = nil
-		}
-		n, d, b, err := importCharter(ctx, filepath.Join(dir, fmt.Sprintf("charter-%d.db", i)), p)
+		n, d, b, err := importCharter(ctx, filepath.Join(dir, fmt.Sprintf("charter-%d.db", i)), func() (func(), error) { return prof.start(i) })
 		rows = n
 		build = append(build, b.Seconds()*1000)
 		return float64(n) / d.Seconds(), err
@@ -124,9 +117,9 @@ func sqlite3Peer(w io.Writer, dir string, runs int, peers Peers, rate float64) e
 // importCharter loads the boundaries (untimed), times building the spatial
 // index from the store as a fresh process would, then times the import of the
 // Met archive months end to end: decompression, checksum, parsing,
-// validation, area assignment, insert and commit. If prof is not nil, the
-// timed import is added to its CPU profile.
-func importCharter(ctx context.Context, dsn string, prof *os.File) (rows int, d, build time.Duration, err error) {
+// validation, area assignment, insert and commit. profile brackets the
+// timed import (see lastRun.start).
+func importCharter(ctx context.Context, dsn string, profile func() (stop func(), err error)) (rows int, d, build time.Duration, err error) {
 	st, err := store.Open(ctx, dsn)
 	if err != nil {
 		return 0, 0, 0, err
@@ -143,17 +136,14 @@ func importCharter(ctx context.Context, dsn string, prof *os.File) (rows int, d,
 		return 0, 0, 0, err
 	}
 	build = time.Since(start)
-	if prof != nil {
-		if err := pprof.StartCPUProfile(prof); err != nil {
-			return 0, 0, 0, err
-		}
+	stop, err := profile()
+	if err != nil {
+		return 0, 0, 0, err
 	}
 	start = time.Now()
 	rs, err := im.ImportFS(ctx, data.FS, []string{MetArchive})
 	d = time.Since(start)
-	if prof != nil {
-		pprof.StopCPUProfile()
-	}
+	stop()
 	if err != nil {
 		return 0, 0, 0, err
 	}

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -72,28 +71,22 @@ func Start(ctx context.Context, w io.Writer, o StartOptions) error {
 	// reads that file. Both are measured: the first is what an operator
 	// waits for once, the second what every restart costs.
 	file := dsn + ".readmodel" // server.ReadModelPath's default beside a SQLite file
-	var prof *os.File
-	if o.CPUProfile != "" {
-		if prof, err = os.Create(o.CPUProfile); err != nil {
-			return err
-		}
-		defer prof.Close()
+	prof, err := profileLastRun(o.CPUProfile, o.Runs)
+	if err != nil {
+		return err
 	}
+	defer prof.Close()
 	var fromStore, fromFile []startTime
 	for i := range max(o.Runs, 1) {
 		if err := os.Remove(file); err != nil && !os.IsNotExist(err) {
 			return err
 		}
-		last := prof != nil && i == max(o.Runs, 1)-1 // a profile file holds one profile
-		if last {
-			if err := pprof.StartCPUProfile(prof); err != nil {
-				return err
-			}
+		stop, err := prof.start(i)
+		if err != nil {
+			return err
 		}
 		s, err := coldStart(ctx, dsn, "store")
-		if last {
-			pprof.StopCPUProfile()
-		}
+		stop()
 		if err != nil {
 			return err
 		}
