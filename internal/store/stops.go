@@ -81,38 +81,46 @@ func (b idRange) args() []any { return []any{b.first, b.last, b.importID, b.forc
 // batchRanges lists the counted batches f covers, in force, month and import
 // order. ok is false if one of them was stored without its range.
 func (s *Store) batchRanges(ctx context.Context, f charter.StopFilter) ([]idRange, bool, error) {
-	q := `SELECT import_id, force, month, first_id, last_id FROM stop_batches WHERE active = 1`
+	var and string
 	var args []any
 	if f.Force != "" {
 		args = append(args, f.Force)
-		q += ` AND force = $` + strconv.Itoa(len(args))
+		and += ` AND force = $` + strconv.Itoa(len(args))
 	}
 	if f.From != 0 {
 		args = append(args, int64(f.From.YYYYMM()))
-		q += ` AND month >= $` + strconv.Itoa(len(args))
+		and += ` AND month >= $` + strconv.Itoa(len(args))
 	}
 	if f.To != 0 {
 		args = append(args, int64(f.To.YYYYMM()))
-		q += ` AND month <= $` + strconv.Itoa(len(args))
+		and += ` AND month <= $` + strconv.Itoa(len(args))
 	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY force, month, import_id`, args...)
+	ok := true
+	out, err := s.readRanges(ctx, and, args, nil, &ok)
+	return out, ok, err
+}
+
+// readRanges appends to out the counted batches that more conditions
+// (beginning " AND ") select, in force, month and import order, and clears
+// ok if one of them was stored without its range.
+func (s *Store) readRanges(ctx context.Context, and string, args []any, out []idRange, ok *bool) ([]idRange, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT import_id, force, month, first_id, last_id FROM stop_batches WHERE active = 1`+and+
+		` ORDER BY force, month, import_id`, args...)
 	if err != nil {
-		return nil, false, err
+		return out, err
 	}
 	defer rows.Close()
-	var out []idRange
-	ok := true
 	for rows.Next() {
 		var b idRange
 		var first, last sql.NullInt64
 		if err := rows.Scan(&b.importID, &b.force, &b.month, &first, &last); err != nil {
-			return nil, false, err
+			return out, err
 		}
-		ok = ok && first.Valid && last.Valid
+		*ok = *ok && first.Valid && last.Valid
 		b.first, b.last = first.Int64, last.Int64
 		out = append(out, b)
 	}
-	return out, ok, rows.Err()
+	return out, rows.Err()
 }
 
 // findStops reads the stops a query selects (its WHERE and ORDER BY).
@@ -499,24 +507,9 @@ func forMonthChunks(fms []charter.ForceMonth, fn func(and string, args []any) er
 func (s *Store) rangesOf(ctx context.Context, fms []charter.ForceMonth) ([]idRange, bool, error) {
 	var out []idRange
 	ok := true
-	err := forMonthChunks(fms, func(and string, args []any) error {
-		rows, err := s.db.QueryContext(ctx, `SELECT import_id, force, month, first_id, last_id FROM stop_batches WHERE active = 1`+and+
-			` ORDER BY force, month, import_id`, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var b idRange
-			var first, last sql.NullInt64
-			if err := rows.Scan(&b.importID, &b.force, &b.month, &first, &last); err != nil {
-				return err
-			}
-			ok = ok && first.Valid && last.Valid
-			b.first, b.last = first.Int64, last.Int64
-			out = append(out, b)
-		}
-		return rows.Err()
+	err := forMonthChunks(fms, func(and string, args []any) (err error) {
+		out, err = s.readRanges(ctx, and, args, out, &ok)
+		return err
 	})
 	return out, ok, err
 }
