@@ -23,6 +23,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -160,13 +161,24 @@ func (im *Importer) ImportFS(ctx context.Context, fsys fs.FS, names []string) ([
 
 func (im *Importer) importSources(ctx context.Context, srcs []source) ([]Result, error) {
 	// The checksum pass of the next source runs while this one imports, on
-	// the core the store's writer leaves free.
+	// the core the store's writer leaves free: once this source's rows have
+	// all been read (read returns; the writer still has rows to insert and
+	// the commit to make), not at its start, when it would take the core
+	// the reader needs and leave the writer waiting for its first rows.
 	sums := make(chan summed, 1)
+	next := make(chan struct{}, 1) // at most one outstanding: see read below
 	stop := make(chan struct{})
 	defer close(stop)
 	go func() {
 		defer close(sums)
-		for _, s := range srcs {
+		for i, s := range srcs {
+			if i > 0 {
+				select {
+				case <-next:
+				case <-stop:
+					return
+				}
+			}
 			sum, head, err := s.checksum()
 			select {
 			case sums <- summed{sum, head, err}:
@@ -188,7 +200,9 @@ func (im *Importer) importSources(ctx context.Context, srcs []source) ([]Result,
 			im.Meter.enter(i)
 		}
 		start := time.Now()
-		r, err := im.importOne(ctx, s, sm)
+		read := sync.OnceFunc(func() { next <- struct{}{} })
+		r, err := im.importOne(ctx, s, sm, read)
+		read()
 		r.Duration = time.Since(start)
 		if err != nil {
 			// The store failed (or the context ended): stop here. The file's

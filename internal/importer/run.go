@@ -23,8 +23,11 @@ func (im *Importer) now() time.Time {
 }
 
 // importOne imports one source. A refused file comes back in Result.Err with
-// a nil error; the error is for failures that must stop the run.
-func (im *Importer) importOne(ctx context.Context, s source, sm summed) (Result, error) {
+// a nil error; the error is for failures that must stop the run. read is
+// called once the source's rows have all been read, or at once where the
+// reading is not a core of its own (importSources then checksums the next
+// source); calling it again does nothing.
+func (im *Importer) importOne(ctx context.Context, s source, sm summed, read func()) (Result, error) {
 	r := Result{Source: s.name}
 	sum, head, err := sm.sum, sm.head, sm.err
 	if err != nil {
@@ -94,16 +97,18 @@ func (im *Importer) importOne(ctx context.Context, s source, sm summed) (Result,
 	var newLocator *geo.Locator
 	switch f {
 	case fmtPoliceCSV, fmtPoliceJSON, fmtFlatCSV:
-		read := map[format]func(io.Reader, string, StopSource, func(*charter.Stop) error, func(charter.Reject)) error{
+		readStops := map[format]func(io.Reader, string, StopSource, func(*charter.Stop) error, func(charter.Reject)) error{
 			fmtPoliceCSV: ReadPoliceCSV, fmtPoliceJSON: ReadPoliceJSON, fmtFlatCSV: ReadFlatCSV}[f]
 		err = pipeStops(x, func(emit func(*charter.Stop) error) error {
-			return read(o, s.name, src, counting(im.Meter, emit), reject)
+			defer read()
+			return readStops(o, s.name, src, counting(im.Meter, emit), reject)
 		}, func(st *charter.Stop) {
 			if st.Location != nil {
 				im.locator.Assign(st.Location.Longitude, st.Location.Latitude, &st.Areas)
 			}
 		})
 	case fmtStreetCSV:
+		read()
 		var rjs []charter.Reject
 		rjs, err = ReadStreetCrimes(o, s.name, counting(im.Meter, func(c *charter.StreetCrime) error {
 			if c.Location != nil {
@@ -113,6 +118,7 @@ func (im *Importer) importOne(ctx context.Context, s source, sm summed) (Result,
 		}))
 		rejects = append(rejects, rjs...)
 	case fmtCrimeCounts:
+		read()
 		var rjs []charter.Reject
 		_, rjs, err = ReadCrimeCounts(o, s.name, func(f CrimeCountFile) error {
 			_, err := x.SetCrimeCountFile(f.Level, f.Months)
@@ -120,10 +126,12 @@ func (im *Importer) importOne(ctx context.Context, s source, sm summed) (Result,
 		}, counting(im.Meter, x.AddCrimeCount))
 		rejects = append(rejects, rjs...)
 	case fmtPopulation:
+		read()
 		var rjs []charter.Reject
 		rjs, err = ReadPopulation(o, s.name, counting(im.Meter, x.AddPopulation))
 		rejects = append(rejects, rjs...)
 	case fmtGeoJSON:
+		read()
 		newLocator, err = im.importBoundaries(ctx, x, o, s.name)
 	}
 	if err != nil {

@@ -50,8 +50,9 @@ type Store struct {
 	ck *checkpointer // SQLite only
 	// stmts is the SQLite writer's statement cache (tx.go), guarded by wq.
 	stmts map[string]*sql.Stmt
-	// bulkStmts counts the long bulk statements in stmts (tx.go).
-	bulkStmts int
+	// raw are the bulk inserts prepared on the writer's connection
+	// (rawexec.go).
+	raw rawStmts
 	// pool is the pgx pool behind db on PostgreSQL (nil on SQLite).
 	pool  *pgxpool.Pool
 	vocab *vocab
@@ -162,6 +163,7 @@ func (s *Store) DB() *sql.DB { return s.db }
 // Close releases the connections.
 func (s *Store) Close() error {
 	s.ck.close()
+	s.raw.close()
 	if s.db != nil && s.db != s.w {
 		s.db.Close()
 	}

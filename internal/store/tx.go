@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"slices"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 // same code writes SQLite (database/sql) and PostgreSQL (pgx, for COPY).
 type tx struct {
 	ctx    context.Context
+	conn   *sql.Conn // SQLite: the writer's connection, for execRaw
 	sqlTx  *sql.Tx
 	pgTx   pgx.Tx
 	stmts  map[string]*sql.Stmt
@@ -25,7 +27,6 @@ type tx struct {
 	began  time.Time
 	s      *Store   // SQLite: for its statement cache
 	newQs  []string // SQLite: statements this transaction prepared that the cache lacks
-	bulkQs []string // SQLite: bulk statements among newQs, cached despite their length
 }
 
 func (s *Store) begin(ctx context.Context) (*tx, error) {
@@ -35,8 +36,15 @@ func (s *Store) begin(ctx context.Context) (*tx, error) {
 		t.pgTx, err = s.pool.Begin(ctx)
 	} else {
 		s.wq.Lock()
-		t.unlock, t.ck, t.began, t.s = s.wq.Unlock, s.ck, time.Now(), s
-		if t.sqlTx, err = s.w.BeginTx(ctx, nil); err != nil {
+		t.ck, t.began, t.s = s.ck, time.Now(), s
+		if t.conn, err = s.w.Conn(ctx); err != nil {
+			s.wq.Unlock()
+		} else if t.sqlTx, err = t.conn.BeginTx(ctx, nil); err != nil {
+			t.conn.Close()
+			s.wq.Unlock()
+		}
+		t.unlock = func() {
+			t.releaseConn()
 			s.wq.Unlock()
 		}
 	}
@@ -89,11 +97,6 @@ func (t *tx) prepare(q string) (*sql.Stmt, error) {
 const (
 	stmtCacheSize = 256
 	stmtCacheLen  = 4096 // longest statement text cached
-	// bulkCacheSize bounds the long bulk statements kept beyond
-	// stmtCacheLen: an import's files mostly share one shape (bulk.bound),
-	// so a few cover them, where preparing them again for each file cost
-	// about 10 ms a file.
-	bulkCacheSize = 32
 )
 
 // cacheStatements prepares, on the write connection, the statements this
@@ -106,10 +109,7 @@ func (t *tx) cacheStatements() {
 			return
 		}
 		if len(q) > stmtCacheLen {
-			if t.s.bulkStmts >= bulkCacheSize || !slices.Contains(t.bulkQs, q) {
-				continue
-			}
-			t.s.bulkStmts++
+			continue
 		}
 		if ps, err := t.s.w.PrepareContext(context.WithoutCancel(t.ctx), q); err == nil {
 			t.s.stmts[q] = ps
@@ -185,8 +185,19 @@ func (t *tx) commit() error {
 		return translate(err)
 	}
 	t.ck.committed(time.Since(t.began))
+	// The writer has one connection: hand it back before preparing the
+	// cache's statements on it.
+	t.releaseConn()
 	t.cacheStatements()
 	return nil
+}
+
+// releaseConn returns the writer's connection to its pool (once).
+func (t *tx) releaseConn() {
+	if t.conn != nil {
+		t.conn.Close()
+		t.conn = nil
+	}
 }
 
 func (t *tx) rollback() {
@@ -215,6 +226,7 @@ type bulk struct {
 	cols  []string
 	buf   []any
 	args  []any
+	nv    []driver.NamedValue
 	n     int
 	// bound are the columns always bound, never written as literals: values
 	// that differ from one import to the next (its id, a file's month), so
@@ -297,16 +309,7 @@ func (b *bulk) flush() error {
 		return nil
 	}
 	if b.n == 1 {
-		st, err := b.t.prepare(insertSQL(b.table, b.cols, nil, 1))
-		if err != nil {
-			return err
-		}
-		res, err := st.ExecContext(b.t.ctx, b.buf...)
-		if err != nil {
-			return fmt.Errorf("insert into %s: %w", b.table, translate(err))
-		}
-		b.lastID, _ = res.LastInsertId()
-		return nil
+		return b.exec(insertSQL(b.table, b.cols, nil, 1), true, b.buf...)
 	}
 	// Columns whose value is the same in every row of the batch (NULL, the
 	// import id, the force and month of an archive file, a field the force
@@ -329,19 +332,19 @@ func (b *bulk) flush() error {
 		}
 	}
 	b.args = args
-	q := insertSQL(b.table, b.cols, lits, b.n)
-	if b.bound != nil {
-		b.t.bulkQs = append(b.t.bulkQs, q)
+	return b.exec(insertSQL(b.table, b.cols, lits, b.n), b.bound != nil, args...)
+}
+
+// exec runs one of the bulk's SQLite statements (see execRaw).
+func (b *bulk) exec(q string, keep bool, args ...any) error {
+	nv, err := appendValues(b.nv[:0], args...)
+	b.nv = nv
+	if err == nil {
+		b.lastID, err = b.t.execRaw(q, nv, keep)
 	}
-	st, err := b.t.prepare(q)
-	if err != nil {
-		return err
-	}
-	res, err := st.ExecContext(b.t.ctx, args...)
 	if err != nil {
 		return fmt.Errorf("insert into %s: %w", b.table, translate(err))
 	}
-	b.lastID, _ = res.LastInsertId()
 	return nil
 }
 

@@ -1,0 +1,88 @@
+package store
+
+import (
+	"database/sql/driver"
+	"fmt"
+)
+
+// SQLite's bulk inserts run on the driver's connection itself, not through
+// database/sql: a 512-row insert binds about ten thousand values, and
+// database/sql checked and copied each into a slice of its own before the
+// driver bound it again (a tenth of an import's writer time, and most of its
+// garbage). The statements stay prepared on that connection across
+// transactions, as the writer's other statements do (tx.go).
+
+// rawCacheSize bounds the bulk statements kept prepared: an import's files
+// mostly share a few shapes (bulk.bound).
+const rawCacheSize = 64
+
+// rawStmts are statements prepared on one driver connection of the writer.
+type rawStmts struct {
+	conn  any // the driver connection they belong to
+	stmts map[string]driver.Stmt
+}
+
+// close finalizes the statements (the store is closing, or their
+// connection has gone).
+func (r *rawStmts) close() {
+	for _, st := range r.stmts {
+		st.Close()
+	}
+	r.conn, r.stmts = nil, nil
+}
+
+// execRaw runs q with args on the transaction's connection and returns the
+// last rowid inserted. keep caches the prepared statement for later
+// transactions (while the cache has room). The caller holds the writer
+// queue, which guards the cache.
+func (t *tx) execRaw(q string, args []driver.NamedValue, keep bool) (lastID int64, err error) {
+	err = t.conn.Raw(func(dc any) error {
+		c := &t.s.raw
+		if c.conn != dc {
+			c.close()
+			c.conn, c.stmts = dc, map[string]driver.Stmt{}
+		}
+		st := c.stmts[q]
+		if st == nil {
+			p, ok := dc.(driver.ConnPrepareContext)
+			if !ok {
+				return fmt.Errorf("the SQLite driver cannot prepare with a context")
+			}
+			if st, err = p.PrepareContext(t.ctx, q); err != nil {
+				return err
+			}
+			if keep && len(c.stmts) < rawCacheSize {
+				c.stmts[q] = st
+			} else {
+				defer st.Close()
+			}
+		}
+		ex, ok := st.(driver.StmtExecContext)
+		if !ok {
+			return fmt.Errorf("the SQLite driver cannot execute with a context")
+		}
+		res, err := ex.ExecContext(t.ctx, args)
+		if err != nil {
+			return err
+		}
+		lastID, err = res.LastInsertId()
+		return err
+	})
+	return lastID, err
+}
+
+// appendValues appends vals as the statement's next arguments, converted as
+// database/sql would (driver.DefaultParameterConverter: an int becomes an
+// int64, a driver.Valuer its value).
+func appendValues(nv []driver.NamedValue, vals ...any) ([]driver.NamedValue, error) {
+	for _, v := range vals {
+		if !driver.IsValue(v) {
+			var err error
+			if v, err = driver.DefaultParameterConverter.ConvertValue(v); err != nil {
+				return nv, fmt.Errorf("argument %d: %w", len(nv)+1, err)
+			}
+		}
+		nv = append(nv, driver.NamedValue{Ordinal: len(nv) + 1, Value: v})
+	}
+	return nv, nil
+}
