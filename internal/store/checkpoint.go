@@ -11,9 +11,9 @@ import (
 
 // checkpointEvery is how many SQLite commits pass between background
 // checkpoints of the write-ahead log; a transaction that took longer than
-// checkpointLong (an import's file) wakes it at once. A woken checkpointer
-// waits until the writer has been quiet for checkpointQuiet, and no longer
-// than checkpointMaxWait.
+// checkpointLong (an import's file) wakes it at once. Woken by a long one,
+// the checkpointer waits until the writer has been quiet for
+// checkpointQuiet, and no longer than checkpointMaxWait.
 const (
 	checkpointEvery   = 64
 	checkpointLong    = 50 * time.Millisecond
@@ -32,13 +32,16 @@ const (
 // transaction (an import's file), which keeps the log as short as the
 // automatic checkpoint did.
 //
-// It waits for a pause in the writing before it copies: an import of many
-// files commits one after another, and a checkpoint after each commit took
-// the second core just when the next file's reader needed it, leaving the
-// writer waiting for its first rows (about 5 ms a file, 13 files of a
-// 1-second import). Under writing that never pauses it copies every
+// After a long transaction it waits for a pause in the writing before it
+// copies: an import of many files commits one after another, and a
+// checkpoint after each commit took the second core just when the next
+// file's reader needed it, leaving the writer waiting for its first rows
+// (about 5 ms a file, 13 files of a 1-second import). Under writing that never pauses it copies every
 // checkpointMaxWait, which bounds the log at what one writer adds in two
-// seconds (about 60 MB at an import's pace).
+// seconds (about 60 MB at an import's pace). Short transactions (recorded
+// searches, each a few pages) are copied after every 64 without waiting:
+// there a longer log only made each copy, and the writers' slowest
+// answers, longer.
 type checkpointer struct {
 	db      *sql.DB
 	wake    chan struct{}
@@ -46,6 +49,7 @@ type checkpointer struct {
 	closing chan struct{} // closed by close: a waiting checkpoint goes at once
 	n       int           // commits since the last wake; guarded by the writer queue
 	last    atomic.Int64  // when the last commit ended, in Unix nanoseconds
+	long    atomic.Bool   // the wake came from a long transaction
 	once    sync.Once
 }
 
@@ -59,7 +63,9 @@ func newCheckpointer(dsn string) (*checkpointer, error) {
 	go func() {
 		defer close(c.done)
 		for range c.wake {
-			c.quiet()
+			if c.long.Swap(false) {
+				c.quiet()
+			}
 			// A failure (the database busy with a backup) only means the log
 			// stays longer; the next wake or the automatic checkpoint copies it.
 			c.db.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`)
@@ -101,6 +107,9 @@ func (c *checkpointer) committed(took time.Duration) {
 	c.last.Store(time.Now().UnixNano())
 	if c.n++; c.n >= checkpointEvery || took > checkpointLong {
 		c.n = 0
+		if took > checkpointLong {
+			c.long.Store(true)
+		}
 		select {
 		case c.wake <- struct{}{}:
 		default: // one is already running or pending
