@@ -12,6 +12,7 @@ import (
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/index"
+	"github.com/stopsearch/charter/internal/store"
 )
 
 // hidden are peers that cannot be found: what a machine without them sees.
@@ -154,22 +155,30 @@ func TestSQLite3PeerHidden(t *testing.T) {
 }
 
 // A fake sqlite3 shell that reads its script and succeeds is timed beside
-// Charter, on the same number of rows; PostgreSQL without an address is
-// named as not measured.
+// Charter, on the same number of rows; PostgreSQL is measured when the
+// tests run on it, and named as not measured without an address.
 func TestImport(t *testing.T) {
+	pg := os.Getenv("CHARTER_TEST_DATABASE")
+	if !store.IsPostgres(pg) {
+		pg = ""
+	}
+	pgLine := regexp.MustCompile(`Charter → PostgreSQL\s+–\s+\(not measured: no PostgreSQL address was given\)`)
+	if pg != "" {
+		pgLine = regexp.MustCompile(`Charter → PostgreSQL \(COPY; validated, assigned\)\s+[1-9][0-9,]*\n`)
+	}
 	hidePath(t)
 	sh := filepath.Join(t.TempDir(), "sqlite3")
 	if err := os.WriteFile(sh, []byte("#!/bin/sh\nwhile read -r l; do :; done\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := Import(context.Background(), &out, ImportOptions{Runs: 1, Peers: Peers{SQLite3: sh}}); err != nil {
+	if err := Import(context.Background(), &out, ImportOptions{Runs: 1, PG: pg, Peers: Peers{SQLite3: sh}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []*regexp.Regexp{
 		regexp.MustCompile(`Charter → SQLite .*\s[0-9,]+\s+\(211,468 rows; budget`),
 		regexp.MustCompile(`peer: sqlite3 shell .import of the same rows \(no checks\)\s+[0-9,]+\s+\(211,468 rows; Charter is [0-9.]+× the peer\)`),
-		regexp.MustCompile(`Charter → PostgreSQL\s+–\s+\(not measured: no PostgreSQL address was given\)`),
+		pgLine,
 	} {
 		if !want.MatchString(out.String()) {
 			t.Errorf("output lacks %s:\n%s", want, out.String())
