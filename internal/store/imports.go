@@ -314,14 +314,44 @@ func (x *ImportTx) encode(st *charter.Stop, row *StopRow, vocabID func(field, la
 	}
 	local := st.Datetime.In(charter.London)
 	row.key = batchKey{st.Force, st.Month}
-	row.vals = [...]any{x.imp.ID, int64(st.SourceRow), st.Force, int64(st.Month.YYYYMM()), int64(1),
-		st.Datetime.Unix(), int64(local.Hour()*60 + local.Minute()),
+	row.vals = [...]any{x.imp.ID, int64(st.SourceRow), st.Force, boxedMonth(st.Month), int64(1),
+		st.Datetime.Unix(), minuteBoxes[local.Hour()*60+local.Minute()],
 		ids[0], tri(st.Operation), opName, lat, lng, streetID, streetName,
 		ids[1], ids[2], ids[3], ids[4], ids[5], ids[6], ids[7],
 		tri(st.OutcomeLinked), tri(st.Removal),
 		areaID(st.Areas[charter.LevelBorough]), areaID(st.Areas[charter.LevelWard]),
 		areaID(st.Areas[charter.LevelMSOA]), areaID(st.Areas[charter.LevelLSOA])}
 	return nil
+}
+
+// Every numeric column of a stop's row is an interface value, and putting
+// an int64 of 256 or more into one allocates: about ten allocations a row,
+// the largest part of an import's garbage. The minute of the day and the
+// month, the same in many rows, come from tables boxed once.
+var (
+	minuteBoxes = func() (b [24 * 60]any) {
+		for i := range b {
+			b[i] = int64(i)
+		}
+		return b
+	}()
+	// monthBoxes holds the months of 2000 to 2099 as YYYYMM.
+	monthBoxes = func() (b [100 * 12]any) {
+		for i := range b {
+			b[i] = int64((2000+i/12)*100 + i%12 + 1)
+		}
+		return b
+	}()
+)
+
+// boxedMonth is m as YYYYMM in an interface value, from monthBoxes when it
+// is there.
+func boxedMonth(m charter.Month) any {
+	v := m.YYYYMM()
+	if i := (v/100-2000)*12 + v%100 - 1; v/100 >= 2000 && i < len(monthBoxes) {
+		return monthBoxes[i]
+	}
+	return int64(v)
 }
 
 func selfCode(label string) string {
