@@ -43,6 +43,9 @@ type Change struct {
 	// another source counts beside them).
 	CarriedMonths []ForceMonth
 	Carried       [][]Stop // in chunks, so that the writer copies each stop once
+	// CarriedCounts are the month counts of CarriedMonths, in their order,
+	// counted from the carried stops as the store counts its rows.
+	CarriedCounts []MonthCounts
 }
 
 // Empty reports whether no data changed (Imports aside).

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -188,7 +189,7 @@ func record(s *store.Store) *changes {
 		if err := checkCarried(s, ch); err != nil {
 			c.carryErrs = append(c.carryErrs, err)
 		}
-		ch.Imports, ch.Carried = nil, nil // the carried months stay, for the test to expect
+		ch.Imports, ch.Carried, ch.CarriedCounts = nil, nil, nil // the carried months stay, for the test to expect
 		c.seen = append(c.seen, ch)
 	})
 	return c
@@ -212,8 +213,20 @@ func (c *changes) take(t testing.TB) []charter.Change {
 
 // checkCarried tells whether the stops a change carried are all and only the
 // counted stops of its carried force-months, as the store holds them after
-// the commit, with the fields the index reads.
+// the commit, with the fields the index reads, and whether the month counts
+// it carried are the store's.
 func checkCarried(s *store.Store, ch charter.Change) error {
+	if len(ch.CarriedMonths) > 0 {
+		stored, err := s.MonthCountsOf(context.Background(), ch.CarriedMonths)
+		if err != nil {
+			return err
+		}
+		if !reflect.DeepEqual(stored, ch.CarriedCounts) {
+			return fmt.Errorf("carried month counts %+v, the store counts %+v", ch.CarriedCounts, stored)
+		}
+	} else if len(ch.CarriedCounts) > 0 {
+		return fmt.Errorf("month counts carried without their months: %+v", ch.CarriedCounts)
+	}
 	carried := map[charter.ForceMonth][]string{}
 	for _, chunk := range ch.Carried {
 		for i := range chunk {

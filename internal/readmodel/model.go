@@ -148,10 +148,20 @@ func readParts(ctx context.Context, st *store.Store, old parts, c charter.Change
 			return old, err
 		}
 	case len(c.Stops) > 0:
-		fresh, err := st.MonthCountsOf(ctx, c.Stops)
+		// The months whose stops the change carried come counted with it;
+		// only the others are read from the store.
+		rest := c.Stops
+		if len(c.CarriedCounts) > 0 {
+			rest = slices.DeleteFunc(slices.Clone(c.Stops), func(fm charter.ForceMonth) bool {
+				_, carried := slices.BinarySearchFunc(c.CarriedMonths, fm, charter.CompareForceMonths)
+				return carried
+			})
+		}
+		fresh, err := st.MonthCountsOf(ctx, rest)
 		if err != nil {
 			return old, err
 		}
+		fresh = append(fresh, c.CarriedCounts...)
 		p.Months = mergeMonths(old.Months, c.Stops, fresh)
 	}
 	return p, nil

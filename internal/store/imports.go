@@ -412,6 +412,7 @@ func (x *ImportTx) Commit() error {
 	c := charter.Change{Stops: x.changed, Areas: len(x.levels) > 0,
 		StreetCrimes: x.streets != nil, CrimeCounts: len(x.taken) > 0, Population: x.pop != nil, Imports: []int64{x.imp.ID}}
 	c.CarriedMonths, c.Carried = x.carriedStops()
+	c.CarriedCounts = x.carriedCounts(c.CarriedMonths, c.Carried)
 	x.s.announceInOrder(c)
 	return nil
 }
@@ -441,6 +442,59 @@ func (x *ImportTx) carriedStops() ([]charter.ForceMonth, [][]charter.Stop) {
 		}))
 	}
 	return fms, out
+}
+
+// carriedCounts counts the carried stops of each carried force-month as
+// monthCounts counts the stored rows (monthCountsSelect), so that a
+// follower need not read them back: that read was a sixth of CSV → rates.
+// The import's batch is the only one counted in those months, so its
+// source and coverage are theirs.
+func (x *ImportTx) carriedCounts(fms []charter.ForceMonth, carried [][]charter.Stop) []charter.MonthCounts {
+	if len(fms) == 0 {
+		return nil
+	}
+	out := make([]charter.MonthCounts, len(fms))
+	tris := make([][3]charter.TristateCounts, len(fms))
+	at := make(map[charter.ForceMonth]int, len(fms))
+	for i, fm := range fms {
+		at[fm] = i
+		out[i] = charter.MonthCounts{Force: fm.Force, Month: fm.Month, Sources: []string{x.imp.Source},
+			Coverage: coverageOf(map[string]bool{string(x.imp.Coverage): true})}
+	}
+	for _, chunk := range carried {
+		for j := range chunk {
+			st := &chunk[j]
+			i := at[charter.ForceMonth{Force: st.Force, Month: st.Month}]
+			c := &out[i]
+			c.Count++
+			if st.Location != nil {
+				c.Located++
+			}
+			if st.SelfDefinedEthnicity == "" || selfCode(st.SelfDefinedEthnicity) == "NS" {
+				c.NotStated++
+			}
+			if local := st.Datetime.In(charter.London); local.Hour() == 0 && local.Minute() == 0 {
+				c.Midnight++
+			}
+			for k, v := range [...]charter.Tristate{st.Operation, st.OutcomeLinked, st.Removal} {
+				switch v {
+				case charter.True:
+					tris[i][k].True++
+				case charter.False:
+					tris[i][k].False++
+				}
+			}
+		}
+	}
+	for i := range out {
+		c := &out[i]
+		c.Tristates = map[string]charter.TristateCounts{}
+		for k, f := range [...]string{charter.FieldOperation, charter.FieldOutcomeLinked, charter.FieldRemoval} {
+			t := tris[i][k]
+			c.Tristates[f] = charter.TristateCounts{True: t.True, False: t.False, Unknown: c.Count - t.True - t.False}
+		}
+	}
+	return out
 }
 
 // Rollback abandons the import. It is safe to call after Commit.

@@ -360,19 +360,24 @@ func (s *Store) monthCounts(ctx context.Context, only []charter.ForceMonth, byRa
 		covers[k][cov] = true
 	}
 	for k, cs := range covers {
-		c := &out[index[k]]
-		switch {
-		case cs[string(charter.CoverFirstHand)]:
-			c.Coverage = charter.CoverFirstHand
-		case cs[string(charter.CoverAll)] || cs[string(charter.CoverLocated)] && cs[string(charter.CoverUnlocated)]:
-			c.Coverage = charter.CoverAll
-		case cs[string(charter.CoverLocated)]:
-			c.Coverage = charter.CoverLocated
-		default:
-			c.Coverage = charter.CoverUnlocated
-		}
+		out[index[k]].Coverage = coverageOf(cs)
 	}
 	return out, srows.Err()
+}
+
+// coverageOf is what the counted sources of a force-month cover together,
+// given the coverages they were stored with.
+func coverageOf(cs map[string]bool) charter.Coverage {
+	switch {
+	case cs[string(charter.CoverFirstHand)]:
+		return charter.CoverFirstHand
+	case cs[string(charter.CoverAll)] || cs[string(charter.CoverLocated)] && cs[string(charter.CoverUnlocated)]:
+		return charter.CoverAll
+	case cs[string(charter.CoverLocated)]:
+		return charter.CoverLocated
+	default:
+		return charter.CoverUnlocated
+	}
 }
 
 // ScanAnalytic calls fn for every counted stop with only the fields the
