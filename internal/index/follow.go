@@ -91,7 +91,13 @@ func (ix *Index) Apply(ctx context.Context, src Source, c charter.Change) error 
 	// order they committed. The other force-months are read back from the
 	// store, after the commit, so they hold its latest state.
 	fresh := New()
-	add := func(st *charter.Stop) error { return fresh.add(st) }
+	cd := newCoder(fresh)
+	n := 0
+	for _, chunk := range c.Carried {
+		n += len(chunk)
+	}
+	cd.grow(n)
+	add := cd.add
 	var err error
 	for _, chunk := range c.Carried {
 		for i := 0; i < len(chunk) && err == nil; i++ {

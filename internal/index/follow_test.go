@@ -654,3 +654,36 @@ func BenchmarkRebuild(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAddCarried builds the index part of the stops an import of the
+// 13 archive months carries in its changes, as the read model does when it
+// follows each commit: the coding of every stop's values.
+func BenchmarkAddCarried(b *testing.B) {
+	s := storetest.Open(b)
+	var carried [][]charter.Stop
+	cancel := s.OnCommit(func(c charter.Change) { carried = append(carried, c.Carried...) })
+	rs, err := (&importer.Importer{Store: s}).Import(context.Background(), lad, metZip)
+	cancel()
+	if err != nil || importer.Summarise(rs).Refused > 0 {
+		b.Fatal(rs, err)
+	}
+	n := 0
+	for _, c := range carried {
+		n += len(c)
+	}
+	if n < 200_000 {
+		b.Fatalf("%d stops carried", n)
+	}
+	for b.Loop() {
+		c := newCoder(New())
+		c.grow(n)
+		for _, chunk := range carried {
+			for i := range chunk {
+				if err := c.add(&chunk[i]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/stop")
+}

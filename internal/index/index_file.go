@@ -83,9 +83,9 @@ func ReadIndex(r io.Reader) (*Index, error) {
 	}
 	ix.n = n
 	ix.points = unsafe.Slice((*orb.Point)(unsafe.Pointer(unsafe.SliceData(fs))), len(fs)/2)
-	ix.pcode = make(map[orb.Point]uint32, len(ix.points))
+	ix.pcode = make(map[pointKey]uint32, len(ix.points))
 	for pc := 1; pc < len(ix.points); pc++ {
-		ix.pcode[ix.points[pc]] = uint32(pc)
+		ix.pcode[keyOf(ix.points[pc])] = uint32(pc)
 	}
 	return ix, nil
 }
