@@ -190,6 +190,15 @@ func (im *Importer) importSources(ctx context.Context, srcs []source) ([]Result,
 	if im.Meter != nil {
 		im.Meter.begin(plan(srcs))
 	}
+	// The read model follows each committed source while the next is read;
+	// the run is done when it has followed the last (announcements keep
+	// commit order, so the last one done means all are).
+	var announced func()
+	defer func() {
+		if announced != nil {
+			announced()
+		}
+	}()
 	var results []Result
 	for i, s := range srcs {
 		sm := <-sums
@@ -201,7 +210,7 @@ func (im *Importer) importSources(ctx context.Context, srcs []source) ([]Result,
 		}
 		start := time.Now()
 		read := sync.OnceFunc(func() { next <- struct{}{} })
-		r, err := im.importOne(ctx, s, sm, read)
+		r, err := im.importOne(ctx, s, sm, read, &announced)
 		read()
 		r.Duration = time.Since(start)
 		if err != nil {

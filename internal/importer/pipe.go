@@ -12,45 +12,52 @@ const pipeBatch = 1024
 
 var errStopped = errors.New("import stopped")
 
-// piped is a stop on its way to the store, encoded where it could be.
-type piped struct {
-	stop charter.Stop
-	row  store.StopRow
+// batch is stops on their way to the store, each with its row, encoded
+// where it could be.
+type batch struct {
+	stops []charter.Stop
+	rows  []store.StopRow
 }
 
 // pipeStops runs read (decompress, parse, validate, locate, encode) in its
 // own goroutine and the store's insert in the caller's, so the two halves of
 // an import use both cores. Stops are copied into batches because readers
-// reuse their Stop between rows.
+// reuse their Stop between rows; a batch's stops then go to the store's
+// announcement as they are (rows are recycled, and stops the store did not
+// keep).
 func pipeStops(x *store.ImportTx, read func(emit func(*charter.Stop) error) error, locate func(*charter.Stop)) error {
-	batches := make(chan []piped, 4)
-	free := make(chan []piped, 6)
+	batches := make(chan batch, 4)
+	free := make(chan batch, 6)
 	done := make(chan struct{})
 	readErr := make(chan error, 1)
 	go func() {
 		defer close(batches)
-		var b []piped
+		var b batch
 		var locs []charter.Location
 		get := func() {
 			select {
 			case b = <-free:
-				b = b[:0]
+				b.stops, b.rows = b.stops[:0], b.rows[:0]
 			default:
-				b = make([]piped, 0, pipeBatch)
+				b = batch{rows: make([]store.StopRow, 0, pipeBatch)}
+			}
+			if b.stops == nil {
+				b.stops = make([]charter.Stop, 0, pipeBatch)
 			}
 			locs = make([]charter.Location, 0, pipeBatch)
 		}
 		get()
 		err := read(func(st *charter.Stop) error {
 			locate(st)
-			b = append(b, piped{stop: *st})
-			p := &b[len(b)-1]
+			b.stops = append(b.stops, *st)
+			p := &b.stops[len(b.stops)-1]
 			if st.Location != nil {
 				locs = append(locs, *st.Location)
-				p.stop.Location = &locs[len(locs)-1]
+				p.Location = &locs[len(locs)-1]
 			}
-			x.EncodeStop(&p.stop, &p.row)
-			if len(b) == pipeBatch {
+			b.rows = append(b.rows, store.StopRow{})
+			x.EncodeStop(p, &b.rows[len(b.rows)-1])
+			if len(b.stops) == pipeBatch {
 				select {
 				case batches <- b:
 				case <-done:
@@ -60,7 +67,7 @@ func pipeStops(x *store.ImportTx, read func(emit func(*charter.Stop) error) erro
 			}
 			return nil
 		})
-		if err == nil && len(b) > 0 {
+		if err == nil && len(b.stops) > 0 {
 			select {
 			case batches <- b:
 			case <-done:
@@ -73,16 +80,13 @@ func pipeStops(x *store.ImportTx, read func(emit func(*charter.Stop) error) erro
 		if addErr != nil {
 			continue
 		}
-		for i := range b {
-			if b[i].row.Ready() {
-				addErr = x.AddStopRow(&b[i].row)
-			} else {
-				addErr = x.AddStop(&b[i].stop)
-			}
-			if addErr != nil {
-				close(done)
-				break
-			}
+		kept, err := x.AddStopRows(b.stops, b.rows)
+		if err != nil {
+			addErr = err
+			close(done)
+		}
+		if kept {
+			b.stops = nil
 		}
 		select {
 		case free <- b:

@@ -26,8 +26,9 @@ func (im *Importer) now() time.Time {
 // a nil error; the error is for failures that must stop the run. read is
 // called once the source's rows have all been read, or at once where the
 // reading is not a core of its own (importSources then checksums the next
-// source); calling it again does nothing.
-func (im *Importer) importOne(ctx context.Context, s source, sm summed, read func()) (Result, error) {
+// source); calling it again does nothing. A committed source's change is
+// announced in the background: importOne sets *announced to wait for it.
+func (im *Importer) importOne(ctx context.Context, s source, sm summed, read func(), announced *func()) (Result, error) {
 	r := Result{Source: s.name}
 	sum, head, err := sm.sum, sm.head, sm.err
 	if err != nil {
@@ -142,9 +143,11 @@ func (im *Importer) importOne(ctx context.Context, s source, sm summed, read fun
 		return r, fmt.Errorf("%s: %w", s.name, err)
 	}
 	imp.Rejects = len(rejects)
-	if err := x.Commit(); err != nil {
+	wait, err := x.CommitAnnouncing()
+	if err != nil {
 		return r, err
 	}
+	*announced = wait
 	if newLocator != nil {
 		// The index built to re-assign records is the one later files need.
 		im.locator, im.locVersion = newLocator, x.AreaGeneration()

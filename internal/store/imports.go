@@ -43,7 +43,8 @@ type ImportTx struct {
 	// for the announcement after commit.
 	changed []charter.ForceMonth
 	// carry are the stops added, kept for the announcement until there are
-	// more than carryMax (then nil, and carryOff set); alone are the
+	// more than carryMax or nobody follows the store (then nil, and
+	// carryOff set); alone are the
 	// force-months whose counted stops are this import's only.
 	carry    [][]charter.Stop
 	carried  int
@@ -112,6 +113,8 @@ func (s *Store) BeginImport(ctx context.Context, imp *charter.Import) (*ImportTx
 	}
 	x := &ImportTx{s: s, t: t, imp: imp, pending: map[vocabKey]int64{}, batches: map[batchKey]int{},
 		popSeen: map[string]bool{}, levels: map[charter.Level]bool{}}
+	// A subscriber that comes later reads this import's months back.
+	x.carryOff = !s.followed()
 	if s.pool == nil {
 		x.idRanges = map[batchKey][2]int64{}
 	}
@@ -244,13 +247,47 @@ var errNewLabel = errors.New("new label")
 
 // AddStopRow stores a row made by EncodeStop (which must be Ready).
 func (x *ImportTx) AddStopRow(row *StopRow) error {
+	x.keep(row.stop)
+	return x.addRow(row)
+}
+
+// AddStopRows stores rows made by EncodeStop, row i of stops[i]; rows not
+// Ready are encoded here, adding their new labels. The stops are kept for
+// the announcement as they are, not copied one by one (kept true): the
+// caller must then not reuse stops. The reader that fills them is on the
+// other core, and the copy was a tenth of the writer's own work.
+func (x *ImportTx) AddStopRows(stops []charter.Stop, rows []StopRow) (kept bool, err error) {
+	for i := range rows {
+		row := &rows[i]
+		if !row.ready {
+			if err := x.encode(&stops[i], row, x.vocabID); err != nil {
+				return false, err
+			}
+		}
+		if err := x.addRow(row); err != nil {
+			return false, err
+		}
+	}
+	switch {
+	case x.carryOff:
+		return false, nil
+	case x.carried+len(stops) > carryMax:
+		x.carry, x.carryOff = nil, true
+		return false, nil
+	}
+	x.carry = append(x.carry, stops)
+	x.carried += len(stops)
+	return true, nil
+}
+
+// addRow stores an encoded row.
+func (x *ImportTx) addRow(row *StopRow) error {
 	if x.stops == nil {
 		x.stops = x.t.bulk("stops", stopColumns...).bind("import_id", "month")
 	}
 	x.batches[row.key]++
 	x.imp.Rows++
 	x.noteID(row.key)
-	x.keep(row.stop)
 	return x.stops.add(row.vals[:]...)
 }
 
@@ -265,7 +302,7 @@ func (x *ImportTx) keep(st *charter.Stop) {
 	case x.carried == carryMax:
 		x.carry, x.carryOff = nil, true
 		return
-	case len(x.carry) == 0 || len(x.carry[len(x.carry)-1]) == carryChunk:
+	case len(x.carry) == 0 || len(x.carry[len(x.carry)-1]) == cap(x.carry[len(x.carry)-1]):
 		x.carry = append(x.carry, make([]charter.Stop, 0, carryChunk))
 	}
 	last := &x.carry[len(x.carry)-1]
@@ -377,33 +414,50 @@ func areaID(id int64) any {
 }
 
 // Commit writes what is buffered, settles which source counts for each
-// force-month touched, and commits.
+// force-month touched, commits, and announces the change to the store's
+// subscribers (the read model) before it returns.
 func (x *ImportTx) Commit() error {
+	announced, err := x.CommitAnnouncing()
+	if err == nil {
+		announced()
+	}
+	return err
+}
+
+// CommitAnnouncing is Commit returning as soon as the transaction has
+// committed: the change is announced in the background, and announced
+// returns once it has been. Announcements still follow commit order (the
+// store's next commit waits for this one's), so an importer of many files
+// reads and writes the next file while the read model follows this one,
+// on the core the reader leaves free between files, and waits for the last
+// before it says the import is done.
+func (x *ImportTx) CommitAnnouncing() (announced func(), err error) {
 	defer x.t.rollback()
 	for _, b := range []*bulk{x.stops, x.streets, x.counts, x.pop} {
 		if b != nil {
 			if err := b.flush(); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
 	if err := x.settleBatches(); err != nil {
-		return err
+		return nil, err
 	}
 	if err := x.replaceStreetCrimes(); err != nil {
-		return err
+		return nil, err
 	}
 	x.imp.FinishedAt = time.Now()
 	if _, err := x.t.exec(`UPDATE imports SET rows = $1, rejects = $2, finished_at = $3 WHERE id = $4`,
 		int64(x.imp.Rows), int64(x.imp.Rejects), x.imp.FinishedAt.Unix(), x.imp.ID); err != nil {
-		return err
+		return nil, err
 	}
 	x.s.own.add(x.imp.ID) // before it is visible, so Watch never takes it for another's
-	// Announcements follow commit order (see Change.Carried).
+	// Announcements follow commit order (see Change.Carried): orderMu is
+	// held from the commit to the end of the announcement.
 	x.s.orderMu.Lock()
-	defer x.s.orderMu.Unlock()
 	if err := x.t.commit(); err != nil {
-		return fmt.Errorf("commit %s: %w", x.imp.Source, err)
+		x.s.orderMu.Unlock()
+		return nil, fmt.Errorf("commit %s: %w", x.imp.Source, err)
 	}
 	x.s.vocab.merge(x.newVocab)
 	if len(x.levels) > 0 {
@@ -413,8 +467,13 @@ func (x *ImportTx) Commit() error {
 		StreetCrimes: x.streets != nil, CrimeCounts: len(x.taken) > 0, Population: x.pop != nil, Imports: []int64{x.imp.ID}}
 	c.CarriedMonths, c.Carried = x.carriedStops()
 	c.CarriedCounts = x.carriedCounts(c.CarriedMonths, c.Carried)
-	x.s.announceInOrder(c)
-	return nil
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer x.s.orderMu.Unlock()
+		x.s.announceInOrder(c)
+	}()
+	return func() { <-done }, nil
 }
 
 // carriedStops returns the force-months of the change whose counted stops

@@ -200,6 +200,15 @@ func (s *Store) OnCommit(fn func(charter.Change)) (cancel func()) {
 	}
 }
 
+// followed reports whether anything subscribes to the store's changes: an
+// import keeps its stops for the announcement only then (a `charter import`
+// has no read model to carry them to).
+func (s *Store) followed() bool {
+	s.subMu.Lock()
+	defer s.subMu.Unlock()
+	return len(s.subs) > 0
+}
+
 type subscriber struct {
 	id int
 	fn func(charter.Change)

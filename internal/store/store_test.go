@@ -199,6 +199,40 @@ func TestOverlappingSources(t *testing.T) {
 	})
 }
 
+// An import carries its stops to the announcement only when something
+// follows the store at its start: a follower that subscribes during the
+// import is told the months, to read back, and no stops.
+func TestCarriedOnlyWhenFollowed(t *testing.T) {
+	s := storetest.Open(t)
+	ctx := context.Background()
+	m := charter.NewMonth(2022, 7)
+	var got []string
+	record := func(c charter.Change) {
+		n := 0
+		for _, chunk := range c.Carried {
+			n += len(chunk)
+		}
+		got = append(got, fmt.Sprintf("%d months, %d carried", len(c.Stops), n))
+	}
+	x, err := s.BeginImport(ctx, &charter.Import{Kind: charter.KindStops, Source: "unfollowed", Checksum: "unfollowed", Format: "test", Coverage: charter.CoverAll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.OnCommit(record)()
+	for _, st := range many("metropolitan", m, 5, true) {
+		if err := x.AddStop(st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := x.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	importStops(t, s, "followed", charter.CoverAll, many("metropolitan", m.Add(1), 7, true)...)
+	if want := []string{"1 months, 0 carried", "1 months, 7 carried"}; !slices.Equal(got, want) {
+		t.Errorf("announced %q, want %q", got, want)
+	}
+}
+
 func TestCrimeCountVintages(t *testing.T) {
 	s := storetest.Open(t)
 	ctx := context.Background()
