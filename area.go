@@ -1,5 +1,7 @@
 package charter
 
+import "sync"
+
 // Area is a piece of geography that records are counted in: a force area, a
 // borough (local authority district), a ward, an MSOA or an LSOA, identified
 // by its ONS GSS code (or the data.police.uk id for a force).
@@ -56,14 +58,20 @@ var LondonBoroughs = []struct{ Code, Name string }{
 // LondonBoroughCode returns the GSS code of a London borough named as the
 // London Datastore names it ("Kingston upon Thames", "Barking & Dagenham").
 func LondonBoroughCode(name string) (string, bool) {
-	k := normaliseName(name)
-	for _, b := range LondonBoroughs {
-		if normaliseName(b.Name) == k {
-			return b.Code, true
-		}
-	}
-	return "", false
+	code, ok := londonBoroughsByName()[normaliseName(name)]
+	return code, ok
 }
+
+// londonBoroughsByName maps each borough's normalised name to its code,
+// made once: crime-count files name the borough on each of their hundreds
+// of thousands of lines.
+var londonBoroughsByName = sync.OnceValue(func() map[string]string {
+	m := make(map[string]string, len(LondonBoroughs))
+	for _, b := range LondonBoroughs {
+		m[normaliseName(b.Name)] = b.Code
+	}
+	return m
+})
 
 // Current keeps the areas of the boundary vintage in use at each level: the
 // newest vintage with boundaries at that level (the May 2022 wards once they

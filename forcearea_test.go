@@ -1,6 +1,9 @@
 package charter
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestForceBoroughs(t *testing.T) {
 	met, ok := ForceBoroughs("metropolitan")
@@ -17,5 +20,28 @@ func TestForceBoroughs(t *testing.T) {
 	}
 	if c, ok := ForceBoroughs("kent"); ok || c != nil {
 		t.Errorf("kent is not mapped yet: %v %v", ok, c)
+	}
+}
+
+// Every London borough is found by its name as the London Datastore writes
+// it, whatever the case, spacing or "&" for "and"; other units are not.
+func TestLondonBoroughCode(t *testing.T) {
+	if len(LondonBoroughs) != 33 {
+		t.Fatalf("%d London boroughs", len(LondonBoroughs))
+	}
+	for _, b := range LondonBoroughs {
+		for _, name := range []string{b.Name, strings.ToUpper(b.Name), "  " + strings.ReplaceAll(b.Name, " and ", " & ") + " "} {
+			if code, ok := LondonBoroughCode(name); !ok || code != b.Code {
+				t.Errorf("%q: %q %v, want %s", name, code, ok, b.Code)
+			}
+		}
+	}
+	if code, ok := LondonBoroughCode("Barking & Dagenham"); !ok || code != "E09000002" {
+		t.Errorf("Barking & Dagenham: %q %v", code, ok)
+	}
+	for _, name := range []string{"London Heathrow and London City Airports", "", "Kingston"} {
+		if code, ok := LondonBoroughCode(name); ok {
+			t.Errorf("%q is taken for borough %s", name, code)
+		}
 	}
 }

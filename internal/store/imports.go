@@ -38,6 +38,10 @@ type ImportTx struct {
 	vintage    int
 	pop        *bulk
 	popSeen    map[string]bool
+	// unitCodes and countAreas are a crime-count file's borough codes by
+	// unit name and the areas it has ensured.
+	unitCodes  map[string]string
+	countAreas map[countArea]bool
 	levels     map[charter.Level]bool
 	// changed are the force-months whose counted stops this import changed,
 	// for the announcement after commit.
