@@ -12,7 +12,8 @@ func (x *ImportTx) AddStreetCrime(c *charter.StreetCrime) error {
 	if x.streets == nil {
 		x.streets = x.t.bulk("street_crimes", "import_id", "source_row", "crime_ref", "month", "reported_by", "falls_within",
 			"latitude", "longitude", "location", "lsoa_code", "lsoa_name", "category", "last_outcome", "context",
-			"borough_id", "ward_id", "msoa_id", "lsoa_id")
+			"borough_id", "ward_id", "msoa_id", "lsoa_id").
+			bind("import_id", "month", "reported_by", "falls_within")
 	}
 	var lat, lng any
 	loc := ""
@@ -125,7 +126,8 @@ func (x *ImportTx) AddCrimeCount(c *charter.CrimeCount) error {
 // for an area supersedes the old one instead of adding to it.
 func (x *ImportTx) AddPopulation(p *charter.Population) error {
 	if x.pop == nil {
-		x.pop = x.t.bulk("population", "level", "area_code", "area_name", "category", "ethnic_group", "count", "census", "import_id")
+		x.pop = x.t.bulk("population", "level", "area_code", "area_name", "category", "ethnic_group", "count", "census", "import_id").
+			bind("area_code", "area_name", "census", "import_id")
 	}
 	if k := p.Level.String() + p.AreaCode; !x.popSeen[k] {
 		x.popSeen[k] = true
