@@ -168,3 +168,37 @@ func (f Figure) MarshalJSON() ([]byte, error) {
 	}
 	return json.Marshal(out)
 }
+
+// Scaled is f with its value and limits multiplied by k: a share as a
+// percentage for a chart's data, a rate per person per 1,000.
+func (f Figure) Scaled(k float64) Figure {
+	f.Value *= k
+	f.Lower *= k
+	f.Upper *= k
+	return f
+}
+
+// UnmarshalJSON reads what MarshalJSON writes. The scale and the level are
+// not in the JSON: a figure read keeps the scale it had, and a limit written
+// as null (not finite) is read as +Inf above and −Inf below.
+func (f *Figure) UnmarshalJSON(b []byte) error {
+	var in figureJSON
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	g := Figure{Scale: f.Scale}
+	if in.Value != nil {
+		g = NewFigure(f.Scale, *in.Value)
+	}
+	if len(in.Interval) == 2 {
+		limit := func(p *float64, inf float64) float64 {
+			if p == nil {
+				return inf
+			}
+			return *p
+		}
+		g = g.Within(limit(in.Interval[0], math.Inf(-1)), limit(in.Interval[1], math.Inf(1)), 0)
+	}
+	*f = g
+	return nil
+}

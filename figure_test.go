@@ -104,6 +104,10 @@ func TestFigureMachine(t *testing.T) {
 			if err != nil || string(b) != c.json {
 				t.Errorf("JSON: %s %v, want %s", b, err, c.json)
 			}
+			back := Figure{Scale: c.f.Scale}
+			if err := json.Unmarshal(b, &back); err != nil || back.Text() != c.f.Text() && c.f.Ptr() != nil {
+				t.Errorf("read back: %q %v, want %q", back.Text(), err, c.f.Text())
+			}
 		})
 	}
 	if p := NewFigure(ScaleRate, inf).Ptr(); p != nil {

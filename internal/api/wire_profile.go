@@ -68,7 +68,7 @@ type wireProportion struct {
 }
 
 func proportionWire(p report.Proportion) wireProportion {
-	return wireProportion{Count: p.Count, Of: p.Of, Rate: p.Rate, CI: p.CI}
+	return wireProportion{Count: p.Count, Of: p.Of, Rate: p.Rate.Ptr(), CI: p.Rate.Pair()}
 }
 
 // wireTrendMonth is report.TrendMonth on the wire.

@@ -119,16 +119,18 @@ func TestDemo(t *testing.T) {
 			CrimeShare float64 `json:"crime_share"`
 		} `json:"concentration"`
 		Score struct {
-			Rate *float64  `json:"rate"`
-			CI   []float64 `json:"ci"`
+			Rate struct {
+				Value    *float64  `json:"value"`
+				Interval []float64 `json:"interval"`
+			} `json:"rate"`
 		} `json:"score"`
 		Ranked []struct {
 			Code string `json:"code"`
 		} `json:"ranked"`
 		Months []json.RawMessage `json:"months"`
 	}
-	if err := json.Unmarshal([]byte(out), &pr); err != nil || pr.Units != 19 || len(pr.Concentration) != 5 || pr.Score.Rate == nil ||
-		len(pr.Score.CI) != 2 || len(pr.Ranked) != 19 || pr.Ranked[0].Code != "E05014066" || len(pr.Months) != 12 {
+	if err := json.Unmarshal([]byte(out), &pr); err != nil || pr.Units != 19 || len(pr.Concentration) != 5 || pr.Score.Rate.Value == nil ||
+		len(pr.Score.Rate.Interval) != 2 || len(pr.Ranked) != 19 || pr.Ranked[0].Code != "E05014066" || len(pr.Months) != 12 {
 		t.Errorf("report precision: %v %+v", err, pr)
 	}
 	for _, a := range st.Areas[:2] {

@@ -194,7 +194,8 @@ func writeOutcomes(e *env, r *report.Outcomes, format string) error {
 			rec = append(rec, propCSV(&row.Arrest)...)
 			rec = append(rec, propCSV(&row.NoAction)...)
 			if row.Find != nil {
-				rec = append(rec, strconv.Itoa(row.Find.Count), strconv.Itoa(row.Find.Of), share(row.Find.Rate), shareCI(row.Find.CI, 0), shareCI(row.Find.CI, 1))
+				rec = append(rec, strconv.Itoa(row.Find.Count), strconv.Itoa(row.Find.Of))
+				rec = append(rec, csvColumns(row.Find.Rate)...)
 			} else {
 				rec = append(rec, "", "", "", "", "")
 			}
@@ -209,10 +210,10 @@ func writeOutcomes(e *env, r *report.Outcomes, format string) error {
 	for _, row := range r.Rows {
 		find, findCI := "–", ""
 		if row.Find != nil {
-			find, findCI = stats.FormatShare(row.Find.Rate), stats.FormatShareInterval(row.Find.CI)
+			find, findCI = row.Find.Rate.String(), row.Find.Rate.Interval()
 		}
-		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", row.Object, row.Group, row.Searches, stats.FormatShare(row.Arrest.Rate), stats.FormatShareInterval(row.Arrest.CI),
-			stats.FormatShare(row.NoAction.Rate), stats.FormatShareInterval(row.NoAction.CI), find, findCI, row.Note)
+		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", row.Object, row.Group, row.Searches, row.Arrest.Rate, row.Arrest.Rate.Interval(),
+			row.NoAction.Rate, row.NoAction.Rate.Interval(), find, findCI, row.Note)
 	}
 	w.Flush()
 	fmt.Fprintln(e.stdout, "\nlimits: "+r.Limits)
@@ -221,22 +222,27 @@ func writeOutcomes(e *env, r *report.Outcomes, format string) error {
 }
 
 func propCSV(p *report.Proportion) []string {
-	return []string{strconv.Itoa(p.Count), share(p.Rate), shareCI(p.CI, 0), shareCI(p.CI, 1)}
+	return append([]string{strconv.Itoa(p.Count)}, csvColumns(p.Rate)...)
 }
 
-// share writes a proportion to four decimals (num's two are for rates).
-func share(p *float64) string {
+// csvColumns are a figure's value and limits in CSV: rates and ratios to two
+// decimals, shares (as proportions) to four; empty where there is none.
+func csvColumns(f charter.Figure) []string {
+	prec := 2
+	if f.Scale == charter.ScaleShare {
+		prec = 4
+	}
+	c := f.Columns('f', prec)
+	return c[:]
+}
+
+// csvNumber writes a number without an interval in CSV to prec decimals;
+// empty when there is none.
+func csvNumber(p *float64, prec int) string {
 	if p == nil {
 		return ""
 	}
-	return strconv.FormatFloat(*p, 'f', 4, 64)
-}
-
-func shareCI(v []float64, i int) string {
-	if len(v) != 2 {
-		return ""
-	}
-	return share(&v[i])
+	return strconv.FormatFloat(*p, 'f', prec, 64)
 }
 
 func writeJSON(e *env, v any) error {

@@ -132,9 +132,9 @@ func (s *Service) Outcome(ctx context.Context, fig *public.Figures, d charter.De
 			}
 		}
 	}
-	o.Arrest = proportion(arrests, o.Searches)
+	o.Arrest = report.NewProportion(arrests, o.Searches, 0.95)
 	if findOf > 0 {
-		f := proportion(finds, findOf)
+		f := report.NewProportion(finds, findOf, 0.95)
 		o.Find = &f
 	}
 	if crimeKnown {
@@ -163,18 +163,6 @@ func (s *Service) Outcome(ctx context.Context, fig *public.Figures, d charter.De
 		o.Notes = append(o.Notes, "Complaints about searches are not counted here.")
 	}
 	return o, nil
-}
-
-func proportion(k, n int) report.Proportion {
-	p := report.Proportion{Count: k, Of: n}
-	if e := stats.WilsonProportion(k, n, 0.95); e.HasValue() {
-		v := e.Value
-		p.Rate = &v
-		if e.HasInterval() {
-			p.CI = []float64{e.Lower, e.Upper}
-		}
-	}
-	return p
 }
 
 // rate is events per month over months, with an exact Poisson interval.

@@ -139,7 +139,7 @@ func testMatchesCLI(t *testing.T, s *site) {
 		if err := json.Unmarshal(out.Bytes(), &fromCLI); err != nil {
 			t.Fatal(err)
 		}
-		var prof report.Profile
+		var prof apiProfile
 		s.getJSON(t, "/api/v1/areas/"+area+"/profile", &prof)
 		got, _ := json.Marshal(prof.Disproportionality.Rows)
 		want, _ := json.Marshal(fromCLI.Rows)

@@ -43,7 +43,7 @@ func FindingsSection(ps *panel.Service) Section {
 					share = pct(s.Share)
 				}
 				if s.Lower != nil && s.Upper != nil {
-					ci = pctBetween([]float64{*s.Lower, *s.Upper})
+					ci = pct(s.Lower) + " to " + pct(s.Upper)
 				}
 				t.Rows = append(t.Rows, []string{s.Question, charter.Thousands(s.Met), charter.Thousands(s.Assessed), share, ci})
 			}

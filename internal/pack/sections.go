@@ -74,18 +74,14 @@ func between(ci []float64) string {
 	return strconv.FormatFloat(ci[0], 'f', 2, 64) + " to " + strconv.FormatFloat(ci[1], 'f', 2, 64)
 }
 
-func pct(p *float64) string {
-	if p == nil {
-		return "–"
-	}
-	return strconv.FormatFloat(100**p, 'f', 1, 64) + "%"
-}
+func pct(p *float64) string { return charter.FormatShare(p) }
 
-func pctBetween(ci []float64) string {
-	if len(ci) != 2 {
-		return "–"
+// orNone fills a table cell that has no interval.
+func orNone(interval string) string {
+	if interval == "" {
+		return charter.NoValue
 	}
-	return strconv.FormatFloat(100*ci[0], 'f', 1, 64) + "% to " + strconv.FormatFloat(100*ci[1], 'f', 1, 64) + "%"
+	return interval
 }
 
 func intp(p *int) string {
@@ -191,9 +187,9 @@ func (src Sources) outcomes(ctx context.Context, area string, m charter.Month) (
 	for _, row := range r.Rows {
 		find, findCI := "not recorded", "–"
 		if row.Find != nil {
-			find, findCI = pct(row.Find.Rate), pctBetween(row.Find.CI)
+			find, findCI = row.Find.Rate.String(), orNone(row.Find.Rate.Interval())
 		}
-		t.Rows = append(t.Rows, []string{row.Group, charter.Thousands(row.Searches), pct(row.Arrest.Rate), pctBetween(row.Arrest.CI), find, findCI})
+		t.Rows = append(t.Rows, []string{row.Group, charter.Thousands(row.Searches), row.Arrest.Rate.String(), orNone(row.Arrest.Rate.Interval()), find, findCI})
 	}
 	p.Tables = append(p.Tables, t)
 	p.Notes = append(p.Notes, r.Limits)
@@ -244,7 +240,7 @@ func (src Sources) precision(ctx context.Context, area string, m charter.Month) 
 	}
 	p.Paragraphs = append(p.Paragraphs, fmt.Sprintf("In %s, %s recorded %s. The %s with the most (the top %g%% of %s wards) held %s of it; %s of the %s weapon searches placed in a ward (95%% interval %s) were made there. Searching follows weapon crime when the second share is at least the first.",
 		MonthName(m), r.Area.Name, plural(r.WeaponCrimes, "weapon-enabled crime", "weapon-enabled crimes"), plural(r.Hotspots, "ward", "wards"), 100*r.Top, charter.Thousands(r.Units),
-		pct(&r.HotspotCrimeShare), pct(r.Score.Rate), charter.Thousands(r.WeaponSearches), pctBetween(r.Score.CI)))
+		pct(&r.HotspotCrimeShare), r.Score.Rate, charter.Thousands(r.WeaponSearches), orNone(r.Score.Rate.Interval())))
 	t := Table{Caption: "The wards with the most weapon-enabled crime, " + MonthName(m),
 		Head:    []string{"Ward", "Weapon-enabled crimes", "Share of the area's", "Searches", "Weapon searches"},
 		Numeric: []bool{false, true, true, true, true}}

@@ -98,7 +98,7 @@ func (v *WardView) compare() {
 	share := func(pp func(p *report.Profile) *report.Proportion) get {
 		return func(p *report.Profile) Measure {
 			if q := pp(p); q != nil {
-				return Measure{q.Rate, q.CI}
+				return Measure{q.Rate.Ptr(), q.Rate.Pair()}
 			}
 			return Measure{}
 		}

@@ -186,7 +186,7 @@ func NewProfile(snap *readmodel.Snapshot, q ProfileQuery) (*Profile, error) {
 			if v == "" {
 				v = "Not recorded"
 			}
-			bd.Rows = append(bd.Rows, ShareRow{Value: v, Share: proportion(row.Count, total, q.Level)})
+			bd.Rows = append(bd.Rows, ShareRow{Value: v, Share: NewProportion(row.Count, total, q.Level)})
 		}
 		sort.SliceStable(bd.Rows, func(i, j int) bool { return bd.Rows[i].Share.Count > bd.Rows[j].Share.Count })
 		if b.dim == index.DimSelfGroup || b.dim == index.DimOfficerGroup {
@@ -261,7 +261,7 @@ func (r *Profile) rates(count func(from, to charter.Month, by ...index.Dim) ([]i
 				arrests += row.Share.Count
 			}
 		}
-		r.Arrest = proportion(arrests, r.Searches, q.Level)
+		r.Arrest = NewProportion(arrests, r.Searches, q.Level)
 	}
 	tri := func(d index.Dim, field string) (*Proportion, string, error) {
 		rows, err := count(q.From, q.To, d)
@@ -300,7 +300,7 @@ func (r *Profile) rates(count func(from, to charter.Month, by ...index.Dim) ([]i
 		if known == 0 {
 			return nil, "not shown: not recorded for any search in the period", nil
 		}
-		p := proportion(yes, known, q.Level)
+		p := NewProportion(yes, known, q.Level)
 		return &p, "", nil
 	}
 	var err error

@@ -29,7 +29,7 @@ func testProfile(t *testing.T, s *store.Store, ix *index.Index, cr *index.Crimes
 	if p.Searches != searches || searches < 500 {
 		t.Errorf("Northbury searches %d, SQL %d", p.Searches, searches)
 	}
-	if p.Arrest.Count != arrests || p.Arrest.Of != searches || p.Arrest.Rate == nil || len(p.Arrest.CI) != 2 {
+	if p.Arrest.Count != arrests || p.Arrest.Of != searches || !p.Arrest.Rate.HasInterval() {
 		t.Errorf("arrests %+v, SQL %d of %d", p.Arrest, arrests, searches)
 	}
 	for _, b := range p.Breakdowns {
