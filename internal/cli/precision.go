@@ -77,9 +77,9 @@ func runPrecision(ctx context.Context, e *env, args []string) error {
 		w.Write([]string{"rank", "code", "name", "weapon_crimes", "crime_share", "cumulative_share", "per_month", "per_month_lower", "per_month_upper",
 			"searches", "weapon_searches", "weapon_searches_per_crime", "hotspot"})
 		for _, u := range r.Ranked {
-			w.Write([]string{strconv.Itoa(u.Rank), u.Code, u.Name, strconv.Itoa(u.WeaponCrimes), csvNumber(&u.CrimeShare, 4), csvNumber(&u.Cumulative, 4),
-				num(u.PerMonth), ci(u.PerMonthCI, 0), ci(u.PerMonthCI, 1), strconv.Itoa(u.Searches), strconv.Itoa(u.WeaponSearches),
-				csvNumber(u.WeaponSearchesPerCrime, 2), strconv.FormatBool(u.Hotspot)})
+			rec := []string{strconv.Itoa(u.Rank), u.Code, u.Name, strconv.Itoa(u.WeaponCrimes), csvNumber(&u.CrimeShare, 4), csvNumber(&u.Cumulative, 4)}
+			w.Write(append(append(rec, csvColumns(u.PerMonth)...), strconv.Itoa(u.Searches), strconv.Itoa(u.WeaponSearches),
+				csvNumber(u.WeaponSearchesPerCrime, 2), strconv.FormatBool(u.Hotspot)))
 		}
 		w.Flush()
 		return w.Error()
@@ -122,7 +122,7 @@ func runPrecision(ctx context.Context, e *env, args []string) error {
 			hot = "yes"
 		}
 		fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t\n", u.Rank, u.Code, u.Name, u.WeaponCrimes, stats.FormatShare(&u.CrimeShare), stats.FormatShare(&u.Cumulative),
-			stats.FormatRate(u.PerMonth), stats.FormatInterval(u.PerMonthCI), u.Searches, u.WeaponSearches, stats.FormatRate(u.WeaponSearchesPerCrime), hot)
+			u.PerMonth, u.PerMonth.Interval(), u.Searches, u.WeaponSearches, stats.FormatRate(u.WeaponSearchesPerCrime), hot)
 	}
 	w.Flush()
 	printNotes(e, r.Notes, r.Flags)

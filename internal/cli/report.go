@@ -14,7 +14,6 @@ import (
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/report"
-	"github.com/stopsearch/charter/internal/stats"
 	"github.com/stopsearch/charter/internal/store"
 )
 
@@ -121,8 +120,9 @@ func writeDisproportionality(e *env, r *report.Disproportionality, format string
 		w.Write([]string{"group", "searches", "population", "rate_per_1000", "rate_lower", "rate_upper", "ratio_to_white", "ratio_lower", "ratio_upper", "note",
 			"adjusted_ratio", "adjusted_lower", "adjusted_upper", "adjusted_note"})
 		for _, row := range r.Rows {
-			w.Write([]string{row.Group, strconv.Itoa(row.Searches), intOrEmpty(row.Population), num(row.Rate), ci(row.RateCI, 0), ci(row.RateCI, 1),
-				num(row.Ratio), ci(row.RatioCI, 0), ci(row.RatioCI, 1), row.Note, num(row.AdjustedRatio), ci(row.AdjustedCI, 0), ci(row.AdjustedCI, 1), row.AdjustedNote})
+			rec := append([]string{row.Group, strconv.Itoa(row.Searches), intOrEmpty(row.Population)}, csvColumns(row.Rate)...)
+			rec = append(append(rec, csvColumns(row.Ratio)...), row.Note)
+			w.Write(append(append(rec, csvColumns(row.AdjustedRatio)...), row.AdjustedNote))
 		}
 		w.Flush()
 		return w.Error()
@@ -152,8 +152,8 @@ func writeDisproportionality(e *env, r *report.Disproportionality, format string
 		if row.AdjustedNote != "" {
 			note = strings.TrimPrefix(note+"; adjusted: "+row.AdjustedNote, "; ")
 		}
-		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", row.Group, row.Searches, intOrEmpty(row.Population), stats.FormatRate(row.Rate),
-			stats.FormatInterval(row.RateCI), stats.FormatRate(row.Ratio), stats.FormatInterval(row.RatioCI), stats.FormatRate(row.AdjustedRatio), stats.FormatInterval(row.AdjustedCI), note)
+		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", row.Group, row.Searches, intOrEmpty(row.Population), row.Rate,
+			row.Rate.Interval(), row.Ratio, row.Ratio.Interval(), row.AdjustedRatio, row.AdjustedRatio.Interval(), note)
 	}
 	w.Flush()
 	printNotes(e, r.Notes, r.Flags)
@@ -165,20 +165,6 @@ func intOrEmpty(p *int) string {
 		return ""
 	}
 	return strconv.Itoa(*p)
-}
-
-func num(p *float64) string {
-	if p == nil {
-		return ""
-	}
-	return strconv.FormatFloat(*p, 'f', 2, 64)
-}
-
-func ci(v []float64, i int) string {
-	if len(v) != 2 {
-		return ""
-	}
-	return strconv.FormatFloat(v[i], 'f', 2, 64)
 }
 
 func writeOutcomes(e *env, r *report.Outcomes, format string) error {

@@ -35,7 +35,7 @@ func Evidence(ctx context.Context, fig *public.Figures, wards []string) (charter
 		for _, u := range p.Ranked {
 			if u.Code == w {
 				e.Name, e.Ranked, e.Rank, e.Hotspot, e.WeaponCrimes = u.Name, true, u.Rank, u.Hotspot, u.WeaponCrimes
-				e.PerMonth, e.PerMonthCI, e.Searches, e.WeaponSearches = u.PerMonth, u.PerMonthCI, u.Searches, u.WeaponSearches
+				e.PerMonth, e.PerMonthCI, e.Searches, e.WeaponSearches = u.PerMonth.Ptr(), u.PerMonth.Pair(), u.Searches, u.WeaponSearches
 				break
 			}
 		}

@@ -48,6 +48,21 @@ type apiGroupRow struct {
 	Reference     bool      `json:"reference,omitempty"`
 }
 
+// groupRowOfCLI is a line of the CLI's report in the API's shape.
+func groupRowOfCLI(r report.GroupRow) apiGroupRow {
+	return apiGroupRow{Group: r.Group, Searches: r.Searches, Population: r.Population,
+		Rate: r.Rate.Ptr(), RateCI: r.Rate.Pair(), Ratio: r.Ratio.Ptr(), RatioCI: r.Ratio.Pair(),
+		AdjustedRatio: r.AdjustedRatio.Ptr(), AdjustedCI: r.AdjustedRatio.Pair(), Note: r.Note, AdjustedNote: r.AdjustedNote, Reference: r.Reference}
+}
+
+func each[T, U any](in []T, f func(T) U) []U {
+	out := make([]U, len(in))
+	for i, v := range in {
+		out[i] = f(v)
+	}
+	return out
+}
+
 // apiSubArea is a borough of a force or a ward of a borough, in a profile
 // and as the properties of the GeoJSON downloads.
 type apiSubArea struct {

@@ -58,8 +58,10 @@ func Area(ctx context.Context, fig *public.Figures, code string) (report.AreaRef
 	return report.AreaRef{Code: a.Code, Name: a.Name, Level: a.Level.String()}, nil
 }
 
-// The figures are written as the disproportionality report writes them
-// (two decimals), so a reader can check the pack against the report.
+// The figures are written as the site's pages and the CLI's tables write
+// them (charter.Figure), so a reader can check the pack against either.
+
+// two writes a feedback score to two decimals.
 func two(p *float64) string {
 	if p == nil {
 		return "–"
@@ -125,11 +127,11 @@ func (src Sources) searches(ctx context.Context, area string, m charter.Month) (
 		Numeric: []bool{false, true, true, true, true, true, true}}
 	var notes []string
 	for _, row := range r.Rows {
-		ratio := two(row.Ratio)
+		ratio := row.Ratio.String()
 		if row.Reference {
 			ratio = "1 (the comparison)"
 		}
-		t.Rows = append(t.Rows, []string{row.Group, charter.Thousands(row.Searches), intp(row.Population), two(row.Rate), between(row.RateCI), ratio, between(row.RatioCI)})
+		t.Rows = append(t.Rows, []string{row.Group, charter.Thousands(row.Searches), intp(row.Population), row.Rate.String(), orNone(row.Rate.Interval()), ratio, orNone(row.Ratio.Interval())})
 		if row.Note != "" {
 			notes = append(notes, row.Group+": "+row.Note)
 		}
@@ -138,8 +140,8 @@ func (src Sources) searches(ctx context.Context, area string, m charter.Month) (
 	if len(r.Rows) > 0 {
 		var higher []string
 		for _, row := range r.Rows {
-			if len(row.RatioCI) == 2 && row.RatioCI[0] > 1 {
-				higher = append(higher, fmt.Sprintf("%s residents (%s times)", row.Group, two(row.Ratio)))
+			if row.Ratio.HasInterval() && row.Ratio.Lower > 1 {
+				higher = append(higher, fmt.Sprintf("%s residents (%s times)", row.Group, row.Ratio))
 			}
 		}
 		if len(higher) > 0 {

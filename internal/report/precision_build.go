@@ -461,11 +461,8 @@ func (b *precisionBuild) rankUnits() {
 		row := PrecisionUnit{Rank: i + 1, Code: u, Name: unitName(u, q.Unit, b.byCode, b.isHex), WeaponCrimes: n,
 			CrimeShare: nanZero(shareOf(n, r.WeaponCrimes)), Cumulative: nanZero(shareOf(cum, r.WeaponCrimes)),
 			Searches: b.searches.total[u], WeaponSearches: b.weapon.total[u], Hotspot: b.hot[u]}
-		if e := stats.PoissonRate(n, max(1, r.CrimeMonths), 1, q.Level); e.HasValue() && r.CrimeMonths > 0 {
-			row.PerMonth = ptr(e.Value)
-			if e.HasInterval() {
-				row.PerMonthCI = []float64{e.Lower, e.Upper}
-			}
+		if r.CrimeMonths > 0 {
+			row.PerMonth = stats.PoissonRate(n, r.CrimeMonths, 1, q.Level).Figure(charter.ScaleRate)
 		}
 		if n > 0 {
 			row.WeaponSearchesPerCrime = ptr(float64(row.WeaponSearches) / float64(n))

@@ -19,15 +19,17 @@ func (s *Site) funcs() template.FuncMap {
 		"int":   FormatInt,
 		"int64": func(n int64) string { return FormatInt(int(n)) },
 		"intp":  func(p *int) string { return ifNil(p == nil, func() string { return FormatInt(*p) }) },
-		"rate":  stats.FormatRate,
-		"pct":   stats.FormatShare,
+		"rate":  charter.FormatRate,
+		"pct":   charter.FormatShare,
 		"ci":    stats.FormatInterval,
 		"pctci": stats.FormatShareInterval,
-		"num": func(p *float64) string {
-			return ifNil(p == nil, func() string { return strconv.FormatFloat(*p, 'f', 4, 64) })
+		// num, lo and hi are a ratio's value and limits as a chart reads
+		// them from its cell's data attributes.
+		"num": func(f charter.Figure) string {
+			return ifNil(!f.HasValue(), func() string { return f.Columns('f', 4)[0] })
 		},
-		"lo":            func(ci []float64) string { return bound(ci, 0) },
-		"hi":            func(ci []float64) string { return bound(ci, 1) },
+		"lo":            func(f charter.Figure) string { return f.Columns('f', 4)[1] },
+		"hi":            func(f charter.Figure) string { return f.Columns('f', 4)[2] },
 		"flagText":      FlagText,
 		"flagged":       flagged,
 		"notReported":   notReported,
@@ -84,13 +86,6 @@ func FormatInt(n int) string { return charter.Thousands(n) }
 // percentColumns are a share's value and limits as a chart reads them from
 // a table cell's data attributes: percentages with two decimals.
 func percentColumns(f charter.Figure) [3]string { return f.Scaled(100).Columns('f', 2) }
-
-func bound(ci []float64, i int) string {
-	if len(ci) != 2 {
-		return ""
-	}
-	return strconv.FormatFloat(ci[i], 'f', 4, 64)
-}
 
 // flagged reports whether a month's flags change what its volume means:
 // those are drawn and marked on charts (a field not reported is listed but
