@@ -63,7 +63,7 @@ type wireCharterWardEvidence struct {
 
 func wardEvidenceWire(e charter.WardEvidence) wireCharterWardEvidence {
 	return wireCharterWardEvidence{Code: e.Code, Name: e.Name, Ranked: e.Ranked, Rank: e.Rank, Units: e.Units, Hotspot: e.Hotspot,
-		WeaponCrimes: e.WeaponCrimes, PerMonth: e.PerMonth, PerMonthCI: e.PerMonthCI, Searches: e.Searches, WeaponSearches: e.WeaponSearches}
+		WeaponCrimes: e.WeaponCrimes, PerMonth: e.PerMonth.Ptr(), PerMonthCI: e.PerMonth.Pair(), Searches: e.Searches, WeaponSearches: e.WeaponSearches}
 }
 
 // wireDeployOutcome is deploy.Outcome on the wire: rates and shares with
@@ -98,7 +98,7 @@ type wireDeployWardOutcome struct {
 
 func outcomeWire(o deploy.Outcome) wireDeployOutcome {
 	return wireDeployOutcome{Period: o.Period, Months: o.Months, StopMonths: o.StopMonths, Searches: o.Searches,
-		PerMonth: o.PerMonth, PerMonthCI: o.PerMonthCI, BeforePerMonth: o.BeforePerMonth, BeforePerMonthCI: o.BeforePerMonthCI,
+		PerMonth: o.PerMonth.Ptr(), PerMonthCI: o.PerMonth.Pair(), BeforePerMonth: o.BeforePerMonth.Ptr(), BeforePerMonthCI: o.BeforePerMonth.Pair(),
 		Arrest: proportionWire(o.Arrest), Find: ptrTo(o.Find, proportionWire), WeaponCrimes: o.WeaponCrimes, CrimeMonths: o.CrimeMonths,
 		Complaints: o.Complaints, Feedback: o.Feedback, Notes: o.Notes,
 		Wards: each(o.Wards, func(w deploy.WardOutcome) wireDeployWardOutcome {
