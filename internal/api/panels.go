@@ -19,7 +19,7 @@ import (
 // Findings are the published findings of the scrutiny panels, latest
 // meeting first.
 type Findings struct {
-	Area     string          `json:"area"` // "" for every panel
+	Area     string             `json:"area"` // "" for every panel
 	Findings []wirePanelFinding `json:"findings"`
 }
 

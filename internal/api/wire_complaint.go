@@ -43,7 +43,9 @@ type wireComplaintShare struct {
 }
 
 func complaintFigureWire(f complaint.Figure) wireComplaintFigure {
-	count := func(c complaint.Count) wireComplaintCount { return wireComplaintCount{Count: c.Count, Suppressed: c.Suppressed} }
+	count := func(c complaint.Count) wireComplaintCount {
+		return wireComplaintCount{Count: c.Count, Suppressed: c.Suppressed}
+	}
 	w := wireComplaintFigure{Area: f.Area, Month: f.Month, Lodged: count(f.Lodged), Linked: count(f.Linked), Decided: count(f.Decided), Upheld: count(f.Upheld)}
 	if s := f.UpheldShare; s.HasInterval() {
 		w.UpheldShare = &wireComplaintShare{Value: s.Value, Low: s.Lower, High: s.Upper}

@@ -15,7 +15,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/stopsearch/charter"
-	"github.com/stopsearch/charter/internal/stats"
 	"github.com/stopsearch/charter/internal/web"
 )
 
@@ -226,7 +225,7 @@ func testBrowser(t *testing.T, s *site) {
 					}
 					if p.searches.Rate != nil {
 						got := eval[string](t, ctx, `document.querySelector("[data-figure=rate]").textContent.trim()`)
-						if want := stats.FormatRate(p.searches.Rate); got != want {
+						if want := charter.FormatRate(p.searches.Rate); got != want {
 							t.Errorf("rate shown %q, the API says %s", got, want)
 						}
 					}

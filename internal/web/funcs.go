@@ -8,7 +8,6 @@ import (
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/report"
-	"github.com/stopsearch/charter/internal/stats"
 )
 
 // funcs are the template functions. Numbers are formatted here, once, so
@@ -21,8 +20,6 @@ func (s *Site) funcs() template.FuncMap {
 		"intp":  func(p *int) string { return ifNil(p == nil, func() string { return FormatInt(*p) }) },
 		"rate":  charter.FormatRate,
 		"pct":   charter.FormatShare,
-		"ci":    stats.FormatInterval,
-		"pctci": stats.FormatShareInterval,
 		// num, lo and hi are a ratio's value and limits as a chart reads
 		// them from its cell's data attributes.
 		"num": func(f charter.Figure) string {
