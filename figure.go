@@ -53,6 +53,9 @@ const (
 	// pilot evaluation's measures run from 0.009 arrests per search to
 	// thousands of offences): four significant digits, no separators.
 	ScaleSignificant
+	// ScaleScore is a mean score on a survey's short scale (1 to 5): one
+	// decimal, as the feedback pages write it.
+	ScaleScore
 )
 
 // NewFigure is the figure v written at scale s, without an interval; NaN

@@ -61,6 +61,8 @@ func TestFigureText(t *testing.T) {
 		{"significant", NewFigure(ScaleSignificant, 0.009209).Within(-0.06224, 0.08066, 0.95), "0.009209", "-0.06224 to 0.08066", "0.009209 (-0.06224 to 0.08066)"},
 		{"significant large", NewFigure(ScaleSignificant, 1.0538), "1.054", "", "1.054 (no interval)"},
 		{"significant infinite limit", NewFigure(ScaleSignificant, 2).Within(1, inf, 0.95), "2", "1 to ∞", "2 (1 to ∞)"},
+		{"score", NewFigure(ScaleScore, 3.456).Within(2.94, 3.97, 0.95), "3.5", "2.9 to 4.0", "3.5 (2.9 to 4.0)"},
+		{"score from one answer", NewFigure(ScaleScore, 4), "4.0", "", "4.0 (no interval)"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := c.f.String(); got != c.value {

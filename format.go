@@ -69,9 +69,12 @@ func (s Scale) format(x float64) string {
 	switch s {
 	case ScaleShare:
 		return FormatShare(&x)
-	case ScaleSignificant:
+	case ScaleSignificant, ScaleScore:
 		if math.IsInf(x, 0) {
 			return FormatRate(&x)
+		}
+		if s == ScaleScore {
+			return strconv.FormatFloat(x, 'f', 1, 64)
 		}
 		return strconv.FormatFloat(x, 'g', 4, 64)
 	}

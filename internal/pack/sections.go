@@ -3,7 +3,6 @@ package pack
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -60,21 +59,6 @@ func Area(ctx context.Context, fig *public.Figures, code string) (report.AreaRef
 
 // The figures are written as the site's pages and the CLI's tables write
 // them (charter.Figure), so a reader can check the pack against either.
-
-// two writes a feedback score to two decimals.
-func two(p *float64) string {
-	if p == nil {
-		return "–"
-	}
-	return strconv.FormatFloat(*p, 'f', 2, 64)
-}
-
-func between(ci []float64) string {
-	if len(ci) != 2 {
-		return "–"
-	}
-	return strconv.FormatFloat(ci[0], 'f', 2, 64) + " to " + strconv.FormatFloat(ci[1], 'f', 2, 64)
-}
 
 func pct(p *float64) string { return charter.FormatShare(p) }
 
@@ -278,11 +262,7 @@ func (src Sources) feedback(ctx context.Context, area string, m charter.Month) (
 		plural(a.Responses, "person", "people"), MonthName(m)))
 	t := Table{Head: []string{"Question", "Answers", "Average score", "95% interval"}, Numeric: []bool{false, true, true, true}}
 	for _, q := range a.Questions {
-		ci := "–"
-		if q.Interval {
-			ci = between([]float64{q.Low, q.High})
-		}
-		t.Rows = append(t.Rows, []string{q.Question, charter.Thousands(q.N), two(&q.Mean), ci})
+		t.Rows = append(t.Rows, []string{q.Question, charter.Thousands(q.N), q.Mean.String(), orNone(q.Mean.Interval())})
 	}
 	p.Tables = append(p.Tables, t)
 	return p, nil
