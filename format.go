@@ -64,19 +64,18 @@ func FormatShare(p *float64) string {
 	return grouped(strconv.FormatFloat(*p*100, 'f', 1, 64)) + "%"
 }
 
-// format writes x at scale s.
+// format writes x at scale s; an infinite limit is ∞ at any scale but a
+// share's.
 func (s Scale) format(x float64) string {
-	switch s {
-	case ScaleShare:
+	switch {
+	case s == ScaleShare:
 		return FormatShare(&x)
-	case ScaleSignificant, ScaleScore:
-		if math.IsInf(x, 0) {
-			return FormatRate(&x)
-		}
-		if s == ScaleScore {
-			return strconv.FormatFloat(x, 'f', 1, 64)
-		}
+	case math.IsInf(x, 0):
+		return FormatRate(&x)
+	case s == ScaleSignificant:
 		return strconv.FormatFloat(x, 'g', 4, 64)
+	case s == ScaleScore:
+		return strconv.FormatFloat(x, 'f', 1, 64)
 	}
 	return FormatRate(&x)
 }
