@@ -228,4 +228,3 @@ func writeTrainingReport(e *env, r *training.Report, format string) error {
 	}
 	return nil
 }
-
