@@ -1,6 +1,7 @@
 package charter
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -49,22 +50,67 @@ type DeploymentEvidence struct {
 	Note       string         `json:"note,omitempty"`
 }
 
-// WardEvidence is one planned ward's line of the precision ranking.
+// WardEvidence is one planned ward's line of the precision ranking. It is
+// stored with its plan, and written to the audit trail, in the JSON plans
+// have always been stored in (wardEvidenceJSON), so that every stored plan
+// reads the same.
 type WardEvidence struct {
-	Code string `json:"code"`
-	Name string `json:"name"`
+	Code string
+	Name string
 	// Ranked is false when the ward has no weapon-enabled crime counts.
-	Ranked       bool `json:"ranked"`
-	Rank         int  `json:"rank"`
-	Units        int  `json:"of_wards"`
-	Hotspot      bool `json:"hotspot"`
-	WeaponCrimes int  `json:"weapon_crimes"`
+	Ranked       bool
+	Rank         int
+	Units        int // wards ranked
+	Hotspot      bool
+	WeaponCrimes int
 	// PerMonth is weapon-enabled crimes per month with its exact Poisson
-	// interval over the crime months of the period.
+	// interval over the crime months of the period, at the site's 95%.
+	PerMonth       Figure
+	Searches       int
+	WeaponSearches int
+}
+
+// wardEvidenceJSON is WardEvidence as it is stored: crimes per month beside
+// its interval as [lower, upper].
+type wardEvidenceJSON struct {
+	Code           string    `json:"code"`
+	Name           string    `json:"name"`
+	Ranked         bool      `json:"ranked"`
+	Rank           int       `json:"rank"`
+	Units          int       `json:"of_wards"`
+	Hotspot        bool      `json:"hotspot"`
+	WeaponCrimes   int       `json:"weapon_crimes"`
 	PerMonth       *float64  `json:"per_month"`
 	PerMonthCI     []float64 `json:"per_month_ci"`
 	Searches       int       `json:"searches"`
 	WeaponSearches int       `json:"weapon_searches"`
+}
+
+// evidenceLevel is the level of the intervals of stored evidence: the
+// site's figures, which plans carry, are at 95%.
+const evidenceLevel = 0.95
+
+// MarshalJSON writes the ward's line as plans are stored.
+func (e WardEvidence) MarshalJSON() ([]byte, error) {
+	return json.Marshal(wardEvidenceJSON{Code: e.Code, Name: e.Name, Ranked: e.Ranked, Rank: e.Rank, Units: e.Units, Hotspot: e.Hotspot,
+		WeaponCrimes: e.WeaponCrimes, PerMonth: e.PerMonth.Ptr(), PerMonthCI: e.PerMonth.Pair(), Searches: e.Searches, WeaponSearches: e.WeaponSearches})
+}
+
+// UnmarshalJSON reads a ward's line as plans are stored.
+func (e *WardEvidence) UnmarshalJSON(b []byte) error {
+	var in wardEvidenceJSON
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	*e = WardEvidence{Code: in.Code, Name: in.Name, Ranked: in.Ranked, Rank: in.Rank, Units: in.Units, Hotspot: in.Hotspot,
+		WeaponCrimes: in.WeaponCrimes, Searches: in.Searches, WeaponSearches: in.WeaponSearches}
+	if in.PerMonth != nil {
+		e.PerMonth = NewFigure(ScaleRate, *in.PerMonth)
+		if len(in.PerMonthCI) == 2 {
+			e.PerMonth = e.PerMonth.Within(in.PerMonthCI[0], in.PerMonthCI[1], evidenceLevel)
+		}
+	}
+	return nil
 }
 
 // The kinds of deployment.

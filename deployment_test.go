@@ -1,6 +1,7 @@
 package charter
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -54,5 +55,32 @@ func TestCheckDeployment(t *testing.T) {
 		if got := d.Status(at); got != want {
 			t.Errorf("status at %s: %q, want %q", at, got, want)
 		}
+	}
+}
+
+// A plan's evidence is stored as it always was (crimes per month beside its
+// interval), so plans stored before it was a Figure read the same.
+func TestWardEvidenceJSON(t *testing.T) {
+	stored := `{"code":"E05014098","name":"Brixton Acre Lane","ranked":true,"rank":12,"of_wards":679,"hotspot":false,"weapon_crimes":96,` +
+		`"per_month":8,"per_month_ci":[6.48,9.77],"searches":120,"weapon_searches":30}`
+	var e WardEvidence
+	if err := json.Unmarshal([]byte(stored), &e); err != nil {
+		t.Fatal(err)
+	}
+	if e.Rank != 12 || e.Units != 679 || e.PerMonth.Text() != "8.00 (6.48 to 9.77)" || e.PerMonth.Level != 0.95 || e.WeaponSearches != 30 {
+		t.Errorf("read %+v", e)
+	}
+	b, err := json.Marshal(e)
+	if err != nil || string(b) != stored {
+		t.Errorf("written %s %v, want %s", b, err, stored)
+	}
+	unranked := `{"code":"E05000001","name":"","ranked":false,"rank":0,"of_wards":679,"hotspot":false,"weapon_crimes":0,` +
+		`"per_month":null,"per_month_ci":null,"searches":0,"weapon_searches":0}`
+	e = WardEvidence{}
+	if err := json.Unmarshal([]byte(unranked), &e); err != nil || e.PerMonth.HasValue() {
+		t.Errorf("unranked %+v %v", e, err)
+	}
+	if b, _ := json.Marshal(e); string(b) != unranked {
+		t.Errorf("unranked written %s", b)
 	}
 }

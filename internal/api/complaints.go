@@ -91,7 +91,7 @@ func (a *API) complaintOps() []encOp {
 				{name: "from", in: "query", desc: "first month, YYYY-MM (with to; both empty: the latest 12 months)"},
 				{name: "to", in: "query", desc: "last month, YYYY-MM"},
 			},
-			status: http.StatusOK, answer: reflect.TypeFor[complaint.Figures](),
+			status: http.StatusOK, answer: reflect.TypeFor[wireComplaintFigures](),
 			errs: map[int]string{400: "a parameter is wrong; detail names it"}, run: a.complaintFigures},
 		{method: "GET", path: "/api/v1/complaints", id: "listComplaints", summary: "Open complaints",
 			desc:  "The open complaints of the caller's force, oldest first, with the time limits each has passed; without the complainants' words or contacts.",
@@ -141,7 +141,11 @@ func (a *API) complaintFigures(w http.ResponseWriter, r *http.Request, u *charte
 	if err != nil {
 		return nil, err
 	}
-	return a.acc.Complaints.Figures(r.Context(), area, from, to)
+	f, err := a.acc.Complaints.Figures(r.Context(), area, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return complaintFiguresWire(f), nil
 }
 
 func (a *API) complaintQueue(w http.ResponseWriter, r *http.Request, u *charter.User) (any, error) {

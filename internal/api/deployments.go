@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/stopsearch/charter"
-	"github.com/stopsearch/charter/internal/deploy"
 )
 
 // Deployments are the published plans of focused searching touching an
@@ -18,7 +17,7 @@ type Deployments struct {
 
 // DeploymentSummary is a plan in a list: what, where, when and its state.
 type DeploymentSummary struct {
-	charter.Deployment
+	wireCharterDeployment
 	// Status is "planned", "under way" or "ended".
 	Status string `json:"status"`
 }
@@ -30,7 +29,7 @@ type DeploymentAnswer struct {
 	DeploymentSummary
 	Comments []charter.DeploymentComment `json:"comments"`
 	// Outcome is null until the period has ended.
-	Outcome *deploy.Outcome `json:"outcome"`
+	Outcome *wireDeployOutcome `json:"outcome"`
 }
 
 func (a *API) deploymentOps() []encOp {
@@ -49,7 +48,7 @@ func (a *API) deploymentOps() []encOp {
 				}
 				out := Deployments{Deployments: []DeploymentSummary{}}
 				for _, d := range list {
-					out.Deployments = append(out.Deployments, DeploymentSummary{d, d.Status(dep.Now())})
+					out.Deployments = append(out.Deployments, DeploymentSummary{deploymentWire(d), d.Status(dep.Now())})
 				}
 				return out, nil
 			}},
@@ -70,16 +69,18 @@ func (a *API) deploymentOps() []encOp {
 				if err != nil {
 					return nil, err
 				}
-				ans := DeploymentAnswer{DeploymentSummary: DeploymentSummary{d, d.Status(dep.Now())}}
+				ans := DeploymentAnswer{DeploymentSummary: DeploymentSummary{deploymentWire(d), d.Status(dep.Now())}}
 				cs, err := dep.Comments(ctx, nil, d)
 				if err != nil {
 					return nil, err
 				}
 				ans.Comments = nonNil(cs)
 				if d.Ended(dep.Now()) {
-					if ans.Outcome, err = dep.Outcome(ctx, a.fig, d); err != nil {
+					o, err := dep.Outcome(ctx, a.fig, d)
+					if err != nil {
 						return nil, err
 					}
+					ans.Outcome = ptrTo(o, outcomeWire)
 				}
 				return ans, nil
 			}},

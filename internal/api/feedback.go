@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/stopsearch/charter"
-	"github.com/stopsearch/charter/internal/record"
 )
 
 // Feedback is what the people searched in an area said of the encounter
@@ -21,7 +20,7 @@ type Feedback struct {
 	MinResponses int `json:"min_responses"`
 	// Months are every month from From to To, in order, with a row even
 	// where nobody answered; a suppressed month's questions are [].
-	Months []record.FeedbackAggregate `json:"months"`
+	Months []wireRecordFeedbackAggregate `json:"months"`
 }
 
 // maxFeedbackMonths bounds the months of one request.
@@ -56,10 +55,7 @@ func (a *API) feedback(w http.ResponseWriter, r *http.Request, u *charter.User) 
 	if err != nil {
 		return nil, err
 	}
-	for i := range aggs {
-		aggs[i].Questions = nonNil(aggs[i].Questions)
-	}
-	return Feedback{Area: area, From: from.String(), To: to.String(), MinResponses: a.rec.MinFeedback(), Months: nonNil(aggs)}, nil
+	return Feedback{Area: area, From: from.String(), To: to.String(), MinResponses: a.rec.MinFeedback(), Months: nonNil(each(aggs, feedbackWire))}, nil
 }
 
 // areaParam reads an area: a force by id or name, or a GSS code.

@@ -34,7 +34,7 @@ func TestFeedback(t *testing.T) {
 			}
 		}
 	}
-	get := func() record.FeedbackAggregate {
+	get := func() wireRecordFeedbackAggregate {
 		t.Helper()
 		fb := decode[Feedback](t, e.do("GET", "/api/v1/feedback?area=metropolitan&from=2026-06&to=2026-06", "", ""), http.StatusOK)
 		if fb.MinResponses != testMinFeedback || fb.Area != "metropolitan" || fb.From != "2026-06" || fb.To != "2026-06" {
@@ -46,7 +46,7 @@ func TestFeedback(t *testing.T) {
 			}
 		}
 		t.Fatalf("no 2026-06 in %+v", fb.Months)
-		return record.FeedbackAggregate{}
+		return wireRecordFeedbackAggregate{}
 	}
 	give(testMinFeedback - 1)
 	if m := get(); !m.Suppressed || len(m.Questions) != 0 || m.Responses != testMinFeedback-1 {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/stopsearch/charter"
-	"github.com/stopsearch/charter/internal/panel"
 )
 
 // Independent scrutiny (S3): the public reads the panels' published
@@ -20,8 +19,8 @@ import (
 // Findings are the published findings of the scrutiny panels, latest
 // meeting first.
 type Findings struct {
-	Area     string          `json:"area"` // "" for every panel
-	Findings []panel.Finding `json:"findings"`
+	Area     string             `json:"area"` // "" for every panel
+	Findings []wirePanelFinding `json:"findings"`
 }
 
 // PanelMeeting is one meeting of the member's panel.
@@ -103,7 +102,7 @@ func (a *API) scrutinyFindings(w http.ResponseWriter, r *http.Request, u *charte
 	if err != nil {
 		return nil, err
 	}
-	return Findings{Area: area, Findings: nonNil(fs)}, nil
+	return Findings{Area: area, Findings: nonNil(each(fs, findingWire))}, nil
 }
 
 func meetingOf(m charter.Meeting) PanelMeeting {

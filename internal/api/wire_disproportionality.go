@@ -59,6 +59,6 @@ type wireGroupRow struct {
 
 func groupRowWire(r report.GroupRow) wireGroupRow {
 	return wireGroupRow{Group: r.Group, Searches: r.Searches, Population: r.Population,
-		Rate: r.Rate, RateCI: r.RateCI, Ratio: r.Ratio, RatioCI: r.RatioCI,
-		AdjustedRatio: r.AdjustedRatio, AdjustedCI: r.AdjustedCI, Note: r.Note, AdjustedNote: r.AdjustedNote, Reference: r.Reference}
+		Rate: r.Rate.Ptr(), RateCI: r.Rate.Pair(), Ratio: r.Ratio.Ptr(), RatioCI: r.Ratio.Pair(),
+		AdjustedRatio: r.AdjustedRatio.Ptr(), AdjustedCI: r.AdjustedRatio.Pair(), Note: r.Note, AdjustedNote: r.AdjustedNote, Reference: r.Reference}
 }

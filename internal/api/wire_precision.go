@@ -95,6 +95,6 @@ type wirePrecisionUnit struct {
 
 func precisionUnitWire(u report.PrecisionUnit) wirePrecisionUnit {
 	return wirePrecisionUnit{Rank: u.Rank, Code: u.Code, Name: u.Name, WeaponCrimes: u.WeaponCrimes,
-		CrimeShare: u.CrimeShare, Cumulative: u.Cumulative, PerMonth: u.PerMonth, PerMonthCI: u.PerMonthCI,
+		CrimeShare: u.CrimeShare, Cumulative: u.Cumulative, PerMonth: u.PerMonth.Ptr(), PerMonthCI: u.PerMonth.Pair(),
 		Searches: u.Searches, WeaponSearches: u.WeaponSearches, WeaponSearchesPerCrime: u.WeaponSearchesPerCrime, Hotspot: u.Hotspot}
 }

@@ -36,7 +36,7 @@ func profileWire(p report.Profile) wireProfile {
 	return wireProfile{
 		Area: areaWire(p.Area), Parents: each(p.Parents, areaWire), From: p.From, To: p.To,
 		Confidence: p.Confidence, Searches: p.Searches, Population: p.Population,
-		Rate: p.Rate, RateCI: p.RateCI, Arrest: proportionWire(p.Arrest),
+		Rate: p.Rate.Ptr(), RateCI: p.Rate.Pair(), Arrest: proportionWire(p.Arrest),
 		Find: ptrTo(p.Find, proportionWire), FindNote: p.FindNote,
 		StripSearch: ptrTo(p.StripSearch, proportionWire), StripNote: p.StripNote,
 		Trend: each(p.Trend, trendMonthWire), Breakdowns: each(p.Breakdowns, breakdownWire),
@@ -68,7 +68,7 @@ type wireProportion struct {
 }
 
 func proportionWire(p report.Proportion) wireProportion {
-	return wireProportion{Count: p.Count, Of: p.Of, Rate: p.Rate, CI: p.CI}
+	return wireProportion{Count: p.Count, Of: p.Of, Rate: p.Rate.Ptr(), CI: p.Rate.Pair()}
 }
 
 // wireTrendMonth is report.TrendMonth on the wire.
@@ -115,7 +115,7 @@ type wireSubArea struct {
 
 func subAreaWire(s report.SubArea) wireSubArea {
 	return wireSubArea{Code: s.Code, Name: s.Name, Searches: s.Searches, Population: s.Population,
-		Rate: s.Rate, RateCI: s.RateCI, WeaponCrimes: s.WeaponCrimes}
+		Rate: s.Rate.Ptr(), RateCI: s.Rate.Pair(), WeaponCrimes: s.WeaponCrimes}
 }
 
 // wireWeaponCrimeTrend is report.WeaponCrimeTrend on the wire.
@@ -136,7 +136,7 @@ type wireCrimeMonth struct {
 
 func weaponCrimeWire(w report.WeaponCrimeTrend) wireWeaponCrimeTrend {
 	return wireWeaponCrimeTrend{Definition: w.Definition, Total: w.Total, Months: w.Months,
-		PerThousand: w.PerThousand, PerCI: w.PerCI,
+		PerThousand: w.PerThousand.Ptr(), PerCI: w.PerThousand.Pair(),
 		Trend: each(w.Trend, func(m report.CrimeMonth) wireCrimeMonth { return wireCrimeMonth{Month: m.Month, Count: m.Count} })}
 }
 

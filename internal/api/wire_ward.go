@@ -1,6 +1,9 @@
 package api
 
-import "github.com/stopsearch/charter/internal/public"
+import (
+	"github.com/stopsearch/charter"
+	"github.com/stopsearch/charter/internal/public"
+)
 
 // wirePublicWardView is public.WardView on the wire (getWard).
 type wirePublicWardView struct {
@@ -40,15 +43,16 @@ type wirePublicComparison struct {
 	Force   wirePublicMeasure `json:"force"`
 }
 
-// wirePublicMeasure is public.Measure on the wire: a value and its
-// interval as [lower, upper].
+// wirePublicMeasure is a figure of public.Comparison on the wire (documented
+// as PublicMeasure, once its type): a value and its interval as [lower,
+// upper].
 type wirePublicMeasure struct {
 	Value *float64  `json:"value"`
 	CI    []float64 `json:"ci"`
 }
 
 func comparisonWire(c public.Comparison) wirePublicComparison {
-	m := func(x public.Measure) wirePublicMeasure { return wirePublicMeasure{Value: x.Value, CI: x.CI} }
+	m := func(x charter.Figure) wirePublicMeasure { return wirePublicMeasure{Value: x.Ptr(), CI: x.Pair()} }
 	return wirePublicComparison{Measure: c.Measure, Kind: c.Kind, Unit: c.Unit, Ward: m(c.Ward), Borough: m(c.Borough), Force: m(c.Force)}
 }
 

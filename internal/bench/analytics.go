@@ -172,8 +172,8 @@ func endToEnd(ctx context.Context, path string) (*store.Store, *index.Index, rat
 		}
 		got[code] = map[string]float64{}
 		for _, row := range r.Rows {
-			if row.Rate != nil {
-				got[code][row.Group] = *row.Rate
+			if row.Rate.HasValue() {
+				got[code][row.Group] = row.Rate.Value
 			}
 		}
 	}

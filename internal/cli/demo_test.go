@@ -67,15 +67,18 @@ func TestDemo(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("report exit %d: %s", code, stderr)
 	}
+	// Every figure is {"value": …, "interval": [lower, upper]} (README).
+	type figure struct {
+		Value    *float64  `json:"value"`
+		Interval []float64 `json:"interval"`
+	}
 	var rep struct {
 		Rows []struct {
-			Group      string    `json:"group"`
-			Searches   int       `json:"searches"`
-			Population *int      `json:"population"`
-			Rate       *float64  `json:"rate_per_1000"`
-			RateCI     []float64 `json:"rate_ci"`
-			Ratio      *float64  `json:"ratio_to_white"`
-			RatioCI    []float64 `json:"ratio_ci"`
+			Group      string `json:"group"`
+			Searches   int    `json:"searches"`
+			Population *int   `json:"population"`
+			Rate       figure `json:"rate_per_1000"`
+			Ratio      figure `json:"ratio_to_white"`
 		} `json:"rows"`
 		Flags []struct {
 			Month string   `json:"month"`
@@ -86,7 +89,7 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("report JSON: %v\n%s", err, out)
 	}
 	if len(rep.Rows) != 6 || rep.Rows[1].Group != "Black" || rep.Rows[1].Population == nil || *rep.Rows[1].Population != 76145 ||
-		rep.Rows[1].Rate == nil || len(rep.Rows[1].RateCI) != 2 || rep.Rows[1].Ratio == nil || *rep.Rows[1].Ratio <= 1 || len(rep.Rows[1].RatioCI) != 2 {
+		rep.Rows[1].Rate.Value == nil || len(rep.Rows[1].Rate.Interval) != 2 || rep.Rows[1].Ratio.Value == nil || *rep.Rows[1].Ratio.Value <= 1 || len(rep.Rows[1].Ratio.Interval) != 2 {
 		t.Errorf("report rows: %+v", rep.Rows)
 	}
 	if len(rep.Flags) != 12 {
@@ -119,16 +122,15 @@ func TestDemo(t *testing.T) {
 			CrimeShare float64 `json:"crime_share"`
 		} `json:"concentration"`
 		Score struct {
-			Rate *float64  `json:"rate"`
-			CI   []float64 `json:"ci"`
+			Rate figure `json:"rate"`
 		} `json:"score"`
 		Ranked []struct {
 			Code string `json:"code"`
 		} `json:"ranked"`
 		Months []json.RawMessage `json:"months"`
 	}
-	if err := json.Unmarshal([]byte(out), &pr); err != nil || pr.Units != 19 || len(pr.Concentration) != 5 || pr.Score.Rate == nil ||
-		len(pr.Score.CI) != 2 || len(pr.Ranked) != 19 || pr.Ranked[0].Code != "E05014066" || len(pr.Months) != 12 {
+	if err := json.Unmarshal([]byte(out), &pr); err != nil || pr.Units != 19 || len(pr.Concentration) != 5 || pr.Score.Rate.Value == nil ||
+		len(pr.Score.Rate.Interval) != 2 || len(pr.Ranked) != 19 || pr.Ranked[0].Code != "E05014066" || len(pr.Months) != 12 {
 		t.Errorf("report precision: %v %+v", err, pr)
 	}
 	for _, a := range st.Areas[:2] {

@@ -107,16 +107,6 @@ func g(p *float64) string {
 	return strconv.FormatFloat(*p, 'g', 4, 64)
 }
 
-func estimateText(x report.EvalEstimate) string {
-	if x.Value == nil {
-		return "none (" + x.Status + ")"
-	}
-	if len(x.Interval) != 2 {
-		return g(x.Value) + " (no interval)"
-	}
-	return fmt.Sprintf("%s (%s to %s)", g(x.Value), g(&x.Interval[0]), g(&x.Interval[1]))
-}
-
 func evaluationTable(e *env, r *report.Evaluation) error {
 	out := e.stdout
 	fmt.Fprintf(out, "Pilot evaluation: %s (%s), difference-in-differences, %.0f%% intervals\n", r.Measure, r.Definition, 100*r.Confidence)
@@ -134,10 +124,10 @@ func evaluationTable(e *env, r *report.Evaluation) error {
 		fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%d\t%s\t\n", c.Group, c.Period, c.Areas, c.Months, c.Events, c.Exposure, g(c.Rate))
 	}
 	w.Flush()
-	fmt.Fprintf(out, "\ntreated change (post/pre):    %s\n", estimateText(r.TreatedChange))
-	fmt.Fprintf(out, "comparison change (post/pre): %s\n", estimateText(r.ComparisonChange))
-	fmt.Fprintf(out, "difference-in-differences, ratio:      %s\n", estimateText(r.Ratio))
-	fmt.Fprintf(out, "difference-in-differences, difference: %s %s\n\n", estimateText(r.Difference), r.Unit)
+	fmt.Fprintf(out, "\ntreated change (post/pre):    %s\n", r.TreatedChange.Text())
+	fmt.Fprintf(out, "comparison change (post/pre): %s\n", r.ComparisonChange.Text())
+	fmt.Fprintf(out, "difference-in-differences, ratio:      %s\n", r.Ratio.Text())
+	fmt.Fprintf(out, "difference-in-differences, difference: %s %s\n\n", r.Difference.Text(), r.Unit)
 
 	label := "treated (rate)\tcomparison (pooled rate)"
 	if strings.Contains(r.Unit, "per area-month") {
@@ -150,7 +140,7 @@ func evaluationTable(e *env, r *report.Evaluation) error {
 	}
 	w.Flush()
 	pt := r.PreTrend
-	fmt.Fprintf(out, "\npre-trend check (placebo in time, %s against %s): %s; %s\n", pt.SecondHalf, pt.FirstHalf, estimateText(pt.Ratio), pt.Note)
+	fmt.Fprintf(out, "\npre-trend check (placebo in time, %s against %s): %s; %s\n", pt.SecondHalf, pt.FirstHalf, pt.Ratio.Text(), pt.Note)
 	pl := r.Placebo
 	if pl.PValue != nil {
 		fmt.Fprintf(out, "placebo in space: p = %.3f (rank %d of %d; %d comparison areas at least as extreme; smallest possible p %.3f)\n",
@@ -171,12 +161,9 @@ func evaluationTable(e *env, r *report.Evaluation) error {
 func evaluationCSV(e *env, r *report.Evaluation) error {
 	w := csv.NewWriter(e.stdout)
 	w.Write([]string{"kind", "name", "period", "value", "lower", "upper", "events", "exposure", "comparison_value", "comparison_events", "comparison_exposure", "note"})
-	est := func(name string, x report.EvalEstimate, note string) {
-		lo, hi := "", ""
-		if len(x.Interval) == 2 {
-			lo, hi = g(&x.Interval[0]), g(&x.Interval[1])
-		}
-		w.Write([]string{"estimate", name, "", g(x.Value), lo, hi, "", "", "", "", "", note})
+	est := func(name string, x charter.Figure, note string) {
+		c := x.Columns('g', 4)
+		w.Write([]string{"estimate", name, "", c[0], c[1], c[2], "", "", "", "", "", note})
 	}
 	for _, c := range r.Cells {
 		w.Write([]string{"cell", c.Group, c.Period, g(c.Rate), "", "", strconv.Itoa(c.Events), strconv.Itoa(c.Exposure), "", "", "", r.Unit})

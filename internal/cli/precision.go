@@ -10,7 +10,6 @@ import (
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/report"
-	"github.com/stopsearch/charter/internal/stats"
 )
 
 // runPrecision is `charter report precision` (A3): weapon-crime hotspots, the
@@ -77,9 +76,9 @@ func runPrecision(ctx context.Context, e *env, args []string) error {
 		w.Write([]string{"rank", "code", "name", "weapon_crimes", "crime_share", "cumulative_share", "per_month", "per_month_lower", "per_month_upper",
 			"searches", "weapon_searches", "weapon_searches_per_crime", "hotspot"})
 		for _, u := range r.Ranked {
-			w.Write([]string{strconv.Itoa(u.Rank), u.Code, u.Name, strconv.Itoa(u.WeaponCrimes), share(&u.CrimeShare), share(&u.Cumulative),
-				num(u.PerMonth), ci(u.PerMonthCI, 0), ci(u.PerMonthCI, 1), strconv.Itoa(u.Searches), strconv.Itoa(u.WeaponSearches),
-				num(u.WeaponSearchesPerCrime), strconv.FormatBool(u.Hotspot)})
+			rec := []string{strconv.Itoa(u.Rank), u.Code, u.Name, strconv.Itoa(u.WeaponCrimes), csvNumber(&u.CrimeShare, 4), csvNumber(&u.Cumulative, 4)}
+			w.Write(append(append(rec, csvColumns(u.PerMonth)...), strconv.Itoa(u.Searches), strconv.Itoa(u.WeaponSearches),
+				csvNumber(u.WeaponSearchesPerCrime, 2), strconv.FormatBool(u.Hotspot)))
 		}
 		w.Flush()
 		return w.Error()
@@ -93,12 +92,12 @@ func runPrecision(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "%d units; %d weapon-enabled crimes over %d crime months; %d searches over %d months (%d placed in a unit), %d of them for weapons; %.0f%% intervals\n\n",
 		r.Units, r.WeaponCrimes, r.CrimeMonths, r.Searches, r.StopMonths, r.SearchesPlaced, r.WeaponSearches, 100*r.Confidence)
 	fmt.Fprintf(e.stdout, "Hotspots (top %g%%, %d units) hold %s of weapon-enabled crime; %s of weapon searches (%s) were made there.\n\n",
-		100*r.Top, r.Hotspots, stats.FormatShare(&r.HotspotCrimeShare), stats.FormatShare(r.Score.Rate), stats.FormatShareInterval(r.Score.CI))
+		100*r.Top, r.Hotspots, charter.FormatShare(&r.HotspotCrimeShare), r.Score.Rate, r.Score.Rate.Interval())
 	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "top units\tunits\tweapon crime\tsearches\tinterval\tweapon searches\tinterval\t")
 	for _, c := range r.Concentration {
-		fmt.Fprintf(w, "%g%%\t%d\t%s\t%s\t%s\t%s\t%s\t\n", 100*c.TopShare, c.Units, stats.FormatShare(&c.CrimeShare), stats.FormatShare(c.Searches.Rate), stats.FormatShareInterval(c.Searches.CI),
-			stats.FormatShare(c.WeaponSearches.Rate), stats.FormatShareInterval(c.WeaponSearches.CI))
+		fmt.Fprintf(w, "%g%%\t%d\t%s\t%s\t%s\t%s\t%s\t\n", 100*c.TopShare, c.Units, charter.FormatShare(&c.CrimeShare), c.Searches.Rate, c.Searches.Rate.Interval(),
+			c.WeaponSearches.Rate, c.WeaponSearches.Rate.Interval())
 	}
 	w.Flush()
 	fmt.Fprintln(e.stdout, "\nBy month (score: share of weapon searches made in the hotspots)")
@@ -107,9 +106,9 @@ func runPrecision(ctx context.Context, e *env, args []string) error {
 	for _, m := range r.Months {
 		score, interval := "", ""
 		if m.Score != nil {
-			score, interval = stats.FormatShare(m.Score.Rate), stats.FormatShareInterval(m.Score.CI)
+			score, interval = m.Score.Rate.String(), m.Score.Rate.Interval()
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\t%s\n", m.Month, intOrDash(m.WeaponCrimes), stats.FormatShare(m.HotspotCrimeShare), intOrDash(m.Searches),
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\t%s\n", m.Month, intOrDash(m.WeaponCrimes), charter.FormatShare(m.HotspotCrimeShare), intOrDash(m.Searches),
 			intOrDash(m.WeaponSearches), score, interval, strings.Join(m.Flags, " "))
 	}
 	w.Flush()
@@ -121,8 +120,8 @@ func runPrecision(ctx context.Context, e *env, args []string) error {
 		if u.Hotspot {
 			hot = "yes"
 		}
-		fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t\n", u.Rank, u.Code, u.Name, u.WeaponCrimes, stats.FormatShare(&u.CrimeShare), stats.FormatShare(&u.Cumulative),
-			stats.FormatRate(u.PerMonth), stats.FormatInterval(u.PerMonthCI), u.Searches, u.WeaponSearches, stats.FormatRate(u.WeaponSearchesPerCrime), hot)
+		fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t\n", u.Rank, u.Code, u.Name, u.WeaponCrimes, charter.FormatShare(&u.CrimeShare), charter.FormatShare(&u.Cumulative),
+			u.PerMonth, u.PerMonth.Interval(), u.Searches, u.WeaponSearches, charter.FormatRate(u.WeaponSearchesPerCrime), hot)
 	}
 	w.Flush()
 	printNotes(e, r.Notes, r.Flags)

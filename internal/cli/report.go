@@ -14,7 +14,6 @@ import (
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/report"
-	"github.com/stopsearch/charter/internal/stats"
 	"github.com/stopsearch/charter/internal/store"
 )
 
@@ -121,8 +120,9 @@ func writeDisproportionality(e *env, r *report.Disproportionality, format string
 		w.Write([]string{"group", "searches", "population", "rate_per_1000", "rate_lower", "rate_upper", "ratio_to_white", "ratio_lower", "ratio_upper", "note",
 			"adjusted_ratio", "adjusted_lower", "adjusted_upper", "adjusted_note"})
 		for _, row := range r.Rows {
-			w.Write([]string{row.Group, strconv.Itoa(row.Searches), intOrEmpty(row.Population), num(row.Rate), ci(row.RateCI, 0), ci(row.RateCI, 1),
-				num(row.Ratio), ci(row.RatioCI, 0), ci(row.RatioCI, 1), row.Note, num(row.AdjustedRatio), ci(row.AdjustedCI, 0), ci(row.AdjustedCI, 1), row.AdjustedNote})
+			rec := append([]string{row.Group, strconv.Itoa(row.Searches), intOrEmpty(row.Population)}, csvColumns(row.Rate)...)
+			rec = append(append(rec, csvColumns(row.Ratio)...), row.Note)
+			w.Write(append(append(rec, csvColumns(row.AdjustedRatio)...), row.AdjustedNote))
 		}
 		w.Flush()
 		return w.Error()
@@ -152,8 +152,8 @@ func writeDisproportionality(e *env, r *report.Disproportionality, format string
 		if row.AdjustedNote != "" {
 			note = strings.TrimPrefix(note+"; adjusted: "+row.AdjustedNote, "; ")
 		}
-		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", row.Group, row.Searches, intOrEmpty(row.Population), stats.FormatRate(row.Rate),
-			stats.FormatInterval(row.RateCI), stats.FormatRate(row.Ratio), stats.FormatInterval(row.RatioCI), stats.FormatRate(row.AdjustedRatio), stats.FormatInterval(row.AdjustedCI), note)
+		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", row.Group, row.Searches, intOrEmpty(row.Population), row.Rate,
+			row.Rate.Interval(), row.Ratio, row.Ratio.Interval(), row.AdjustedRatio, row.AdjustedRatio.Interval(), note)
 	}
 	w.Flush()
 	printNotes(e, r.Notes, r.Flags)
@@ -165,20 +165,6 @@ func intOrEmpty(p *int) string {
 		return ""
 	}
 	return strconv.Itoa(*p)
-}
-
-func num(p *float64) string {
-	if p == nil {
-		return ""
-	}
-	return strconv.FormatFloat(*p, 'f', 2, 64)
-}
-
-func ci(v []float64, i int) string {
-	if len(v) != 2 {
-		return ""
-	}
-	return strconv.FormatFloat(v[i], 'f', 2, 64)
 }
 
 func writeOutcomes(e *env, r *report.Outcomes, format string) error {
@@ -194,7 +180,8 @@ func writeOutcomes(e *env, r *report.Outcomes, format string) error {
 			rec = append(rec, propCSV(&row.Arrest)...)
 			rec = append(rec, propCSV(&row.NoAction)...)
 			if row.Find != nil {
-				rec = append(rec, strconv.Itoa(row.Find.Count), strconv.Itoa(row.Find.Of), share(row.Find.Rate), shareCI(row.Find.CI, 0), shareCI(row.Find.CI, 1))
+				rec = append(rec, strconv.Itoa(row.Find.Count), strconv.Itoa(row.Find.Of))
+				rec = append(rec, csvColumns(row.Find.Rate)...)
 			} else {
 				rec = append(rec, "", "", "", "", "")
 			}
@@ -209,10 +196,10 @@ func writeOutcomes(e *env, r *report.Outcomes, format string) error {
 	for _, row := range r.Rows {
 		find, findCI := "–", ""
 		if row.Find != nil {
-			find, findCI = stats.FormatShare(row.Find.Rate), stats.FormatShareInterval(row.Find.CI)
+			find, findCI = row.Find.Rate.String(), row.Find.Rate.Interval()
 		}
-		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", row.Object, row.Group, row.Searches, stats.FormatShare(row.Arrest.Rate), stats.FormatShareInterval(row.Arrest.CI),
-			stats.FormatShare(row.NoAction.Rate), stats.FormatShareInterval(row.NoAction.CI), find, findCI, row.Note)
+		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", row.Object, row.Group, row.Searches, row.Arrest.Rate, row.Arrest.Rate.Interval(),
+			row.NoAction.Rate, row.NoAction.Rate.Interval(), find, findCI, row.Note)
 	}
 	w.Flush()
 	fmt.Fprintln(e.stdout, "\nlimits: "+r.Limits)
@@ -221,22 +208,27 @@ func writeOutcomes(e *env, r *report.Outcomes, format string) error {
 }
 
 func propCSV(p *report.Proportion) []string {
-	return []string{strconv.Itoa(p.Count), share(p.Rate), shareCI(p.CI, 0), shareCI(p.CI, 1)}
+	return append([]string{strconv.Itoa(p.Count)}, csvColumns(p.Rate)...)
 }
 
-// share writes a proportion to four decimals (num's two are for rates).
-func share(p *float64) string {
+// csvColumns are a figure's value and limits in CSV: rates and ratios to two
+// decimals, shares (as proportions) to four; empty where there is none.
+func csvColumns(f charter.Figure) []string {
+	prec := 2
+	if f.Scale == charter.ScaleShare {
+		prec = 4
+	}
+	c := f.Columns('f', prec)
+	return c[:]
+}
+
+// csvNumber writes a number without an interval in CSV to prec decimals;
+// empty when there is none.
+func csvNumber(p *float64, prec int) string {
 	if p == nil {
 		return ""
 	}
-	return strconv.FormatFloat(*p, 'f', 4, 64)
-}
-
-func shareCI(v []float64, i int) string {
-	if len(v) != 2 {
-		return ""
-	}
-	return share(&v[i])
+	return strconv.FormatFloat(*p, 'f', prec, 64)
 }
 
 func writeJSON(e *env, v any) error {

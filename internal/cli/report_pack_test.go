@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -48,19 +47,20 @@ func TestReportPack(t *testing.T) {
 	if rep.Searches < 100 || len(rep.Rows) < 5 {
 		t.Fatalf("the report has too little to compare: %d searches, %d rows", rep.Searches, len(rep.Rows))
 	}
-	f2 := func(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
-	// expect is each group's line as the pack writes it: group, searches,
-	// residents, rate, its interval, the ratio to White and its interval.
+	// expect is each group's line as the pack writes it, the figures as
+	// charter.Figure writes them on the pages and in the CLI's tables:
+	// group, searches, residents, rate, its interval, the ratio to White and
+	// its interval.
 	expect := map[string][]string{}
 	for _, r := range rep.Rows {
 		if r.Population == nil {
 			continue // "not stated": no rate to compare
 		}
-		cells := []string{r.Group, charter.Thousands(r.Searches), charter.Thousands(*r.Population), f2(*r.Rate), f2(r.RateCI[0]) + " to " + f2(r.RateCI[1])}
-		if r.Ratio != nil && !r.Reference {
-			cells = append(cells, f2(*r.Ratio))
-			if len(r.RatioCI) == 2 {
-				cells = append(cells, f2(r.RatioCI[0])+" to "+f2(r.RatioCI[1]))
+		cells := []string{r.Group, charter.Thousands(r.Searches), charter.Thousands(*r.Population), r.Rate.String(), r.Rate.Interval()}
+		if r.Ratio.HasValue() && !r.Reference {
+			cells = append(cells, r.Ratio.String())
+			if r.Ratio.HasInterval() {
+				cells = append(cells, r.Ratio.Interval())
 			}
 		}
 		expect[r.Group] = cells

@@ -58,11 +58,13 @@ func TestReportDisproportionality(t *testing.T) {
 		Strata              int     `json:"strata"`
 		StratifiedShare     float64 `json:"stratified_share"`
 		Rows                []struct {
-			Group      string    `json:"group"`
-			Searches   int       `json:"searches"`
-			Population *int      `json:"population"`
-			Adjusted   *float64  `json:"adjusted_ratio"`
-			AdjustedCI []float64 `json:"adjusted_ratio_ci"`
+			Group      string `json:"group"`
+			Searches   int    `json:"searches"`
+			Population *int   `json:"population"`
+			Adjusted   struct {
+				Value    *float64  `json:"value"`
+				Interval []float64 `json:"interval"`
+			} `json:"adjusted_ratio"`
 		} `json:"rows"`
 	}
 	report := func(args ...string) rep {
@@ -76,7 +78,7 @@ func TestReportDisproportionality(t *testing.T) {
 	}
 	ex := report()
 	if ex.Searches != 5 || ex.VehicleOnly != "exclude" || ex.VehicleOnlyExcluded != 1 || ex.NotStated != 2 || ex.Unplaced != 2 || ex.NotStatedMode != "exclude" ||
-		ex.StrataLevel != "ward" || ex.Strata != 3 || ex.StratifiedShare != 1 || ex.Rows[1].Searches != 2 || ex.Rows[1].Adjusted == nil || len(ex.Rows[1].AdjustedCI) != 2 {
+		ex.StrataLevel != "ward" || ex.Strata != 3 || ex.StratifiedShare != 1 || ex.Rows[1].Searches != 2 || ex.Rows[1].Adjusted.Value == nil || len(ex.Rows[1].Adjusted.Interval) != 2 {
 		t.Errorf("default: %+v", ex)
 	}
 	in := report("--vehicle-only", "include", "--not-stated", "officer")

@@ -196,9 +196,10 @@ func writeTrainingReport(e *env, r *training.Report, format string) error {
 			"group_b", "b_count", "b_denominator", "b_value", "b_lower", "b_upper", "change", "change_value", "change_lower", "change_upper", "verdict"})
 		for _, c := range r.Comparisons {
 			for _, m := range c.Measures {
+				a, b, ch := m.A.Estimate.Columns('f', 4), m.B.Estimate.Columns('f', 4), m.Ratio.Columns('f', 4)
 				w.Write([]string{c.Title, m.Name, strconv.FormatBool(m.Available), c.A.Label, strconv.Itoa(m.A.Count), strconv.Itoa(m.A.Of),
-					num4(m.A.Value), num4(m.A.Lower), num4(m.A.Upper), c.B.Label, strconv.Itoa(m.B.Count), strconv.Itoa(m.B.Of),
-					num4(m.B.Value), num4(m.B.Lower), num4(m.B.Upper), m.Change, num4(m.Ratio.Value), num4(m.Ratio.Lower), num4(m.Ratio.Upper), m.Verdict})
+					a[0], a[1], a[2], c.B.Label, strconv.Itoa(m.B.Count), strconv.Itoa(m.B.Of),
+					b[0], b[1], b[2], m.Change, ch[0], ch[1], ch[2], m.Verdict})
 			}
 		}
 		w.Flush()
@@ -226,11 +227,4 @@ func writeTrainingReport(e *env, r *training.Report, format string) error {
 		}
 	}
 	return nil
-}
-
-func num4(p *float64) string {
-	if p == nil {
-		return ""
-	}
-	return strconv.FormatFloat(*p, 'f', 4, 64)
 }

@@ -138,13 +138,13 @@ func TestTrainingImportChangesReport(t *testing.T) {
 		t.Fatalf("after pc.a's training: %+v", r2)
 	}
 	arrest := ba.Measures[0]
-	if arrest.Name != "arrest rate" || arrest.A.Count != 0 || arrest.B.Count != 2 || arrest.B.Of != 3 || arrest.B.Value == nil || *arrest.B.Lower <= 0 {
+	if arrest.Name != "arrest rate" || arrest.A.Count != 0 || arrest.B.Count != 2 || arrest.B.Of != 3 || !arrest.B.Estimate.HasInterval() || arrest.B.Estimate.Lower <= 0 {
 		t.Errorf("arrest rate before and after: %+v", arrest)
 	}
 	if !strings.HasPrefix(arrest.Verdict, "The data cannot tell whether the arrest rate of trained officers after training differs from that of the same officers before training") {
 		t.Errorf("verdict with five searches: %q", arrest.Verdict)
 	}
-	if ua := tu.Measures[0]; ua.A.Count != 1 || ua.A.Of != 4 || ua.Ratio.Value == nil || *ua.Ratio.Value < 2.6 || *ua.Ratio.Value > 2.7 {
+	if ua := tu.Measures[0]; ua.A.Count != 1 || ua.A.Of != 4 || !ua.Ratio.HasValue() || ua.Ratio.Value < 2.6 || ua.Ratio.Value > 2.7 {
 		t.Errorf("arrest rate trained against untrained: %+v", ua)
 	}
 	if code, out, _ := run(t, "--db", db, "report", "training", "--course", "Procedural justice"); code != ExitOK ||

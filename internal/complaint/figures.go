@@ -15,14 +15,6 @@ type Count struct {
 	Suppressed bool `json:"suppressed"`
 }
 
-// Share is the upheld share of decided complaints with its 95% Wilson
-// interval; published only when both counts are.
-type Share struct {
-	Value float64 `json:"value"`
-	Low   float64 `json:"low"`
-	High  float64 `json:"high"`
-}
-
 // Figure is the complaints of one area and month (or period).
 type Figure struct {
 	Area  string `json:"area"`
@@ -34,8 +26,9 @@ type Figure struct {
 	Linked  Count `json:"linked"`
 	Decided Count `json:"decided"`
 	Upheld  Count `json:"upheld"`
-	// UpheldShare is Upheld out of Decided (null: not published).
-	UpheldShare *Share `json:"upheld_share"`
+	// UpheldShare is Upheld out of Decided with its 95% Wilson interval;
+	// unknown (not published) unless both counts are published.
+	UpheldShare charter.Figure `json:"upheld_share"`
 }
 
 // Figures are the public complaint figures of an area: month by month,
@@ -101,7 +94,7 @@ func (s *Service) figure(area, month string, t tally) Figure {
 	f := Figure{Area: area, Month: month, Lodged: count(t.lodged), Linked: count(t.linked), Decided: count(t.decided), Upheld: count(t.upheld)}
 	if t.decided > 0 && !f.Decided.Suppressed && !f.Upheld.Suppressed {
 		if e := stats.WilsonProportion(t.upheld, t.decided, 0.95); e.HasInterval() {
-			f.UpheldShare = &Share{Value: e.Value, Low: e.Lower, High: e.Upper}
+			f.UpheldShare = e.Figure(charter.ScaleShare)
 		}
 	}
 	return f

@@ -35,7 +35,7 @@ func Evidence(ctx context.Context, fig *public.Figures, wards []string) (charter
 		for _, u := range p.Ranked {
 			if u.Code == w {
 				e.Name, e.Ranked, e.Rank, e.Hotspot, e.WeaponCrimes = u.Name, true, u.Rank, u.Hotspot, u.WeaponCrimes
-				e.PerMonth, e.PerMonthCI, e.Searches, e.WeaponSearches = u.PerMonth, u.PerMonthCI, u.Searches, u.WeaponSearches
+				e.PerMonth, e.Searches, e.WeaponSearches = u.PerMonth, u.Searches, u.WeaponSearches
 				break
 			}
 		}
@@ -68,14 +68,13 @@ type Outcome struct {
 	// means the figures are not out yet, which is not the same as none.
 	StopMonths int `json:"stop_months"`
 	Searches   int `json:"searches"`
-	// PerMonth is searches per month with an exact Poisson interval, and
-	// BeforePerMonth the same wards' rate over the evidence period.
-	PerMonth         *float64           `json:"searches_per_month"`
-	PerMonthCI       []float64          `json:"searches_per_month_ci"`
-	BeforePerMonth   *float64           `json:"searches_per_month_before"`
-	BeforePerMonthCI []float64          `json:"searches_per_month_before_ci"`
-	Arrest           report.Proportion  `json:"arrest"`
-	Find             *report.Proportion `json:"find"`
+	// PerMonth is searches per month with an exact Poisson interval (unknown
+	// until searches of the period are published), and BeforePerMonth the
+	// same wards' rate over the evidence period.
+	PerMonth       charter.Figure     `json:"searches_per_month"`
+	BeforePerMonth charter.Figure     `json:"searches_per_month_before"`
+	Arrest         report.Proportion  `json:"arrest"`
+	Find           *report.Proportion `json:"find"`
 	// WeaponCrimes is nil when the crime counts do not cover the period.
 	WeaponCrimes *int `json:"weapon_crimes"`
 	CrimeMonths  int  `json:"crime_months"`
@@ -132,16 +131,16 @@ func (s *Service) Outcome(ctx context.Context, fig *public.Figures, d charter.De
 			}
 		}
 	}
-	o.Arrest = proportion(arrests, o.Searches)
+	o.Arrest = report.NewProportion(arrests, o.Searches, 0.95)
 	if findOf > 0 {
-		f := proportion(finds, findOf)
+		f := report.NewProportion(finds, findOf, 0.95)
 		o.Find = &f
 	}
 	if crimeKnown {
 		o.WeaponCrimes = &crime
 	}
 	if o.StopMonths > 0 {
-		o.PerMonth, o.PerMonthCI = rate(o.Searches, o.StopMonths)
+		o.PerMonth = perMonth(o.Searches, o.StopMonths)
 	} else {
 		o.Notes = append(o.Notes, "The searches of these months are not published yet: the figures appear when they are.")
 	}
@@ -151,7 +150,7 @@ func (s *Service) Outcome(ctx context.Context, fig *public.Figures, d charter.De
 		for _, e := range d.Evidence.Wards {
 			before += e.Searches
 		}
-		o.BeforePerMonth, o.BeforePerMonthCI = rate(before, int(bt-bf)+1)
+		o.BeforePerMonth = perMonth(before, int(bt-bf)+1)
 	}
 	if s.opts.Complaints != nil {
 		n, err := s.opts.Complaints(ctx, d.Wards, d.Start, d.End)
@@ -165,30 +164,8 @@ func (s *Service) Outcome(ctx context.Context, fig *public.Figures, d charter.De
 	return o, nil
 }
 
-func proportion(k, n int) report.Proportion {
-	p := report.Proportion{Count: k, Of: n}
-	if e := stats.WilsonProportion(k, n, 0.95); e.HasValue() {
-		v := e.Value
-		p.Rate = &v
-		if e.HasInterval() {
-			p.CI = []float64{e.Lower, e.Upper}
-		}
-	}
-	return p
-}
-
-// rate is events per month over months, with an exact Poisson interval.
-func rate(n, months int) (*float64, []float64) {
-	if months <= 0 {
-		return nil, nil
-	}
-	e := stats.PoissonRate(n, months, 1, 0.95)
-	if !e.HasValue() {
-		return nil, nil
-	}
-	v := e.Value
-	if !e.HasInterval() {
-		return &v, nil
-	}
-	return &v, []float64{e.Lower, e.Upper}
+// perMonth is n events over months, per month, with an exact Poisson
+// interval; unknown without months.
+func perMonth(n, months int) charter.Figure {
+	return stats.PoissonRate(n, months, 1, 0.95).Figure(charter.ScaleRate)
 }

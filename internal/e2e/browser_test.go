@@ -15,8 +15,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/stopsearch/charter"
-	"github.com/stopsearch/charter/internal/report"
-	"github.com/stopsearch/charter/internal/stats"
 	"github.com/stopsearch/charter/internal/web"
 )
 
@@ -164,7 +162,7 @@ func testBrowser(t *testing.T, s *site) {
 	ctx, consoleErrors := browser(t)
 	dir := screenshotDir(t)
 
-	var london, borough, ward report.Profile
+	var london, borough, ward apiProfile
 	s.getJSON(t, "/api/v1/areas/metropolitan/profile", &london)
 	s.getJSON(t, "/api/v1/areas/E09000002/profile", &borough)
 	s.getJSON(t, "/api/v1/areas/E05014066/profile", &ward)
@@ -172,7 +170,7 @@ func testBrowser(t *testing.T, s *site) {
 	pages := []struct {
 		name, path string
 		h1         string
-		searches   *report.Profile // the profile whose searches the page's key figure shows
+		searches   *apiProfile // the profile whose searches the page's key figure shows
 		charts     bool
 		mapped     bool
 	}{
@@ -227,7 +225,7 @@ func testBrowser(t *testing.T, s *site) {
 					}
 					if p.searches.Rate != nil {
 						got := eval[string](t, ctx, `document.querySelector("[data-figure=rate]").textContent.trim()`)
-						if want := stats.FormatRate(p.searches.Rate); got != want {
+						if want := charter.FormatRate(p.searches.Rate); got != want {
 							t.Errorf("rate shown %q, the API says %s", got, want)
 						}
 					}
@@ -260,7 +258,9 @@ func testBrowser(t *testing.T, s *site) {
 
 	t.Run("ward-figures", func(t *testing.T) {
 		var v struct {
-			Hotspot *report.PrecisionUnit `json:"hotspot"`
+			Hotspot *struct {
+				Rank int `json:"rank"`
+			} `json:"hotspot"`
 		}
 		s.getJSON(t, "/api/v1/wards/E05014066", &v)
 		if err := chromedp.Do(ctx, chromedp.Navigate(s.url+"/wards/E05014066")); err != nil {

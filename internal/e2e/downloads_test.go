@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/stopsearch/charter"
-	"github.com/stopsearch/charter/internal/report"
 )
 
 // testDownloads checks the open-data downloads against the store.
@@ -46,12 +45,12 @@ func testDownloads(t *testing.T, s *site) {
 	var fc struct {
 		Type     string
 		Features []struct {
-			Properties report.SubArea
+			Properties apiSubArea
 			Geometry   struct{ Type string }
 		}
 	}
 	s.getJSON(t, "/downloads/boroughs.geojson?force=metropolitan", &fc)
-	var prof report.Profile
+	var prof apiProfile
 	s.getJSON(t, "/api/v1/areas/metropolitan/profile", &prof)
 	if fc.Type != "FeatureCollection" || len(fc.Features) < 32 {
 		t.Fatalf("boroughs.geojson: %s with %d features, want the 32 Met boroughs", fc.Type, len(fc.Features))

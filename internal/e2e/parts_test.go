@@ -71,15 +71,15 @@ func testPartsAddUp(t *testing.T, s *site) {
 		}
 		cases = append(cases, q)
 	}
-	profile := func(t *testing.T, code string, q partsQuery) report.Profile {
+	profile := func(t *testing.T, code string, q partsQuery) apiProfile {
 		t.Helper()
-		var p report.Profile
+		var p apiProfile
 		s.getJSON(t, "/api/v1/areas/"+code+"/profile?"+q.values(), &p)
 		return p
 	}
 	// addsUp checks one level: the sub-areas, each listed once, plus those
 	// outside them make the whole.
-	addsUp := func(t *testing.T, p report.Profile) {
+	addsUp := func(t *testing.T, p apiProfile) {
 		t.Helper()
 		sum := p.OutsideSubAreas
 		codes, names := map[string]bool{}, map[string]bool{}
@@ -213,10 +213,10 @@ func hexAddsUp(t *testing.T, s *site, borough string, q partsQuery, searches int
 
 // downloadAgrees checks that the wards GeoJSON download of a borough holds
 // the figures of the borough's ward table.
-func downloadAgrees(t *testing.T, s *site, borough string, q partsQuery, p report.Profile) {
+func downloadAgrees(t *testing.T, s *site, borough string, q partsQuery, p apiProfile) {
 	t.Helper()
 	var fc struct {
-		Features []struct{ Properties report.SubArea }
+		Features []struct{ Properties apiSubArea }
 	}
 	s.getJSON(t, "/downloads/wards.geojson?borough="+borough+"&"+q.values(), &fc)
 	want := map[string]int{}
@@ -236,7 +236,7 @@ func downloadAgrees(t *testing.T, s *site, borough string, q partsQuery, p repor
 // everyWard checks a Met borough's ward table over the whole data: every
 // ward of the ward set in use is listed once, each with its population and
 // a rate, so the map has a colour for each.
-func everyWard(t *testing.T, s *site, bp report.Profile) {
+func everyWard(t *testing.T, s *site, bp apiProfile) {
 	t.Helper()
 	areas, err := s.st.CurrentAreas(context.Background(), false)
 	if err != nil {
@@ -261,7 +261,7 @@ func everyWard(t *testing.T, s *site, bp report.Profile) {
 // testPrecisionEveryWard checks that precision ranks every ward with crime
 // counts, leaving none out for want of a boundary.
 func testPrecisionEveryWard(t *testing.T, s *site) {
-	var p report.Precision
+	var p apiPrecision
 	s.getJSON(t, "/api/v1/precision", &p)
 	if p.Units != 679 || p.UnitsWithoutBoundary != 0 || p.WeaponCrimesLeftOut != 0 {
 		t.Errorf("precision ranks %d wards (want all 679 with crime counts); %d left out without a boundary, with %d crimes",

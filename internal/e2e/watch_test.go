@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/stopsearch/charter/internal/importer"
-	"github.com/stopsearch/charter/internal/report"
 	"github.com/stopsearch/charter/internal/store"
 )
 
@@ -28,7 +27,7 @@ func testOtherProcess(t *testing.T, s *site) {
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		var p report.Profile
+		var p apiProfile
 		// The same URL each time: the cached answer must be dropped too.
 		s.getJSON(t, "/api/v1/areas/metropolitan/profile", &p)
 		for _, m := range p.Trend {

@@ -38,8 +38,8 @@ func ComplaintsSection(c *complaint.Service, fig *public.Figures) Section {
 		} else {
 			p.Paragraphs = append(p.Paragraphs, fmt.Sprintf("Complaints lodged in %s about searches in %s: %s, of which %s from a receipt (about a recorded search). Decided that month: %s, of which %s upheld.",
 				MonthName(m), areaName(ctx, fig, area), count(month.Lodged), count(month.Linked), count(month.Decided), count(month.Upheld)))
-			if s := month.UpheldShare; s != nil {
-				p.Paragraphs = append(p.Paragraphs, fmt.Sprintf("Upheld share of decided complaints: %.1f%% (95%% interval %.1f%% to %.1f%%).", 100*s.Value, 100*s.Low, 100*s.High))
+			if s := month.UpheldShare; s.HasInterval() {
+				p.Paragraphs = append(p.Paragraphs, fmt.Sprintf("Upheld share of decided complaints: %s (95%% interval %s).", s, s.Interval()))
 			}
 		}
 		ts, err := c.Triggers(ctx, area)

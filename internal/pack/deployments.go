@@ -38,7 +38,7 @@ func DeploymentsSection(dep *deploy.Service, fig *public.Figures) Section {
 				}
 				if o.StopMonths > 0 {
 					searches = charter.Thousands(o.Searches) + " (" + o.Period + ")"
-					arrests = charter.Thousands(o.Arrest.Count) + " (" + pct(o.Arrest.Rate) + ")"
+					arrests = charter.Thousands(o.Arrest.Count) + " (" + o.Arrest.Rate.String() + ")"
 				} else {
 					searches = "not published yet"
 				}

@@ -38,14 +38,7 @@ func FindingsSection(ps *panel.Service) Section {
 			t := Table{Caption: f.Panel + ": how the panel rated its sample", Head: []string{"Question", "Met", "Assessed", "Share met", "95% interval"},
 				Numeric: []bool{false, true, true, true, true}}
 			for _, s := range f.Shares {
-				share, ci := "–", "–"
-				if s.Share != nil {
-					share = pct(s.Share)
-				}
-				if s.Lower != nil && s.Upper != nil {
-					ci = pctBetween([]float64{*s.Lower, *s.Upper})
-				}
-				t.Rows = append(t.Rows, []string{s.Question, charter.Thousands(s.Met), charter.Thousands(s.Assessed), share, ci})
+				t.Rows = append(t.Rows, []string{s.Question, charter.Thousands(s.Met), charter.Thousands(s.Assessed), s.Share.String(), orNone(s.Share.Interval())})
 			}
 			if len(t.Rows) > 0 {
 				p.Tables = append(p.Tables, t)

@@ -3,7 +3,6 @@ package pack
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -58,34 +57,17 @@ func Area(ctx context.Context, fig *public.Figures, code string) (report.AreaRef
 	return report.AreaRef{Code: a.Code, Name: a.Name, Level: a.Level.String()}, nil
 }
 
-// The figures are written as the disproportionality report writes them
-// (two decimals), so a reader can check the pack against the report.
-func two(p *float64) string {
-	if p == nil {
-		return "–"
-	}
-	return strconv.FormatFloat(*p, 'f', 2, 64)
-}
+// The figures are written as the site's pages and the CLI's tables write
+// them (charter.Figure), so a reader can check the pack against either.
 
-func between(ci []float64) string {
-	if len(ci) != 2 {
-		return "–"
-	}
-	return strconv.FormatFloat(ci[0], 'f', 2, 64) + " to " + strconv.FormatFloat(ci[1], 'f', 2, 64)
-}
+func pct(p *float64) string { return charter.FormatShare(p) }
 
-func pct(p *float64) string {
-	if p == nil {
-		return "–"
+// orNone fills a table cell that has no interval.
+func orNone(interval string) string {
+	if interval == "" {
+		return charter.NoValue
 	}
-	return strconv.FormatFloat(100**p, 'f', 1, 64) + "%"
-}
-
-func pctBetween(ci []float64) string {
-	if len(ci) != 2 {
-		return "–"
-	}
-	return strconv.FormatFloat(100*ci[0], 'f', 1, 64) + "% to " + strconv.FormatFloat(100*ci[1], 'f', 1, 64) + "%"
+	return interval
 }
 
 func intp(p *int) string {
@@ -129,11 +111,11 @@ func (src Sources) searches(ctx context.Context, area string, m charter.Month) (
 		Numeric: []bool{false, true, true, true, true, true, true}}
 	var notes []string
 	for _, row := range r.Rows {
-		ratio := two(row.Ratio)
+		ratio := row.Ratio.String()
 		if row.Reference {
 			ratio = "1 (the comparison)"
 		}
-		t.Rows = append(t.Rows, []string{row.Group, charter.Thousands(row.Searches), intp(row.Population), two(row.Rate), between(row.RateCI), ratio, between(row.RatioCI)})
+		t.Rows = append(t.Rows, []string{row.Group, charter.Thousands(row.Searches), intp(row.Population), row.Rate.String(), orNone(row.Rate.Interval()), ratio, orNone(row.Ratio.Interval())})
 		if row.Note != "" {
 			notes = append(notes, row.Group+": "+row.Note)
 		}
@@ -142,8 +124,8 @@ func (src Sources) searches(ctx context.Context, area string, m charter.Month) (
 	if len(r.Rows) > 0 {
 		var higher []string
 		for _, row := range r.Rows {
-			if len(row.RatioCI) == 2 && row.RatioCI[0] > 1 {
-				higher = append(higher, fmt.Sprintf("%s residents (%s times)", row.Group, two(row.Ratio)))
+			if row.Ratio.HasInterval() && row.Ratio.Lower > 1 {
+				higher = append(higher, fmt.Sprintf("%s residents (%s times)", row.Group, row.Ratio))
 			}
 		}
 		if len(higher) > 0 {
@@ -191,9 +173,9 @@ func (src Sources) outcomes(ctx context.Context, area string, m charter.Month) (
 	for _, row := range r.Rows {
 		find, findCI := "not recorded", "–"
 		if row.Find != nil {
-			find, findCI = pct(row.Find.Rate), pctBetween(row.Find.CI)
+			find, findCI = row.Find.Rate.String(), orNone(row.Find.Rate.Interval())
 		}
-		t.Rows = append(t.Rows, []string{row.Group, charter.Thousands(row.Searches), pct(row.Arrest.Rate), pctBetween(row.Arrest.CI), find, findCI})
+		t.Rows = append(t.Rows, []string{row.Group, charter.Thousands(row.Searches), row.Arrest.Rate.String(), orNone(row.Arrest.Rate.Interval()), find, findCI})
 	}
 	p.Tables = append(p.Tables, t)
 	p.Notes = append(p.Notes, r.Limits)
@@ -244,7 +226,7 @@ func (src Sources) precision(ctx context.Context, area string, m charter.Month) 
 	}
 	p.Paragraphs = append(p.Paragraphs, fmt.Sprintf("In %s, %s recorded %s. The %s with the most (the top %g%% of %s wards) held %s of it; %s of the %s weapon searches placed in a ward (95%% interval %s) were made there. Searching follows weapon crime when the second share is at least the first.",
 		MonthName(m), r.Area.Name, plural(r.WeaponCrimes, "weapon-enabled crime", "weapon-enabled crimes"), plural(r.Hotspots, "ward", "wards"), 100*r.Top, charter.Thousands(r.Units),
-		pct(&r.HotspotCrimeShare), pct(r.Score.Rate), charter.Thousands(r.WeaponSearches), pctBetween(r.Score.CI)))
+		pct(&r.HotspotCrimeShare), r.Score.Rate, charter.Thousands(r.WeaponSearches), orNone(r.Score.Rate.Interval())))
 	t := Table{Caption: "The wards with the most weapon-enabled crime, " + MonthName(m),
 		Head:    []string{"Ward", "Weapon-enabled crimes", "Share of the area's", "Searches", "Weapon searches"},
 		Numeric: []bool{false, true, true, true, true}}
@@ -280,11 +262,7 @@ func (src Sources) feedback(ctx context.Context, area string, m charter.Month) (
 		plural(a.Responses, "person", "people"), MonthName(m)))
 	t := Table{Head: []string{"Question", "Answers", "Average score", "95% interval"}, Numeric: []bool{false, true, true, true}}
 	for _, q := range a.Questions {
-		ci := "–"
-		if q.Interval {
-			ci = between([]float64{q.Low, q.High})
-		}
-		t.Rows = append(t.Rows, []string{q.Question, charter.Thousands(q.N), two(&q.Mean), ci})
+		t.Rows = append(t.Rows, []string{q.Question, charter.Thousands(q.N), q.Mean.String(), orNone(q.Mean.Interval())})
 	}
 	p.Tables = append(p.Tables, t)
 	return p, nil

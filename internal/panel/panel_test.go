@@ -183,7 +183,7 @@ func TestScrutiny(t *testing.T) {
 		if fd.Ratings != 2 || fd.Shares[0].Met != 2 || fd.Shares[0].Assessed != 2 || fd.Shares[2].Met != 0 || fd.Shares[2].Assessed != 2 || fd.Shares[1].Assessed != 0 {
 			t.Errorf("shares: %d ratings %+v", fd.Ratings, fd.Shares)
 		}
-		if fd.Shares[1].Share != nil || fd.Shares[0].Lower == nil || *fd.Shares[0].Upper != 1 {
+		if fd.Shares[1].Share.HasValue() || !fd.Shares[0].Share.HasInterval() || fd.Shares[0].Share.Upper != 1 {
 			t.Errorf("intervals: %+v", fd.Shares)
 		}
 	}

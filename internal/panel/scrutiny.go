@@ -2,7 +2,6 @@ package panel
 
 import (
 	"context"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -234,15 +233,13 @@ func (s *Service) Respond(ctx context.Context, u *charter.User, id int64, text s
 }
 
 // Share is how many of the ratings that assessed a question found it met,
-// with the share's 95% Wilson interval (nil where there is none).
+// with the share and its 95% Wilson interval (unknown when none assessed it).
 type Share struct {
 	Criterion charter.Criterion `json:"criterion"`
 	Question  string            `json:"question"`
 	Met       int               `json:"met"`
 	Assessed  int               `json:"assessed"`
-	Share     *float64          `json:"share"`
-	Lower     *float64          `json:"lower"`
-	Upper     *float64          `json:"upper"`
+	Share     charter.Figure    `json:"share"`
 }
 
 // Finding is a meeting's published findings, the force's response and the
@@ -334,18 +331,10 @@ func Shares(rs []store.Rating) []Share {
 				sh.Assessed++
 			}
 		}
-		e := stats.WilsonProportion(sh.Met, sh.Assessed, 0.95)
-		sh.Share, sh.Lower, sh.Upper = num(e.Value), num(e.Lower), num(e.Upper)
+		sh.Share = stats.WilsonProportion(sh.Met, sh.Assessed, 0.95).Figure(charter.ScaleShare)
 		out = append(out, sh)
 	}
 	return out
-}
-
-func num(x float64) *float64 {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return nil
-	}
-	return &x
 }
 
 // MeetingShares are the aggregates of every member's ratings of meeting

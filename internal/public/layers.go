@@ -7,6 +7,7 @@ import (
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/readmodel"
+	"github.com/stopsearch/charter/internal/report"
 )
 
 // Layer returns a GeoJSON FeatureCollection of the sub-areas of an area (the
@@ -42,7 +43,7 @@ func (f *Figures) Layer(ctx context.Context, area string, fl Filter) ([]byte, er
 				buf.WriteByte(',')
 			}
 			n++
-			props, err := json.Marshal(sa)
+			props, err := json.Marshal(layerProperties(sa))
 			if err != nil {
 				return nil, err
 			}
@@ -55,6 +56,24 @@ func (f *Figures) Layer(ctx context.Context, area string, fl Filter) ([]byte, er
 		buf.WriteString("]}")
 		return buf.Bytes(), nil
 	})
+}
+
+// layerFeature is a sub-area's properties in the GeoJSON downloads and
+// layers, in the shape they have always had: the rate and its interval as
+// [lower, upper].
+type layerFeature struct {
+	Code         string    `json:"code"`
+	Name         string    `json:"name"`
+	Searches     int       `json:"searches"`
+	Population   *int      `json:"population"`
+	Rate         *float64  `json:"rate_per_1000"`
+	RateCI       []float64 `json:"rate_ci"`
+	WeaponCrimes *int      `json:"weapon_crimes"`
+}
+
+func layerProperties(sa report.SubArea) layerFeature {
+	return layerFeature{Code: sa.Code, Name: sa.Name, Searches: sa.Searches, Population: sa.Population,
+		Rate: sa.Rate.Ptr(), RateCI: sa.Rate.Pair(), WeaponCrimes: sa.WeaponCrimes}
 }
 
 // boundaries maps level|code to the GeoJSON geometry of every area with one.

@@ -9,21 +9,17 @@ import (
 	"github.com/stopsearch/charter/internal/report"
 )
 
-// Measure is one figure of an area with its interval (nil: not known).
-type Measure struct {
-	Value *float64  `json:"value"`
-	CI    []float64 `json:"ci"`
-}
-
 // Comparison is one line of the ward page's table: a measure for the ward,
-// its borough and the whole force area.
+// its borough and the whole force area, each with its interval (unknown
+// where the area has none: no population, a field the force does not
+// publish).
 type Comparison struct {
-	Measure string  `json:"measure"`
-	Kind    string  `json:"kind"` // "rate" (per 1,000 residents) or "share"
-	Unit    string  `json:"unit"` // the unit in words
-	Ward    Measure `json:"ward"`
-	Borough Measure `json:"borough"`
-	Force   Measure `json:"force"`
+	Measure string         `json:"measure"`
+	Kind    string         `json:"kind"` // "rate" (per 1,000 residents) or "share"
+	Unit    string         `json:"unit"` // the unit in words
+	Ward    charter.Figure `json:"ward"`
+	Borough charter.Figure `json:"borough"`
+	Force   charter.Figure `json:"force"`
 }
 
 // WardView is what a ward page shows (PRODUCT U2): the ward's profile, how
@@ -87,20 +83,20 @@ func (f *Figures) Ward(ctx context.Context, code string, fl Filter) (*WardView, 
 
 // compare fills the comparison table from the three profiles.
 func (v *WardView) compare() {
-	type get func(p *report.Profile) Measure
-	rate := func(p *report.Profile) Measure { return Measure{p.Rate, p.RateCI} }
-	weapon := func(p *report.Profile) Measure {
+	type get func(p *report.Profile) charter.Figure
+	rate := func(p *report.Profile) charter.Figure { return p.Rate }
+	weapon := func(p *report.Profile) charter.Figure {
 		if p.WeaponCrime == nil || p.WeaponCrime.Months == 0 {
-			return Measure{}
+			return charter.Figure{}
 		}
-		return Measure{p.WeaponCrime.PerThousand, p.WeaponCrime.PerCI}
+		return p.WeaponCrime.PerThousand
 	}
 	share := func(pp func(p *report.Profile) *report.Proportion) get {
-		return func(p *report.Profile) Measure {
+		return func(p *report.Profile) charter.Figure {
 			if q := pp(p); q != nil {
-				return Measure{q.Rate, q.CI}
+				return q.Rate
 			}
-			return Measure{}
+			return charter.Figure{Scale: charter.ScaleShare}
 		}
 	}
 	lines := []struct {

@@ -74,16 +74,13 @@ type FeedbackAggregate struct {
 	Questions  []QuestionScore `json:"questions"`
 }
 
-// QuestionScore is one survey question's mean with its 95% interval, over
-// those who answered it.
+// QuestionScore is one survey question's mean score with its 95% interval,
+// over the N who answered it: unknown when nobody did, without an interval
+// when one did.
 type QuestionScore struct {
-	Question string  `json:"question"`
-	Mean     float64 `json:"mean"`
-	Low      float64 `json:"low"`
-	High     float64 `json:"high"`
-	N        int     `json:"answers"`
-	// Interval is false when the answers give no interval (one answer).
-	Interval bool `json:"has_interval"`
+	Question string         `json:"question"`
+	Mean     charter.Figure `json:"mean"`
+	N        int            `json:"answers"`
 }
 
 // FeedbackAggregates are the public figures for an area (force id, borough
@@ -116,15 +113,8 @@ func (s *Service) FeedbackAggregates(ctx context.Context, area string, from, to 
 						xs = append(xs, float64(v))
 					}
 				}
-				e := stats.MeanScore(xs, 1, 5, 0.95)
-				qs := QuestionScore{Question: name, N: len(xs), Interval: e.HasInterval()}
-				if e.HasValue() {
-					qs.Mean = e.Value
-				}
-				if e.HasInterval() {
-					qs.Low, qs.High = e.Lower, e.Upper
-				}
-				agg.Questions = append(agg.Questions, qs)
+				mean := stats.MeanScore(xs, 1, 5, 0.95).Figure(charter.ScaleScore)
+				agg.Questions = append(agg.Questions, QuestionScore{Question: name, Mean: mean, N: len(xs)})
 			}
 		}
 		out = append(out, agg)

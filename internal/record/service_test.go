@@ -351,7 +351,7 @@ func TestReceiptAndFeedback(t *testing.T) {
 			t.Fatalf("%s: %+v, %v", area, aggs, err)
 		}
 		q := aggs[0].Questions
-		if q[0].N != 2 || q[0].Mean != 3 || !q[0].Interval || q[0].Low < 1 || q[0].High > 5 || q[1].N != 1 || q[1].Interval {
+		if m := q[0].Mean; q[0].N != 2 || m.Value != 3 || !m.HasInterval() || m.Lower < 1 || m.Upper > 5 || q[1].N != 1 || q[1].Mean.HasInterval() {
 			t.Errorf("%s: questions %+v", area, q)
 		}
 	}

@@ -64,22 +64,22 @@ type AreaRef struct {
 }
 
 // GroupRow is one ethnic group's line. Figures that cannot be computed are
-// null, with the reason in Note (or AdjustedNote), never a guessed number.
+// unknown (null in JSON), with the reason in Note (or AdjustedNote), never a
+// guessed number.
 type GroupRow struct {
-	Group      string    `json:"group"`
-	Searches   int       `json:"searches"`
-	Population *int      `json:"population"`
-	Rate       *float64  `json:"rate_per_1000"`
-	RateCI     []float64 `json:"rate_ci"`
-	Ratio      *float64  `json:"ratio_to_white"`
-	RatioCI    []float64 `json:"ratio_ci"`
+	Group      string `json:"group"`
+	Searches   int    `json:"searches"`
+	Population *int   `json:"population"`
+	// Rate is searches per 1,000 residents with an exact Poisson interval,
+	// Ratio its ratio to White's with a log-scale interval.
+	Rate  charter.Figure `json:"rate_per_1000"`
+	Ratio charter.Figure `json:"ratio_to_white"`
 	// AdjustedRatio is the Mantel–Haenszel rate ratio to White over the
 	// sub-areas of the report's area (domain.md §5.3), which a ratio mixing
 	// high- and low-search areas cannot be.
-	AdjustedRatio *float64  `json:"adjusted_ratio"`
-	AdjustedCI    []float64 `json:"adjusted_ratio_ci"`
-	Note          string    `json:"note,omitempty"`
-	AdjustedNote  string    `json:"adjusted_note,omitempty"`
+	AdjustedRatio charter.Figure `json:"adjusted_ratio"`
+	Note          string         `json:"note,omitempty"`
+	AdjustedNote  string         `json:"adjusted_note,omitempty"`
 	// Reference marks the group the ratios compare with (White): its
 	// ratio is 1 by definition and has no interval.
 	Reference bool `json:"reference,omitempty"`
@@ -234,25 +234,20 @@ func NewDisproportionality(snap *readmodel.Snapshot, q DispQuery) (*Disproportio
 			continue
 		}
 		row.Population = &p
-		if e := stats.PoissonRate(row.Searches, p, 1000, q.Level); e.HasValue() {
-			row.Rate = ptr(e.Value)
-			if e.HasInterval() {
-				row.RateCI = []float64{e.Lower, e.Upper}
-			}
-		}
+		row.Rate = stats.PoissonRate(row.Searches, p, 1000, q.Level).Figure(charter.ScaleRate)
 		switch pw := pop[charter.GroupWhite]; {
 		case g == charter.GroupWhite:
 			// The reference: its ratio to itself is 1 by definition, with
 			// no interval (it is not an estimate).
 			row.Reference, row.Note = true, "reference group"
-			if row.Rate != nil {
-				row.Ratio = ptr(1)
-				if row.AdjustedRatio != nil {
-					row.AdjustedRatio, row.AdjustedCI, row.AdjustedNote = ptr(1), nil, ""
+			if row.Rate.HasValue() {
+				row.Ratio = charter.NewFigure(charter.ScaleRate, 1)
+				if row.AdjustedRatio.HasValue() {
+					row.AdjustedRatio, row.AdjustedNote = charter.NewFigure(charter.ScaleRate, 1), ""
 				}
 			}
 		case pw > 0:
-			row.Ratio, row.RatioCI, row.Note = ratioOf(stats.RateRatio(row.Searches, p, searches[white], pw, q.Level))
+			row.Ratio, row.Note = ratioOf(stats.RateRatio(row.Searches, p, searches[white], pw, q.Level))
 		}
 		r.Rows = append(r.Rows, row)
 	}
@@ -490,18 +485,19 @@ func (row *GroupRow) adjust(strata []stratum, g charter.EthnicGroup, level float
 	for i, s := range strata {
 		ss[i] = stats.Stratum{EventsA: s.searches[g.String()], PopA: s.pop[g], EventsB: s.searches[white], PopB: s.pop[charter.GroupWhite]}
 	}
-	row.AdjustedRatio, row.AdjustedCI, row.AdjustedNote = ratioOf(stats.MantelHaenszelRateRatio(ss, level))
+	row.AdjustedRatio, row.AdjustedNote = ratioOf(stats.MantelHaenszelRateRatio(ss, level))
 }
 
-// ratioOf turns a ratio estimate into a report's value, interval and note.
-func ratioOf(e stats.Estimate) (*float64, []float64, string) {
+// ratioOf turns a ratio estimate into a report's figure and note. An
+// infinite ratio (no searches in the reference group) is no ratio.
+func ratioOf(e stats.Estimate) (charter.Figure, string) {
 	switch {
 	case e.HasInterval():
-		return ptr(e.Value), []float64{e.Lower, e.Upper}, ""
+		return e.Figure(charter.ScaleRate), ""
 	case e.HasValue() && !math.IsInf(e.Value, 0):
-		return ptr(e.Value), nil, "too few searches for an interval"
+		return e.Figure(charter.ScaleRate), "too few searches for an interval"
 	}
-	return nil, nil, "no ratio: no searches in one of the two groups"
+	return charter.Figure{}, "no ratio: no searches in one of the two groups"
 }
 
 func ptr(v float64) *float64 { return &v }

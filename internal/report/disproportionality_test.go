@@ -54,14 +54,14 @@ func TestDisproportionalityLambeth(t *testing.T) {
 		t.Fatalf("populations: %+v %+v", black, white)
 	}
 	rate := 1000 * float64(black.Searches) / 76145
-	if black.Rate == nil || math.Abs(*black.Rate-rate) > 1e-9 || black.RateCI[0] >= rate || black.RateCI[1] <= rate {
-		t.Errorf("Black rate %v %v, want %.3f inside its interval", black.Rate, black.RateCI, rate)
+	if !black.Rate.HasInterval() || math.Abs(black.Rate.Value-rate) > 1e-9 || black.Rate.Lower >= rate || black.Rate.Upper <= rate {
+		t.Errorf("Black rate %+v, want %.3f inside its interval", black.Rate, rate)
 	}
 	ratio := rate / (1000 * float64(white.Searches) / 174778)
-	if black.Ratio == nil || math.Abs(*black.Ratio-ratio) > 1e-9 || black.RatioCI[0] >= ratio || black.RatioCI[1] <= ratio || ratio <= 1 {
-		t.Errorf("Black/White ratio %v %v, want %.3f", black.Ratio, black.RatioCI, ratio)
+	if !black.Ratio.HasInterval() || math.Abs(black.Ratio.Value-ratio) > 1e-9 || black.Ratio.Lower >= ratio || black.Ratio.Upper <= ratio || ratio <= 1 {
+		t.Errorf("Black/White ratio %+v, want %.3f", black.Ratio, ratio)
 	}
-	if white.Ratio == nil || math.Abs(*white.Ratio-1) > 1e-12 {
+	if !white.Ratio.HasValue() || math.Abs(white.Ratio.Value-1) > 1e-12 {
 		t.Errorf("White ratio %v", white.Ratio)
 	}
 	if r.NotStatedShare < 0.1 || r.NotStatedShare > 0.5 {
@@ -98,7 +98,7 @@ func TestDisproportionalityWardAndMissingPopulation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Notes) == 0 || row(r, "Black").Rate != nil || row(r, "Black").Note != "population not known" {
+	if len(r.Notes) == 0 || row(r, "Black").Rate.HasValue() || row(r, "Black").Note != "population not known" {
 		t.Errorf("no population: %+v", r)
 	}
 	// Filters narrow the count; unknown areas are not found.
@@ -165,10 +165,10 @@ func TestDisproportionalityOptions(t *testing.T) {
 		}
 		// White is the reference: 1 by definition, not an estimate with an
 		// interval; the other groups are estimates.
-		if w := row(r, "White"); !w.Reference || w.Ratio == nil || *w.Ratio != 1 || w.RatioCI != nil || w.AdjustedCI != nil || w.Note != "reference group" {
+		if w := row(r, "White"); !w.Reference || !w.Ratio.HasValue() || w.Ratio.Value != 1 || w.Ratio.HasInterval() || w.AdjustedRatio.HasInterval() || w.Note != "reference group" {
 			t.Errorf("White row %+v: want the reference, 1 without an interval", w)
 		}
-		if b := row(r, "Black"); b.Reference || b.RatioCI == nil || b.AdjustedCI == nil {
+		if b := row(r, "Black"); b.Reference || !b.Ratio.HasInterval() || !b.AdjustedRatio.HasInterval() {
 			t.Errorf("Black row %+v: want a ratio with intervals", b)
 		}
 		// The Met is stratified over its 32 boroughs; unlocated searches are in none.
@@ -258,12 +258,13 @@ func TestDisproportionalityOptions(t *testing.T) {
 				rr := R / S
 				half := 1.959963984540054 * math.Sqrt(V/(R*S))
 				got := row(r, g.name)
-				if got.AdjustedRatio == nil || math.Abs(*got.AdjustedRatio-rr) > 1e-9*rr || len(got.AdjustedCI) != 2 ||
-					math.Abs(got.AdjustedCI[0]-rr*math.Exp(-half)) > 1e-6*rr || math.Abs(got.AdjustedCI[1]-rr*math.Exp(half)) > 1e-6*rr {
-					t.Errorf("%s adjusted %v %v, want %.6f (%.6f–%.6f)", g.name, got.AdjustedRatio, got.AdjustedCI, rr, rr*math.Exp(-half), rr*math.Exp(half))
+				adj := got.AdjustedRatio
+				if !adj.HasInterval() || math.Abs(adj.Value-rr) > 1e-9*rr ||
+					math.Abs(adj.Lower-rr*math.Exp(-half)) > 1e-6*rr || math.Abs(adj.Upper-rr*math.Exp(half)) > 1e-6*rr {
+					t.Errorf("%s adjusted %+v, want %.6f (%.6f–%.6f)", g.name, adj, rr, rr*math.Exp(-half), rr*math.Exp(half))
 				}
 				// Adjusting for ward changes the figure: it is not the crude ratio.
-				if got.Ratio == nil || math.Abs(*got.Ratio-rr) < 1e-6 {
+				if !got.Ratio.HasValue() || math.Abs(got.Ratio.Value-rr) < 1e-6 {
 					t.Errorf("%s adjusted ratio %.6f equals the crude %v", g.name, rr, got.Ratio)
 				}
 			}
@@ -273,18 +274,18 @@ func TestDisproportionalityOptions(t *testing.T) {
 	t.Run("no strata", func(t *testing.T) {
 		// The City's wards have no census table of their own.
 		r := disp(t, DispQuery{Area: "E09000001"})
-		if r.Strata != 0 || r.StratifiedSearches != 0 || row(r, "Black").AdjustedRatio != nil ||
+		if r.Strata != 0 || r.StratifiedSearches != 0 || row(r, "Black").AdjustedRatio.HasValue() ||
 			!hasNote(r, "no geography-adjusted ratio: no ward of City of London") {
 			t.Errorf("City: %d strata, adjusted %v, notes %q", r.Strata, row(r, "Black").AdjustedRatio, r.Notes)
 		}
 		// Every other borough is adjusted over its wards, all of which have
 		// a population.
 		r = disp(t, DispQuery{Area: "E09000003"})
-		if r.Strata < 20 || row(r, "Black").AdjustedRatio == nil {
+		if r.Strata < 20 || !row(r, "Black").AdjustedRatio.HasValue() {
 			t.Errorf("Barnet: %d strata, adjusted %v, notes %q", r.Strata, row(r, "Black").AdjustedRatio, r.Notes)
 		}
 		r = disp(t, DispQuery{Area: "E05014066"})
-		if r.StrataLevel != "" || row(r, "Black").AdjustedRatio != nil || row(r, "Black").Rate == nil || !hasNote(r, "a ward is not divided") {
+		if r.StrataLevel != "" || row(r, "Black").AdjustedRatio.HasValue() || !row(r, "Black").Rate.HasValue() || !hasNote(r, "a ward is not divided") {
 			t.Errorf("ward: %s, notes %q", r.StrataLevel, r.Notes)
 		}
 	})

@@ -89,13 +89,6 @@ type EvalCell struct {
 	Rate     *float64 `json:"rate"`
 }
 
-// EvalEstimate is an estimate as JSON can carry it: nil where there is none.
-type EvalEstimate struct {
-	Value    *float64  `json:"value"`
-	Interval []float64 `json:"interval"`
-	Status   string    `json:"status"`
-}
-
 // EvalTrend is one month of the trends side by side.
 type EvalTrend struct {
 	Month  string `json:"month"`
@@ -116,9 +109,9 @@ type EvalTrend struct {
 // EvalPreTrend is the placebo in time: the second half of the pre period
 // against the first, as if the pilot had started half way.
 type EvalPreTrend struct {
-	FirstHalf  string       `json:"first_half"`
-	SecondHalf string       `json:"second_half"`
-	Ratio      EvalEstimate `json:"ratio"`
+	FirstHalf  string         `json:"first_half"`
+	SecondHalf string         `json:"second_half"`
+	Ratio      charter.Figure `json:"ratio"`
 	// Parallel is false when the interval excludes 1, nil when the check
 	// could not be made.
 	Parallel *bool  `json:"parallel"`
@@ -160,20 +153,21 @@ type Evaluation struct {
 	Pre        EvalPeriod `json:"pre"`
 	Post       EvalPeriod `json:"post"`
 	Cells      []EvalCell `json:"cells"`
-	// Estimate and Interval are the difference-in-differences on the ratio
-	// scale: the treated areas' before/after factor divided by the
-	// comparison areas'.
-	Estimate   *float64     `json:"estimate"`
-	Interval   []float64    `json:"interval"`
-	Ratio      EvalEstimate `json:"ratio"`
-	Difference EvalEstimate `json:"difference"`
+	// Ratio is the difference-in-differences on the ratio scale: the
+	// treated areas' before/after factor divided by the comparison areas'.
+	// Estimate and Interval repeat it as plain numbers at the top of the
+	// JSON, where the README documents them for the tools that read them.
+	Estimate   *float64       `json:"estimate"`
+	Interval   []float64      `json:"interval"`
+	Ratio      charter.Figure `json:"ratio"`
+	Difference charter.Figure `json:"difference"`
 	// TreatedChange and ComparisonChange are each group's post/pre factor.
-	TreatedChange    EvalEstimate `json:"treated_change"`
-	ComparisonChange EvalEstimate `json:"comparison_change"`
-	Trends           []EvalTrend  `json:"trends"`
-	PreTrend         EvalPreTrend `json:"pre_trend"`
-	Placebo          EvalPlacebo  `json:"placebo"`
-	Verdict          string       `json:"verdict"`
+	TreatedChange    charter.Figure `json:"treated_change"`
+	ComparisonChange charter.Figure `json:"comparison_change"`
+	Trends           []EvalTrend    `json:"trends"`
+	PreTrend         EvalPreTrend   `json:"pre_trend"`
+	Placebo          EvalPlacebo    `json:"placebo"`
+	Verdict          string         `json:"verdict"`
 	// CannotTell lists why the verdict is "the data cannot tell" (empty when
 	// it reports a change).
 	CannotTell []string     `json:"cannot_tell"`
@@ -669,16 +663,14 @@ func rateOf(c stats.CountRatio) *float64 {
 	return ptr(float64(c.Num) / float64(c.Den))
 }
 
-// estimateOf carries an estimate into JSON, leaving out what is not finite.
-func estimateOf(e stats.Estimate) EvalEstimate {
-	out := EvalEstimate{Status: e.Status.String()}
-	if e.HasValue() && !math.IsInf(e.Value, 0) {
-		out.Value = ptr(e.Value)
+// estimateOf publishes an estimate of the evaluation, whose measures have
+// no size known in advance (charter.ScaleSignificant). An infinite factor
+// (nothing counted before) is no estimate.
+func estimateOf(e stats.Estimate) charter.Figure {
+	if math.IsInf(e.Value, 0) {
+		return charter.Figure{Scale: charter.ScaleSignificant}
 	}
-	if e.HasInterval() {
-		out.Interval = []float64{e.Lower, e.Upper}
-	}
-	return out
+	return e.Figure(charter.ScaleSignificant)
 }
 
 // trends lists each month from the pre period's start to the post
@@ -808,7 +800,7 @@ func (r *Evaluation) verdict(m measure, d stats.DiD, p *panel, pre, post []chart
 	case pt.Parallel == nil:
 		r.CannotTell = append(r.CannotTell, "the pre-period trends could not be checked ("+pt.Note+")")
 	case !*pt.Parallel:
-		r.CannotTell = append(r.CannotTell, fmt.Sprintf("the pre-period trends were not parallel (second half against first: %.2f, interval %.2f to %.2f)", *pt.Ratio.Value, pt.Ratio.Interval[0], pt.Ratio.Interval[1]))
+		r.CannotTell = append(r.CannotTell, fmt.Sprintf("the pre-period trends were not parallel (second half against first: %.2f, interval %.2f to %.2f)", pt.Ratio.Value, pt.Ratio.Lower, pt.Ratio.Upper))
 	}
 	var caveats []string
 	for _, per := range []struct {

@@ -220,7 +220,7 @@ func (b *evalBuild) estimate() {
 	did := m.did(cells, b.q.Level)
 	r.Ratio, r.Difference = estimateOf(did.Ratio), estimateOf(did.Difference)
 	r.TreatedChange, r.ComparisonChange = estimateOf(did.TreatedRatio), estimateOf(did.ControlRatio)
-	r.Estimate, r.Interval = r.Ratio.Value, r.Ratio.Interval
+	r.Estimate, r.Interval = r.Ratio.Ptr(), r.Ratio.Pair()
 
 	r.trends(p, m, treatedCodes, compCodes, b.startMonth)
 	r.preTrend(p, m, treatedCodes, compCodes, pre, b.q.Level)

@@ -277,7 +277,7 @@ func TestEvaluationVerdict(t *testing.T) {
 			d := didOf(c.cells)
 			r := &Evaluation{AreaLevel: "ward", Confidence: 0.95, Pre: EvalPeriod{Months: 2}, Post: EvalPeriod{Months: 2}}
 			r.Placebo = EvalPlacebo{PValue: ptr(c.p), SmallestP: ptr(0.05), Used: 19, AtLeastAsExtreme: int(c.p*20) - 1}
-			r.PreTrend = EvalPreTrend{Parallel: c.parallel, Ratio: EvalEstimate{Value: ptr(1.5), Interval: []float64{1.2, 1.9}}}
+			r.PreTrend = EvalPreTrend{Parallel: c.parallel, Ratio: charter.NewFigure(charter.ScaleSignificant, 1.5).Within(1.2, 1.9, 0.95)}
 			r.verdict(m, d, newPanel(), pre, post)
 			if c.cannotTell == "" {
 				if !strings.HasPrefix(r.Verdict, "Weapon-enabled crime in the treated wards changed by -50.0% (95% interval") || len(r.CannotTell) != 0 {

@@ -20,12 +20,17 @@ type OutcomeQuery struct {
 	Level    float64
 }
 
-// Proportion is a share with its Wilson interval; nil parts are unknown.
+// Proportion is Count of Of, with their share and its Wilson interval in
+// Rate (unknown when Of is 0).
 type Proportion struct {
-	Count int       `json:"count"`
-	Of    int       `json:"of"`
-	Rate  *float64  `json:"rate"`
-	CI    []float64 `json:"ci"`
+	Count int            `json:"count"`
+	Of    int            `json:"of"`
+	Rate  charter.Figure `json:"rate"`
+}
+
+// NewProportion is k of n with the Wilson interval of their share at level.
+func NewProportion(k, n int, level float64) Proportion {
+	return Proportion{Count: k, Of: n, Rate: stats.WilsonProportion(k, n, level).Figure(charter.ScaleShare)}
 }
 
 // OutcomeRow is one line of the outcome test.
@@ -146,7 +151,7 @@ func NewOutcomes(snap *readmodel.Snapshot, q OutcomeQuery) (*Outcomes, error) {
 		a := accs[k]
 		vals := strings.Split(k, "\x00")
 		row := OutcomeRow{Group: vals[len(vals)-1], Searches: a.searches,
-			Arrest: proportion(a.arrests, a.searches, q.Level), NoAction: proportion(a.nfa, a.searches, q.Level)}
+			Arrest: NewProportion(a.arrests, a.searches, q.Level), NoAction: NewProportion(a.nfa, a.searches, q.Level)}
 		if row.Group == "" {
 			row.Group = "Not recorded"
 		}
@@ -159,24 +164,13 @@ func NewOutcomes(snap *readmodel.Snapshot, q OutcomeQuery) (*Outcomes, error) {
 		case a.linkKnown == 0:
 			row.Note = "no find rate: the outcome link is not recorded"
 		default:
-			p := proportion(a.found, a.linkKnown, q.Level)
+			p := NewProportion(a.found, a.linkKnown, q.Level)
 			row.Find = &p
 		}
 		r.Rows = append(r.Rows, row)
 	}
 	sortOutcomeRows(r.Rows)
 	return r, nil
-}
-
-func proportion(k, n int, level float64) Proportion {
-	p := Proportion{Count: k, Of: n}
-	if e := stats.WilsonProportion(k, n, level); e.HasValue() {
-		p.Rate = ptr(e.Value)
-		if e.HasInterval() {
-			p.CI = []float64{e.Lower, e.Upper}
-		}
-	}
-	return p
 }
 
 // groupOrder puts rows in the order reports show groups.

@@ -31,8 +31,8 @@ func TestOutcomesRealMet(t *testing.T) {
 	s.DB().QueryRow(`SELECT SUM(CASE WHEN o.label = 'Arrest' THEN 1 ELSE 0 END), count(*) FROM stops s
 		JOIN areas a ON a.id = s.borough_id JOIN vocab v ON v.id = s.self_eth_id LEFT JOIN vocab o ON o.id = s.outcome_id
 		WHERE a.code = 'E09000022' AND s.month BETWEEN 202106 AND 202205 AND v.code LIKE 'B%' AND s.active = 1`).Scan(&arrests, &searches)
-	if black == nil || black.Searches != searches || black.Arrest.Count != arrests || black.Arrest.Rate == nil ||
-		math.Abs(*black.Arrest.Rate-float64(arrests)/float64(searches)) > 1e-12 || len(black.Arrest.CI) != 2 {
+	if black == nil || black.Searches != searches || black.Arrest.Count != arrests || !black.Arrest.Rate.HasValue() ||
+		math.Abs(black.Arrest.Rate.Value-float64(arrests)/float64(searches)) > 1e-12 || !black.Arrest.Rate.HasInterval() || black.Arrest.Rate.Scale != charter.ScaleShare {
 		t.Fatalf("Black row %+v; store: %d arrests of %d", black, arrests, searches)
 	}
 	if r.Limits == "" || r.Rows[0].Group != "Asian" {
@@ -80,14 +80,14 @@ func TestOutcomesFindRate(t *testing.T) {
 		rows[row.Group] = row
 	}
 	w, b := rows["White"], rows["Black"]
-	if w.Find == nil || w.Find.Count != 81 || w.Find.Of != 263 || math.Abs(w.Find.CI[0]-0.2553) > 5e-5 || math.Abs(w.Find.CI[1]-0.3662) > 5e-5 {
+	if w.Find == nil || w.Find.Count != 81 || w.Find.Of != 263 || math.Abs(w.Find.Rate.Lower-0.2553) > 5e-5 || math.Abs(w.Find.Rate.Upper-0.3662) > 5e-5 {
 		t.Errorf("White find %+v", w.Find)
 	}
 	// Newcombe 1998: 15/148 → 0.0624 to 0.1605; the 7 unknown links are left out.
-	if b.Find == nil || b.Find.Of != 148 || b.Searches != 155 || math.Abs(b.Find.CI[0]-0.0624) > 5e-5 || math.Abs(b.Find.CI[1]-0.1605) > 5e-5 {
+	if b.Find == nil || b.Find.Of != 148 || b.Searches != 155 || math.Abs(b.Find.Rate.Lower-0.0624) > 5e-5 || math.Abs(b.Find.Rate.Upper-0.1605) > 5e-5 {
 		t.Errorf("Black find %+v", b.Find)
 	}
-	if w.NoAction.Count != 263 || *w.NoAction.Rate != 1 {
+	if w.NoAction.Count != 263 || w.NoAction.Rate.Value != 1 {
 		t.Errorf("White no further action %+v", w.NoAction)
 	}
 	by, err := NewOutcomes(snapOf(t, s, ix, nil), OutcomeQuery{ByObject: true})

@@ -72,10 +72,9 @@ type PrecisionUnit struct {
 	Cumulative   float64 `json:"cumulative_share"`
 	// PerMonth is weapon-enabled crimes per month with an exact Poisson
 	// interval, over the crime months of the period.
-	PerMonth       *float64  `json:"per_month"`
-	PerMonthCI     []float64 `json:"per_month_ci"`
-	Searches       int       `json:"searches"`
-	WeaponSearches int       `json:"weapon_searches"`
+	PerMonth       charter.Figure `json:"per_month"`
+	Searches       int            `json:"searches"`
+	WeaponSearches int            `json:"weapon_searches"`
 	// WeaponSearchesPerCrime is weapon searches per weapon-enabled crime;
 	// nil with no crime.
 	WeaponSearchesPerCrime *float64 `json:"weapon_searches_per_crime"`

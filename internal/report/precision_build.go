@@ -371,8 +371,8 @@ func (b *precisionBuild) hotspots() error {
 		n := b.topN(k)
 		r.Concentration = append(r.Concentration, ConcentrationPoint{TopShare: k, Units: n,
 			CrimeShare:     nanZero(shareOf(b.sumTop(crime, n), r.WeaponCrimes)),
-			Searches:       proportion(b.sumTop(b.searches.total, n), r.SearchesPlaced, q.Level),
-			WeaponSearches: proportion(b.sumTop(b.weapon.total, n), r.WeaponSearches, q.Level)})
+			Searches:       NewProportion(b.sumTop(b.searches.total, n), r.SearchesPlaced, q.Level),
+			WeaponSearches: NewProportion(b.sumTop(b.weapon.total, n), r.WeaponSearches, q.Level)})
 	}
 	r.Hotspots = b.topN(q.Top)
 	b.hot = map[string]bool{}
@@ -380,7 +380,7 @@ func (b *precisionBuild) hotspots() error {
 		b.hot[u] = true
 	}
 	r.HotspotCrimeShare = nanZero(shareOf(b.sumTop(crime, r.Hotspots), r.WeaponCrimes))
-	r.Score = proportion(b.sumTop(b.weapon.total, r.Hotspots), r.WeaponSearches, q.Level)
+	r.Score = NewProportion(b.sumTop(b.weapon.total, r.Hotspots), r.WeaponSearches, q.Level)
 	return nil
 }
 
@@ -439,7 +439,7 @@ func (b *precisionBuild) byMonth() error {
 				}
 			}
 			pm.Searches, pm.WeaponSearches = &s, &w
-			p := proportion(wh, w, q.Level)
+			p := NewProportion(wh, w, q.Level)
 			pm.Score = &p
 		}
 		r.Months = append(r.Months, pm)
@@ -461,11 +461,8 @@ func (b *precisionBuild) rankUnits() {
 		row := PrecisionUnit{Rank: i + 1, Code: u, Name: unitName(u, q.Unit, b.byCode, b.isHex), WeaponCrimes: n,
 			CrimeShare: nanZero(shareOf(n, r.WeaponCrimes)), Cumulative: nanZero(shareOf(cum, r.WeaponCrimes)),
 			Searches: b.searches.total[u], WeaponSearches: b.weapon.total[u], Hotspot: b.hot[u]}
-		if e := stats.PoissonRate(n, max(1, r.CrimeMonths), 1, q.Level); e.HasValue() && r.CrimeMonths > 0 {
-			row.PerMonth = ptr(e.Value)
-			if e.HasInterval() {
-				row.PerMonthCI = []float64{e.Lower, e.Upper}
-			}
+		if r.CrimeMonths > 0 {
+			row.PerMonth = stats.PoissonRate(n, r.CrimeMonths, 1, q.Level).Figure(charter.ScaleRate)
 		}
 		if n > 0 {
 			row.WeaponSearchesPerCrime = ptr(float64(row.WeaponSearches) / float64(n))

@@ -102,7 +102,7 @@ func testPrecisionWards(t *testing.T, s *store.Store, ix *index.Index, cr *index
 		return n
 	}
 	inHot, all := weaponSearches(wards[0].code, wards[1].code), weaponSearches()
-	if r.Score.Count != inHot || r.Score.Of != all || all < 100 || r.Score.CI == nil {
+	if r.Score.Count != inHot || r.Score.Of != all || all < 100 || !r.Score.Rate.HasInterval() {
 		t.Fatalf("score %d/%d, SQL %d/%d", r.Score.Count, r.Score.Of, inHot, all)
 	}
 	if want := float64(wards[0].crime+wards[1].crime) / float64(total); r.HotspotCrimeShare != want {

@@ -48,12 +48,12 @@ type TrendMonth struct {
 // SubArea is one borough of a force, or ward of a borough, for the map and
 // the table beside it.
 type SubArea struct {
-	Code       string    `json:"code"`
-	Name       string    `json:"name"`
-	Searches   int       `json:"searches"`
-	Population *int      `json:"population"`
-	Rate       *float64  `json:"rate_per_1000"`
-	RateCI     []float64 `json:"rate_ci"`
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	Searches   int    `json:"searches"`
+	Population *int   `json:"population"`
+	// Rate is searches per 1,000 residents with an exact Poisson interval.
+	Rate charter.Figure `json:"rate_per_1000"`
 	// WeaponCrimes is the period's weapon-enabled crime from the area-level
 	// counts; nil when the counts do not cover the area.
 	WeaponCrimes *int `json:"weapon_crimes"`
@@ -65,11 +65,10 @@ type SubArea struct {
 type WeaponCrimeTrend struct {
 	Definition string `json:"definition"`
 	// Total is over the profile's period, PerThousand its rate per 1,000
-	// residents with an exact Poisson interval (nil without population).
-	Total       int       `json:"total"`
-	Months      int       `json:"months"`
-	PerThousand *float64  `json:"per_1000"`
-	PerCI       []float64 `json:"per_1000_ci"`
+	// residents with an exact Poisson interval (unknown without population).
+	Total       int            `json:"total"`
+	Months      int            `json:"months"`
+	PerThousand charter.Figure `json:"per_1000"`
 	// Trend holds every month the counts cover, not only the period.
 	Trend []CrimeMonth `json:"trend"`
 }
@@ -92,10 +91,9 @@ type Profile struct {
 	Searches   int       `json:"searches"`
 	// Population is the census population of the area (nil when not known),
 	// Rate searches per 1,000 residents over the period.
-	Population *int       `json:"population"`
-	Rate       *float64   `json:"rate_per_1000"`
-	RateCI     []float64  `json:"rate_ci"`
-	Arrest     Proportion `json:"arrest"`
+	Population *int           `json:"population"`
+	Rate       charter.Figure `json:"rate_per_1000"`
+	Arrest     Proportion     `json:"arrest"`
 	// Find is the share of searches whose outcome was linked to the object
 	// searched for, among those where the link was recorded; nil (with
 	// FindNote) where the force does not report it.
@@ -186,7 +184,7 @@ func NewProfile(snap *readmodel.Snapshot, q ProfileQuery) (*Profile, error) {
 			if v == "" {
 				v = "Not recorded"
 			}
-			bd.Rows = append(bd.Rows, ShareRow{Value: v, Share: proportion(row.Count, total, q.Level)})
+			bd.Rows = append(bd.Rows, ShareRow{Value: v, Share: NewProportion(row.Count, total, q.Level)})
 		}
 		sort.SliceStable(bd.Rows, func(i, j int) bool { return bd.Rows[i].Share.Count > bd.Rows[j].Share.Count })
 		if b.dim == index.DimSelfGroup || b.dim == index.DimOfficerGroup {
@@ -261,7 +259,7 @@ func (r *Profile) rates(count func(from, to charter.Month, by ...index.Dim) ([]i
 				arrests += row.Share.Count
 			}
 		}
-		r.Arrest = proportion(arrests, r.Searches, q.Level)
+		r.Arrest = NewProportion(arrests, r.Searches, q.Level)
 	}
 	tri := func(d index.Dim, field string) (*Proportion, string, error) {
 		rows, err := count(q.From, q.To, d)
@@ -300,7 +298,7 @@ func (r *Profile) rates(count func(from, to charter.Month, by ...index.Dim) ([]i
 		if known == 0 {
 			return nil, "not shown: not recorded for any search in the period", nil
 		}
-		p := proportion(yes, known, q.Level)
+		p := NewProportion(yes, known, q.Level)
 		return &p, "", nil
 	}
 	var err error
@@ -393,7 +391,7 @@ func (r *Profile) population(snap *readmodel.Snapshot, area charter.Area) error 
 		return nil
 	}
 	r.Population = &total
-	r.Rate, r.RateCI = per1000(r.Searches, total, r.Confidence)
+	r.Rate = per1000(r.Searches, total, r.Confidence)
 	return nil
 }
 
@@ -447,7 +445,7 @@ func (r *Profile) subAreas(snap *readmodel.Snapshot, area charter.Area, q Profil
 				total += n
 			}
 			sa.Population = &total
-			sa.Rate, sa.RateCI = per1000(sa.Searches, total, q.Level)
+			sa.Rate = per1000(sa.Searches, total, q.Level)
 		}
 		if sa.Searches == 0 && sa.Population == nil {
 			continue // a ward of another boundary vintage, known only by code
@@ -510,7 +508,7 @@ func (r *Profile) weaponCrime(cr *index.Crimes, area charter.Area, subs []charte
 		t.Trend = append(t.Trend, CrimeMonth{Month: m.String(), Count: byMonth[m]})
 	}
 	if r.Population != nil && t.Months > 0 {
-		t.PerThousand, t.PerCI = per1000(t.Total, *r.Population, q.Level)
+		t.PerThousand = per1000(t.Total, *r.Population, q.Level)
 	}
 	if t.Months == 0 {
 		r.Notes = append(r.Notes, "the ward-level crime counts do not cover the period: weapon-enabled crime is shown as a trend only")
@@ -526,17 +524,10 @@ func (r *Profile) weaponCrime(cr *index.Crimes, area charter.Area, subs []charte
 	}
 }
 
-// per1000 is a count per 1,000 people with its exact Poisson interval; nil
-// when it cannot be computed.
-func per1000(n, population int, level float64) (*float64, []float64) {
-	e := stats.PoissonRate(n, population, 1000, level)
-	if !e.HasValue() {
-		return nil, nil
-	}
-	if !e.HasInterval() {
-		return ptr(e.Value), nil
-	}
-	return ptr(e.Value), []float64{e.Lower, e.Upper}
+// per1000 is a count per 1,000 people with its exact Poisson interval;
+// unknown when it cannot be computed.
+func per1000(n, population int, level float64) charter.Figure {
+	return stats.PoissonRate(n, population, 1000, level).Figure(charter.ScaleRate)
 }
 
 // fieldWords says in words what a three-state field records.

@@ -29,7 +29,7 @@ func testProfile(t *testing.T, s *store.Store, ix *index.Index, cr *index.Crimes
 	if p.Searches != searches || searches < 500 {
 		t.Errorf("Northbury searches %d, SQL %d", p.Searches, searches)
 	}
-	if p.Arrest.Count != arrests || p.Arrest.Of != searches || p.Arrest.Rate == nil || len(p.Arrest.CI) != 2 {
+	if p.Arrest.Count != arrests || p.Arrest.Of != searches || !p.Arrest.Rate.HasInterval() {
 		t.Errorf("arrests %+v, SQL %d of %d", p.Arrest, arrests, searches)
 	}
 	for _, b := range p.Breakdowns {
@@ -61,8 +61,8 @@ func testProfile(t *testing.T, s *store.Store, ix *index.Index, cr *index.Crimes
 		t.Errorf("trend 2021-06 (before the period) = %+v, want its searches", tm)
 	}
 	// Rates per 1,000 use the 2022 ward's census population.
-	if p.Population == nil || *p.Population < 10000 || p.Rate == nil || len(p.RateCI) != 2 || p.RateCI[0] > *p.Rate || p.RateCI[1] < *p.Rate {
-		t.Errorf("population %v, rate %v %v", p.Population, p.Rate, p.RateCI)
+	if p.Population == nil || *p.Population < 10000 || !p.Rate.HasInterval() || p.Rate.Lower > p.Rate.Value || p.Rate.Upper < p.Rate.Value {
+		t.Errorf("population %v, rate %+v", p.Population, p.Rate)
 	}
 	// Weapon-enabled crime, straight from SQL.
 	var weapon int
@@ -93,7 +93,7 @@ func testProfile(t *testing.T, s *store.Store, ix *index.Index, cr *index.Crimes
 			weaponInWards += *sa.WeaponCrimes
 		}
 		if sa.Code == "E05014066" {
-			found = sa.Searches == p.Searches && sa.Rate != nil && *sa.Rate == *p.Rate
+			found = sa.Searches == p.Searches && sa.Rate.HasValue() && sa.Rate == p.Rate
 		}
 	}
 	if !found {

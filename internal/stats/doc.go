@@ -20,6 +20,8 @@
 //
 // NaN and ±Inf cannot be written by encoding/json, so a surface that
 // serialises an Estimate must look at Status first (for example, write null).
+// [Estimate.Figure] does: it turns an estimate into the charter.Figure that
+// reports publish, which JSON writes with null for what is not known.
 //
 // # Levels
 //

@@ -1,6 +1,10 @@
 package stats
 
-import "math"
+import (
+	"math"
+
+	"github.com/stopsearch/charter"
+)
 
 // Status says how much of an [Estimate] exists. The zero value is
 // [Undefined], so an Estimate that nobody filled in never claims to hold
@@ -98,3 +102,17 @@ func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 // validLevel reports whether level is a usable two-sided confidence level.
 func validLevel(level float64) bool { return level > 0 && level < 1 }
+
+// Figure is the estimate as Charter publishes it, written at scale s: its
+// value when it has one (0 or +Inf included, see [NoInterval]), with its
+// interval when it has one.
+func (e Estimate) Figure(s charter.Scale) charter.Figure {
+	f := charter.Figure{Scale: s}
+	if e.HasValue() {
+		f = charter.NewFigure(s, e.Value)
+	}
+	if e.HasInterval() {
+		f = f.Within(e.Lower, e.Upper, e.Level)
+	}
+	return f
+}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/stopsearch/charter"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -462,5 +463,22 @@ func TestEstimateScaled(t *testing.T) {
 	}
 	if OK.String() != "ok" || NoInterval.String() != "no interval" || Undefined.String() != "undefined" {
 		t.Error("Status names")
+	}
+}
+
+// An estimate is published with what it has: a value and an interval, a
+// value alone, or nothing.
+func TestEstimateFigure(t *testing.T) {
+	ok := PoissonRate(0, 1000, 1000, 0.95).Figure(charter.ScaleRate)
+	if !ok.HasInterval() || ok.Text() != "0.00 (0.00 to 3.69)" || ok.Level != 0.95 {
+		t.Errorf("a zero count: %q level %v", ok.Text(), ok.Level)
+	}
+	point := pointOnly(math.Inf(1), 0.95).Figure(charter.ScaleRate)
+	if !point.HasValue() || point.HasInterval() || point.Text() != "∞ (no interval)" {
+		t.Errorf("no interval: %q", point.Text())
+	}
+	share := WilsonProportion(0, 0, 0.95).Figure(charter.ScaleShare)
+	if share.HasValue() || share.Scale != charter.ScaleShare || share.String() != "–" {
+		t.Errorf("undefined: %+v", share)
 	}
 }

@@ -22,13 +22,11 @@ import (
 // evaluation's words (report.Evaluation) when the data cannot tell.
 
 // Figure is one group's value of a measure: what was counted over what,
-// with its interval. Nil numbers: not defined (nothing to count).
+// and the estimate with its interval (unknown: nothing to count).
 type Figure struct {
-	Count int      `json:"count"`       // events (arrests, finds, complaints) or answers (feedback, reviews)
-	Of    int      `json:"denominator"` // searches (with a known outcome link for finds), or answers
-	Value *float64 `json:"value"`
-	Lower *float64 `json:"lower"`
-	Upper *float64 `json:"upper"`
+	Count    int            `json:"count"`       // events (arrests, finds, complaints) or answers (feedback, reviews)
+	Of       int            `json:"denominator"` // searches (with a known outcome link for finds), or answers
+	Estimate charter.Figure `json:"estimate"`
 }
 
 // Measure is one measure compared between two groups.
@@ -44,9 +42,9 @@ type Measure struct {
 	B         Figure `json:"b"`
 	// Ratio is B against A (B/A for rates and shares, B−A for means), with
 	// its interval; Change says which.
-	Change  string `json:"change"` // "ratio" or "difference"
-	Ratio   Figure `json:"ratio"`
-	Verdict string `json:"verdict"`
+	Change  string         `json:"change"` // "ratio" or "difference"
+	Ratio   charter.Figure `json:"ratio"`
+	Verdict string         `json:"verdict"`
 }
 
 // Group is one side of a comparison.
@@ -325,22 +323,11 @@ func feedback(fs []store.SearchFacts) []float64 {
 }
 
 func share(n, of int, lv float64) Figure {
-	return figure(n, of, stats.WilsonProportion(n, of, lv))
+	return Figure{Count: n, Of: of, Estimate: stats.WilsonProportion(n, of, lv).Figure(charter.ScaleShare)}
 }
 
 func poisson(n, searches int, lv float64) Figure {
-	return figure(n, searches, stats.PoissonRate(n, searches, 100, lv))
-}
-
-func figure(n, of int, e stats.Estimate) Figure {
-	return Figure{Count: n, Of: of, Value: num(e.Value), Lower: num(e.Lower), Upper: num(e.Upper)}
-}
-
-func num(x float64) *float64 {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return nil
-	}
-	return &x
+	return Figure{Count: n, Of: searches, Estimate: stats.PoissonRate(n, searches, 100, lv).Figure(charter.ScaleRate)}
 }
 
 // rateMeasure compares two rates by their ratio (B over A) with the
@@ -348,7 +335,9 @@ func num(x float64) *float64 {
 func (s *Service) rateMeasure(name, counts string, a, b Figure, ga, gb Group) Measure {
 	m := Measure{Name: name, Counts: counts, Available: true, A: a, B: b, Change: "ratio"}
 	e := stats.RateRatio(b.Count, b.Of, a.Count, a.Of, s.opts.Confidence)
-	m.Ratio = Figure{Value: num(e.Value), Lower: num(e.Lower), Upper: num(e.Upper)}
+	if !math.IsInf(e.Value, 0) { // B/A with nothing counted in A is no ratio
+		m.Ratio = e.Figure(charter.ScaleRate)
+	}
 	m.Verdict = verdict(name, ga, gb, e, 1, s.opts.Confidence, func(x float64) string { return fmt.Sprintf("%+.1f%%", 100*(x-1)) })
 	return m
 }
@@ -362,7 +351,7 @@ func (s *Service) meanMeasure(name, counts string, xa, xb []float64, lo, hi floa
 	lv := s.opts.Confidence
 	ea, eb := stats.MeanScore(xa, lo, hi, lv), stats.MeanScore(xb, lo, hi, lv)
 	m := Measure{Name: name, Counts: counts, Available: true, Change: "difference",
-		A: figure(len(xa), len(xa), ea), B: figure(len(xb), len(xb), eb)}
+		A: Figure{Count: len(xa), Of: len(xa), Estimate: ea.Figure(charter.ScaleRate)}, B: Figure{Count: len(xb), Of: len(xb), Estimate: eb.Figure(charter.ScaleRate)}}
 	var d stats.Estimate
 	switch {
 	case ea.HasInterval() && eb.HasInterval():
@@ -372,7 +361,7 @@ func (s *Service) meanMeasure(name, counts string, xa, xb []float64, lo, hi floa
 	default:
 		d = stats.Estimate{Value: math.NaN(), Lower: math.NaN(), Upper: math.NaN(), Level: lv}
 	}
-	m.Ratio = Figure{Value: num(d.Value), Lower: num(d.Lower), Upper: num(d.Upper)}
+	m.Ratio = d.Figure(charter.ScaleRate)
 	m.Verdict = verdict(name, ga, gb, d, 0, lv, func(x float64) string { return fmt.Sprintf("%+.2f", x) })
 	return m
 }

@@ -88,13 +88,13 @@ func TestTrainingService(t *testing.T) {
 		t.Fatalf("groups: %+v %+v", ba, tu)
 	}
 	comp := ba.Measures[2]
-	if !comp.Available || comp.A.Count != 0 || comp.B.Count != 1 || comp.B.Value == nil || *comp.B.Value != 100 {
+	if !comp.Available || comp.A.Count != 0 || comp.B.Count != 1 || !comp.B.Estimate.HasValue() || comp.B.Estimate.Value != 100 {
 		t.Errorf("complaints before and after: %+v", comp)
 	}
 	if c := tu.Measures[2]; c.A.Count != 2 || c.B.Count != 1 {
 		t.Errorf("complaints untrained against trained: %+v (calls %v)", c, calls)
 	}
-	if rv := ba.Measures[4]; !rv.Available || rv.A.Of != 2 || rv.A.Value == nil || *rv.A.Value != 0.75 || !strings.HasPrefix(rv.Verdict, "The data cannot tell") {
+	if rv := ba.Measures[4]; !rv.Available || rv.A.Of != 2 || !rv.A.Estimate.HasValue() || rv.A.Estimate.Value != 0.75 || !strings.HasPrefix(rv.Verdict, "The data cannot tell") {
 		t.Errorf("review scores: %+v", rv)
 	}
 	found := false

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/public"
@@ -108,14 +107,10 @@ func feedbackRowOf(name string, a record.FeedbackAggregate) feedbackRow {
 		sc, ok := byQ[name]
 		switch {
 		case !ok || sc.N == 0:
-			row.Scores = append(row.Scores, feedbackScore{Mean: "–"})
-		case !sc.Interval:
-			row.Scores = append(row.Scores, feedbackScore{Mean: score(sc.Mean)})
+			row.Scores = append(row.Scores, feedbackScore{Mean: charter.NoValue})
 		default:
-			row.Scores = append(row.Scores, feedbackScore{Mean: score(sc.Mean), Interval: score(sc.Low) + " to " + score(sc.High)})
+			row.Scores = append(row.Scores, feedbackScore{Mean: sc.Mean.String(), Interval: sc.Mean.Interval()})
 		}
 	}
 	return row
 }
-
-func score(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/report"
-	"github.com/stopsearch/charter/internal/stats"
 )
 
 // funcs are the template functions. Numbers are formatted here, once, so
@@ -19,15 +18,15 @@ func (s *Site) funcs() template.FuncMap {
 		"int":   FormatInt,
 		"int64": func(n int64) string { return FormatInt(int(n)) },
 		"intp":  func(p *int) string { return ifNil(p == nil, func() string { return FormatInt(*p) }) },
-		"rate":  stats.FormatRate,
-		"pct":   stats.FormatShare,
-		"ci":    stats.FormatInterval,
-		"pctci": stats.FormatShareInterval,
-		"num": func(p *float64) string {
-			return ifNil(p == nil, func() string { return strconv.FormatFloat(*p, 'f', 4, 64) })
+		"rate":  charter.FormatRate,
+		"pct":   charter.FormatShare,
+		// num, lo and hi are a ratio's value and limits as a chart reads
+		// them from its cell's data attributes.
+		"num": func(f charter.Figure) string {
+			return ifNil(!f.HasValue(), func() string { return f.Columns('f', 4)[0] })
 		},
-		"lo":            func(ci []float64) string { return bound(ci, 0) },
-		"hi":            func(ci []float64) string { return bound(ci, 1) },
+		"lo":            func(f charter.Figure) string { return f.Columns('f', 4)[1] },
+		"hi":            func(f charter.Figure) string { return f.Columns('f', 4)[2] },
 		"flagText":      FlagText,
 		"flagged":       flagged,
 		"notReported":   notReported,
@@ -40,16 +39,15 @@ func (s *Site) funcs() template.FuncMap {
 		"query":         func(q string) template.URL { return template.URL(ifEmpty(q, "?"+q)) },
 		"amp":           func(q string) template.URL { return template.URL(ifEmpty(q, "&"+q)) },
 		"selected":      func(vs []string, v string) bool { return slices.Contains(vs, v) },
-		"share":         func(p report.Proportion) string { return stats.FormatShare(p.Rate) },
 		"sharep": func(p *report.Proportion) string {
-			return ifNil(p == nil, func() string { return stats.FormatShare(p.Rate) })
+			return ifNil(p == nil, func() string { return p.Rate.String() })
 		},
 		"forceName": charter.ForceName,
 		"ptrf":      func(v float64) *float64 { return &v },
-		"pctnum": func(p *float64) string {
-			return ifNil(p == nil, func() string { return strconv.FormatFloat(*p*100, 'f', 2, 64) })
+		"pctnum": func(f charter.Figure) string {
+			return ifNil(!f.HasValue(), func() string { return percentColumns(f)[0] })
 		},
-		"pctlo": func(ci []float64) string { return pctBound(ci, 0) },
+		"pctlo": func(f charter.Figure) string { return percentColumns(f)[1] },
 		"sub":   func(a, b int) int { return a - b },
 		"ratio": func(a, b int) *float64 {
 			if b == 0 {
@@ -58,7 +56,7 @@ func (s *Site) funcs() template.FuncMap {
 			r := float64(a) / float64(b)
 			return &r
 		},
-		"pcthi": func(ci []float64) string { return pctBound(ci, 1) },
+		"pcthi": func(f charter.Figure) string { return percentColumns(f)[2] },
 
 		// A section of the methodology page: {{methodologyURL "8"}}.
 		"methodologyURL": MethodologyURL,
@@ -82,19 +80,9 @@ func ifEmpty(q, s string) string {
 // FormatInt writes n with thousands separators: 196,715.
 func FormatInt(n int) string { return charter.Thousands(n) }
 
-func pctBound(ci []float64, i int) string {
-	if len(ci) != 2 {
-		return ""
-	}
-	return strconv.FormatFloat(ci[i]*100, 'f', 2, 64)
-}
-
-func bound(ci []float64, i int) string {
-	if len(ci) != 2 {
-		return ""
-	}
-	return strconv.FormatFloat(ci[i], 'f', 4, 64)
-}
+// percentColumns are a share's value and limits as a chart reads them from
+// a table cell's data attributes: percentages with two decimals.
+func percentColumns(f charter.Figure) [3]string { return f.Scaled(100).Columns('f', 2) }
 
 // flagged reports whether a month's flags change what its volume means:
 // those are drawn and marked on charts (a field not reported is listed but

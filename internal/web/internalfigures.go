@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/record"
-	"github.com/stopsearch/charter/internal/stats"
 )
 
 // The internal figures (signed-in supervisors, analysts and administrators):
@@ -27,10 +27,10 @@ func shareWords(s record.Share) string {
 		return "none recorded"
 	}
 	out := FormatInt(s.Count) + " of " + FormatInt(s.Of)
-	if s.HasValue() {
-		out += " (" + stats.FormatShare(&s.Value)
-		if s.HasInterval() {
-			out += "; 95% interval " + stats.FormatShare(&s.Lower) + " to " + stats.FormatShare(&s.Upper)
+	if f := s.Figure(charter.ScaleShare); f.HasValue() {
+		out += " (" + f.String()
+		if f.HasInterval() {
+			out += "; 95% interval " + f.Interval()
 		}
 		out += ")"
 	}

@@ -47,7 +47,7 @@ func (s *Site) reviewQueue(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := queuePage{SampleRate: stats.FormatShare(ptr(s.enc.Reviews.SampleRate())), Team: review.TeamName(u.Team), Saved: r.URL.Query().Get("saved")}
+	d := queuePage{SampleRate: charter.FormatShare(ptr(s.enc.Reviews.SampleRate())), Team: review.TeamName(u.Team), Saved: r.URL.Query().Get("saved")}
 	for _, e := range q {
 		row := queueRow{recordRow: rowOf(e.Record), Officer: e.Officer, Sampled: e.Sampled}
 		for _, k := range e.Risks {
@@ -188,15 +188,19 @@ func cellOf(f review.Figure) figureCell {
 		return c
 	}
 	c.Value = FormatInt(f.Count) + " of " + FormatInt(f.Of)
-	if f.HasValue() {
-		c.Value += ", " + stats.FormatShare(&f.Value)
+	share := f.Estimate.Figure(charter.ScaleShare)
+	if share.HasValue() {
+		c.Value += ", " + share.String()
 	}
-	if f.HasInterval() {
-		c.Value += " (95% interval " + stats.FormatShare(&f.Lower) + " to " + stats.FormatShare(&f.Upper) + ")"
+	if share.HasInterval() {
+		c.Value += " (95% interval " + share.Interval() + ")"
 	}
 	if !math.IsNaN(f.Lower998) {
-		c.Limits = "force " + stats.FormatShare(&f.Target) + "; for this many searches 95% limits " + stats.FormatShare(&f.Lower95) + " to " + stats.FormatShare(&f.Upper95) +
-			", 99.8% limits " + stats.FormatShare(&f.Lower998) + " to " + stats.FormatShare(&f.Upper998)
+		// Funnel limits are round the force's proportion, not an interval
+		// of the unit's: each is written as a share on its own.
+		pct := charter.FormatShare
+		c.Limits = "force " + pct(&f.Target) + "; for this many searches 95% limits " + pct(&f.Lower95) + " to " + pct(&f.Upper95) +
+			", 99.8% limits " + pct(&f.Lower998) + " to " + pct(&f.Upper998)
 	}
 	return c
 }
