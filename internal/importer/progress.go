@@ -54,15 +54,17 @@ type Snapshot struct {
 // costs are what a byte of each format costs to import, and a fixed cost
 // per file, in seconds, as measured on the bundled data (2 cores, SQLite).
 // They only need to be right relative to each other: the estimate scales
-// them by the speed the run itself shows. An MPS crime-count byte costs
-// fifty times a stop record's byte, because each CSV line fans out into one
-// count per month; a boundary file re-places what is stored.
+// them by the speed the run itself shows (measured again on 2026-12-06,
+// after crime-count files became three times cheaper). An MPS crime-count
+// byte costs about forty times a stop record's byte, because each CSV line
+// fans out into one count per month; a boundary file re-places what is
+// stored.
 var costs = map[format]struct{ perByte, perFile float64 }{
-	fmtPoliceCSV:   {26e-9, 0.005},
-	fmtPoliceJSON:  {26e-9, 0.005},
+	fmtPoliceCSV:   {16e-9, 0.005},
+	fmtPoliceJSON:  {20e-9, 0.005},
 	fmtFlatCSV:     {31e-9, 0.005},
 	fmtStreetCSV:   {45e-9, 0.005},
-	fmtCrimeCounts: {1500e-9, 0.005},
+	fmtCrimeCounts: {650e-9, 0.005},
 	fmtPopulation:  {150e-9, 0.005},
 	fmtGeoJSON:     {100e-9, 0.25},
 	fmtOutcomes:    {1e-9, 0},
