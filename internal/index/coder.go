@@ -2,7 +2,6 @@ package index
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/paulmach/orb"
 	"github.com/stopsearch/charter"
@@ -27,16 +26,15 @@ type coder struct {
 	self      map[string][2]uint16 // self-defined label -> group code, category code
 	officer   map[string]uint16    // officer-defined label -> group code
 	last      [numStored]lastValue // the previous stop's value of each labelled field
-	tri       [numStored][3]uint16 // link, removal: code+1 by Tristate, 0 unknown yet
 }
 
 // lastValue is a field's previous value and its code: the rows of a file
 // often repeat a value (the force always), and comparing two strings that
-// share their bytes costs less than hashing one.
+// share their bytes costs less than hashing one. The zero value is right
+// from the start: "" is code 0 in every dictionary.
 type lastValue struct {
 	v    string
 	code uint16
-	set  bool
 }
 
 func newCoder(ix *Index) *coder {
@@ -69,7 +67,8 @@ func (c *coder) grow(n int) {
 	}
 }
 
-// add appends one stop; its values are exactly those of [values].
+// add appends one stop, coding its values: its month, force, areas, ethnic
+// groups and labels as published (TestCoderCodesValues checks them all).
 func (c *coder) add(st *charter.Stop) error {
 	ix := c.ix
 	var codes [numStored]uint16
@@ -86,7 +85,7 @@ func (c *coder) add(st *charter.Stop) error {
 		code, ok := c.areas[i][id]
 		if !ok {
 			d := DimBorough + Dim(i)
-			if code, err = ix.dicts[d].code(strconv.FormatInt(id, 10)); err != nil {
+			if code, err = ix.dicts[d].code(areaValue(id)); err != nil {
 				return fmt.Errorf("index %s: %w", d, err)
 			}
 			c.areas[i][id] = code
@@ -117,16 +116,9 @@ func (c *coder) add(st *charter.Stop) error {
 		d Dim
 		v string
 	}{{DimForce, st.Force}, {DimAge, st.AgeRange}, {DimGender, st.Gender}, {DimType, st.Type},
-		{DimLegislation, st.Legislation}, {DimObject, st.ObjectOfSearch}, {DimOutcome, st.Outcome}} {
+		{DimLegislation, st.Legislation}, {DimObject, st.ObjectOfSearch}, {DimOutcome, st.Outcome},
+		{DimLink, st.OutcomeLinked.CSV()}, {DimRemoval, st.Removal.CSV()}} {
 		if codes[f.d], err = c.label(f.d, f.v); err != nil {
-			return err
-		}
-	}
-	for _, f := range [...]struct {
-		d Dim
-		v charter.Tristate
-	}{{DimLink, st.OutcomeLinked}, {DimRemoval, st.Removal}} {
-		if codes[f.d], err = c.tristate(f.d, f.v); err != nil {
 			return err
 		}
 	}
@@ -145,33 +137,13 @@ func (c *coder) add(st *charter.Stop) error {
 // label codes a field held as its published text.
 func (c *coder) label(d Dim, v string) (uint16, error) {
 	l := &c.last[d]
-	if l.set && l.v == v {
+	if l.v == v {
 		return l.code, nil
 	}
 	code, err := c.ix.dicts[d].code(v)
 	if err != nil {
 		return 0, fmt.Errorf("index %s: %w", d, err)
 	}
-	*l = lastValue{v: v, code: code, set: true}
-	return code, nil
-}
-
-// tristate codes a field that is true, false or not known.
-func (c *coder) tristate(d Dim, t charter.Tristate) (uint16, error) {
-	i := 0
-	switch t {
-	case charter.True:
-		i = 1
-	case charter.False:
-		i = 2
-	}
-	if k := c.tri[d][i]; k > 0 {
-		return k - 1, nil
-	}
-	code, err := c.ix.dicts[d].code(t.CSV())
-	if err != nil {
-		return 0, fmt.Errorf("index %s: %w", d, err)
-	}
-	c.tri[d][i] = code + 1
+	*l = lastValue{v: v, code: code}
 	return code, nil
 }

@@ -84,3 +84,17 @@ func TestPointKeys(t *testing.T) {
 		t.Errorf("-0 and 0 coded %d and %d", a, b)
 	}
 }
+
+// values returns the value of every stored dimension of a stop: what the
+// index's columns hold, coded (coder is the fast form of this).
+func values(st *charter.Stop) [numStored]string {
+	self, _ := charter.LookupSelfDefined(st.SelfDefinedEthnicity)
+	return [numStored]string{
+		st.Month.String(), st.Force,
+		areaValue(st.Areas[charter.LevelBorough]), areaValue(st.Areas[charter.LevelWard]),
+		areaValue(st.Areas[charter.LevelMSOA]), areaValue(st.Areas[charter.LevelLSOA]),
+		st.SelfGroup().String(), self.Code, st.OfficerGroup().String(),
+		st.AgeRange, st.Gender, st.Type, st.Legislation, st.ObjectOfSearch, st.Outcome,
+		st.OutcomeLinked.CSV(), st.Removal.CSV(),
+	}
+}

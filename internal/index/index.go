@@ -192,20 +192,6 @@ func areaValue(id int64) string {
 	return strconv.FormatInt(id, 10)
 }
 
-// values returns the value of every stored dimension of a stop: what the
-// index's columns hold, coded (see coder).
-func values(st *charter.Stop) [numStored]string {
-	self, _ := charter.LookupSelfDefined(st.SelfDefinedEthnicity)
-	return [numStored]string{
-		st.Month.String(), st.Force,
-		areaValue(st.Areas[charter.LevelBorough]), areaValue(st.Areas[charter.LevelWard]),
-		areaValue(st.Areas[charter.LevelMSOA]), areaValue(st.Areas[charter.LevelLSOA]),
-		st.SelfGroup().String(), self.Code, st.OfficerGroup().String(),
-		st.AgeRange, st.Gender, st.Type, st.Legislation, st.ObjectOfSearch, st.Outcome,
-		st.OutcomeLinked.CSV(), st.Removal.CSV(),
-	}
-}
-
 // pointCode returns the code of a location point, adding it if new.
 func (ix *Index) pointCode(p orb.Point) uint32 {
 	k := keyOf(p)
