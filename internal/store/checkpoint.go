@@ -36,9 +36,9 @@ const (
 // copies: an import of many files commits one after another, and a
 // checkpoint after each commit took the second core just when the next
 // file's reader needed it, leaving the writer waiting for its first rows
-// (about 5 ms a file, 13 files of a 1-second import). Under writing that never pauses it copies every
-// checkpointMaxWait, which bounds the log at what one writer adds in two
-// seconds (about 60 MB at an import's pace). Short transactions (recorded
+// (about 5 ms a file, 13 files of a 1-second import). Under writing that
+// never pauses it copies every checkpointMaxWait, which bounds the log at
+// what one writer adds in two seconds (about 60 MB at an import's pace). Short transactions (recorded
 // searches, each a few pages) are copied after every 64 without waiting:
 // there a longer log only made each copy, and the writers' slowest
 // answers, longer.
