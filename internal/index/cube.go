@@ -76,7 +76,7 @@ func (ix *Index) buildCube() *cube {
 		}
 	}
 	counts := make([]int32, size)
-	scan(ix.n, nil, groups, card, counts, nil)
+	scan(ix.n, nil, nil, groups, card, counts, nil)
 	c := &cube{}
 	for k, n := range counts {
 		if n == 0 {

@@ -40,3 +40,30 @@ func BenchmarkDashboard1M(b *testing.B)      { benchDashboard(b, 1_000_000, fals
 func BenchmarkDashboard10M(b *testing.B)     { benchDashboard(b, 10_000_000, false) }
 func BenchmarkDashboardScan1M(b *testing.B)  { benchDashboard(b, 1_000_000, true) }
 func BenchmarkDashboardScan10M(b *testing.B) { benchDashboard(b, 10_000_000, true) }
+
+// benchWard is the counts an uncached ward page asks (see report.NewProfile):
+// one breakdown after another of a ward's searches by its force over the
+// whole period, on the real index resampled to n stops, ward after ward.
+// The queries read the ward's rows from the area lists; bytes/stop counts
+// the lists with the columns and the cube.
+func benchWard(b *testing.B, n int) {
+	benchOnce.Do(func() { _, benchBase = loadMet(b) })
+	ix := benchBase.Resample(n, 1)
+	wards := dimValues(ix, DimWard)
+	by := []Dim{DimSelfGroup, DimOfficerGroup, DimAge, DimGender, DimLegislation, DimObject, DimOutcome, DimType}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		where := []Cond{{Dim: DimWard, Values: []string{wards[i%len(wards)]}}, {Dim: DimForce, Values: []string{"metropolitan"}}}
+		for _, d := range by {
+			if _, err := ix.Count(Query{Where: where, GroupBy: []Dim{d}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(ix.Bytes())/float64(n), "bytes/stop")
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/ward")
+}
+
+func BenchmarkWard1M(b *testing.B)  { benchWard(b, 1_000_000) }
+func BenchmarkWard10M(b *testing.B) { benchWard(b, 10_000_000) }

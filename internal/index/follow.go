@@ -149,7 +149,7 @@ func (ix *Index) rebuild(ctx context.Context, src Source) error {
 	}
 	ix.mu.Lock()
 	ix.n, ix.cols, ix.dicts, ix.point, ix.points, ix.pcode, ix.hex = fresh.n, fresh.cols, fresh.dicts, fresh.point, fresh.points, fresh.pcode, fresh.hex
-	ix.dropCube()
+	ix.dropBuilt()
 	ix.mu.Unlock()
 	ix.loadedAt, ix.stale = fresh.loadedAt, nil
 	return nil
@@ -160,7 +160,7 @@ func (ix *Index) rebuild(ctx context.Context, src Source) error {
 func (ix *Index) replaceMonths(fms []charter.ForceMonth, fresh *Index) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	ix.dropCube()
+	ix.dropBuilt()
 	// Codes first: running out of them must fail before any row moves.
 	var trans [numStored][]uint16
 	for d := range trans {

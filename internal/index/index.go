@@ -109,6 +109,8 @@ type Index struct {
 
 	cubeMu sync.Mutex                // one cube build at a time
 	cube   atomic.Pointer[cubeState] // see cube.go; nil after every change
+	listMu sync.Mutex                // one area list build at a time
+	lists  areaLists                 // see arealists.go; none after every change
 }
 
 // dict maps a dimension's values to dense codes.
@@ -174,7 +176,7 @@ func Load(ctx context.Context, src Source) (*Index, error) {
 func (ix *Index) Add(stops ...*charter.Stop) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	ix.dropCube()
+	ix.dropBuilt()
 	c := newCoder(ix)
 	c.grow(len(stops))
 	for _, st := range stops {
@@ -251,12 +253,12 @@ func (ix *Index) Len() int {
 	return ix.n
 }
 
-// Bytes is the memory the columns and the cube hold (their capacity), for
+// Bytes is the memory the columns, the cube and the area lists hold (their capacity), for
 // the budget of 40 bytes per stop.
 func (ix *Index) Bytes() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	b := 4*cap(ix.point) + ix.cubeBytes()
+	b := 4*cap(ix.point) + ix.cubeBytes() + ix.listBytes()
 	for _, c := range ix.cols {
 		b += 2 * cap(c)
 	}
@@ -334,6 +336,7 @@ func (ix *Index) Count(q Query) ([]Row, error) {
 		return column{tab: t}, err
 	}
 	var conds []cond
+	var condDims []Dim
 	addCond := func(d Dim, keep func(v string) bool) error {
 		c, err := col(d)
 		if err != nil {
@@ -343,7 +346,7 @@ func (ix *Index) Count(q Query) ([]Row, error) {
 		for code, v := range ix.dicts[d].values {
 			ok[code] = keep(v)
 		}
-		conds = append(conds, cond{c, ok})
+		conds, condDims = append(conds, cond{c, ok}), append(condDims, d)
 		return nil
 	}
 	if q.From != 0 || q.To != 0 {
@@ -377,14 +380,18 @@ func (ix *Index) Count(q Query) ([]Row, error) {
 		return nil, charter.Errorf(charter.EINVALID, "too many groups (%d): filter first", size)
 	}
 	counts := make([]int32, size)
+	var sel []uint32 // the rows of the areas asked for, when few (see arealists.go)
+	if cb == nil {
+		sel, conds = ix.selectRows(conds, condDims)
+	}
 	switch {
 	case cb != nil:
-		scan(len(cb.w), conds16(conds), groups16(groups), card, counts, cb.w)
+		scan(len(cb.w), nil, conds16(conds), groups16(groups), card, counts, cb.w)
 	case !derivedUsed:
 		// The common case, kept free of the derived-column branch.
-		scan(ix.n, conds16(conds), groups16(groups), card, counts, nil)
+		scan(ix.n, sel, conds16(conds), groups16(groups), card, counts, nil)
 	default:
-		countAny(ix.n, ix.point, conds, groups, card, counts)
+		countAny(ix.n, sel, ix.point, conds, groups, card, counts)
 	}
 	var out []Row
 	for k, n := range counts {
@@ -442,13 +449,17 @@ func groups16(gs []column) [][]uint16 {
 	return out
 }
 
-// scan counts the rows (weighted by w, if given) of stored columns. Large
-// scans are split among the processors, each counting its own share of
-// the rows, and the counts summed.
-func scan(n int, conds []cond16, groups [][]uint16, card []int, counts []int32, w []int32) {
+// scan counts the rows (weighted by w, if given) of stored columns: the
+// rows in sel, or all n when sel is nil. Large scans are split among the
+// processors, each counting its own share of the rows, and the counts
+// summed.
+func scan(n int, sel []uint32, conds []cond16, groups [][]uint16, card []int, counts []int32, w []int32) {
+	if sel != nil {
+		n = len(sel)
+	}
 	parts := min(runtime.GOMAXPROCS(0), n/minShare)
 	if parts < 2 || len(counts) > maxShareGroups {
-		countRows(0, n, conds, groups, card, counts, w)
+		countShare(0, n, sel, conds, groups, card, counts, w)
 		return
 	}
 	shares := make([][]int32, parts)
@@ -458,7 +469,7 @@ func scan(n int, conds []cond16, groups [][]uint16, card []int, counts []int32, 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			countRows(p*n/parts, (p+1)*n/parts, conds, groups, card, shares[p], w)
+			countShare(p*n/parts, (p+1)*n/parts, sel, conds, groups, card, shares[p], w)
 		}()
 	}
 	wg.Wait()
@@ -466,6 +477,15 @@ func scan(n int, conds []cond16, groups [][]uint16, card []int, counts []int32, 
 		for k, c := range share {
 			counts[k] += c
 		}
+	}
+}
+
+// countShare counts rows lo to hi: of sel (unweighted), or of all.
+func countShare(lo, hi int, sel []uint32, conds []cond16, groups [][]uint16, card []int, counts []int32, w []int32) {
+	if sel != nil {
+		countSel(sel[lo:hi], conds, groups, card, counts)
+	} else {
+		countRows(lo, hi, conds, groups, card, counts, w)
 	}
 }
 
@@ -478,29 +498,53 @@ const (
 
 // countRows is the scan of rows lo to hi over stored columns only.
 func countRows(lo, hi int, conds []cond16, groups [][]uint16, card []int, counts []int32, w []int32) {
-rows:
 	for i := lo; i < hi; i++ {
-		for _, c := range conds {
-			if !c.ok[c.col[i]] {
-				continue rows
+		if k, ok := rowKey(i, conds, groups, card); ok {
+			if w != nil {
+				counts[k] += w[i]
+			} else {
+				counts[k]++
 			}
 		}
-		k := 0
-		for g, col := range groups {
-			k = k*card[g] + int(col[i])
-		}
-		if w != nil {
-			counts[k] += w[i]
-		} else {
+	}
+}
+
+// countSel is countRows over the rows in sel, unweighted.
+func countSel(sel []uint32, conds []cond16, groups [][]uint16, card []int, counts []int32) {
+	for _, i := range sel {
+		if k, ok := rowKey(int(i), conds, groups, card); ok {
 			counts[k]++
 		}
 	}
 }
 
-// countAny is the scan when a derived (hex) dimension is involved.
-func countAny(n int, point []uint32, conds []cond, groups []column, card []int, counts []int32) {
+// rowKey is the group of row i over stored columns, if it meets conds
+// (small enough to be inlined into the scans).
+func rowKey(i int, conds []cond16, groups [][]uint16, card []int) (int, bool) {
+	for _, c := range conds {
+		if !c.ok[c.col[i]] {
+			return 0, false
+		}
+	}
+	k := 0
+	for g, col := range groups {
+		k = k*card[g] + int(col[i])
+	}
+	return k, true
+}
+
+// countAny is the scan when a derived (hex) dimension is involved, over the
+// rows in sel or, when sel is nil, all n.
+func countAny(n int, sel []uint32, point []uint32, conds []cond, groups []column, card []int, counts []int32) {
+	if sel != nil {
+		n = len(sel)
+	}
 rows:
-	for i := 0; i < n; i++ {
+	for j := 0; j < n; j++ {
+		i := j
+		if sel != nil {
+			i = int(sel[j])
+		}
 		p := point[i]
 		for _, c := range conds {
 			var v uint32
