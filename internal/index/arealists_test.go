@@ -43,7 +43,7 @@ func TestAreaListRows(t *testing.T) {
 // groups (the hex grids' included), on the real index and on it resampled
 // large enough to split; an addition drops the lists.
 func TestAreaListsEqualPlainCount(t *testing.T) {
-	_, ix := loadMet(t)
+	_, ix := sharedMet(t)
 	big := ix.Resample(3*minShare, 9)
 	for _, x := range []*Index{ix, big} {
 		rng := rand.New(rand.NewPCG(uint64(x.Len()), 3))

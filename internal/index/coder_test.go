@@ -15,7 +15,7 @@ import (
 // stops before; and that a second coder extending the same index agrees
 // with the first.
 func TestCoderCodesValues(t *testing.T) {
-	s, _ := loadMet(t)
+	s, _ := sharedMet(t)
 	var stops []charter.Stop
 	err := s.ScanAnalytic(context.Background(), func(st *charter.Stop) error {
 		c := *st

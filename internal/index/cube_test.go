@@ -86,7 +86,7 @@ func assertPlain(t *testing.T, ix *Index, dims []Dim, n int, seed uint64) {
 // answers, on the real index and on it resampled large enough to split,
 // and the cube follows additions.
 func TestCubeAndSharesEqualPlainCount(t *testing.T) {
-	_, ix := loadMet(t)
+	_, ix := sharedMet(t)
 	cubed := cubeDims[:]
 	if _, err := ix.Count(Query{GroupBy: []Dim{DimBorough}}); err != nil {
 		t.Fatal(err)

@@ -13,8 +13,8 @@ import (
 // which builds the cube, is reported apart (build-ms). With scan, a
 // condition that keeps every stop makes the same query scan the rows.
 func benchDashboard(b *testing.B, n int, scan bool) {
-	benchOnce.Do(func() { _, benchBase = loadMet(b) })
-	ix := benchBase.Resample(n, 1)
+	_, base := sharedMet(b)
+	ix := base.Resample(n, 1)
 	q := Query{From: charter.NewMonth(2021, 6), To: charter.NewMonth(2022, 5), GroupBy: []Dim{DimBorough, DimSelfGroup}}
 	if scan {
 		q.Where = []Cond{{Dim: DimGender, Values: ix.dicts[DimGender].values}}
@@ -47,8 +47,8 @@ func BenchmarkDashboardScan10M(b *testing.B) { benchDashboard(b, 10_000_000, tru
 // The queries read the ward's rows from the area lists; bytes/stop counts
 // the lists with the columns and the cube.
 func benchWard(b *testing.B, n int) {
-	benchOnce.Do(func() { _, benchBase = loadMet(b) })
-	ix := benchBase.Resample(n, 1)
+	_, base := sharedMet(b)
+	ix := base.Resample(n, 1)
 	wards := dimValues(ix, DimWard)
 	by := []Dim{DimSelfGroup, DimOfficerGroup, DimAge, DimGender, DimLegislation, DimObject, DimOutcome, DimType}
 	b.ResetTimer()

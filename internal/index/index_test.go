@@ -33,21 +33,48 @@ func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
 // (storetest.Fixture), which it may write to.
 func loadMet(t testing.TB) (*store.Store, *Index) {
 	t.Helper()
-	s := storetest.OpenFixture(t, "met", func(ctx context.Context, s *store.Store) error {
-		rs, err := (&importer.Importer{Store: s}).Import(ctx, lad, wards, metZip, apiMonth)
-		if err != nil {
-			return err
-		}
-		if sum := importer.Summarise(rs); sum.Refused > 0 || sum.Rejects > 0 {
-			return fmt.Errorf("import: %+v", sum)
-		}
-		return nil
-	})
+	s := storetest.OpenFixture(t, "met", importMet)
 	ix, err := Load(context.Background(), s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s, ix
+}
+
+// importMet is the fixture of loadMet and sharedMet.
+func importMet(ctx context.Context, s *store.Store) error {
+	rs, err := (&importer.Importer{Store: s}).Import(ctx, lad, wards, metZip, apiMonth)
+	if err != nil {
+		return err
+	}
+	if sum := importer.Summarise(rs); sum.Refused > 0 || sum.Rejects > 0 {
+		return fmt.Errorf("import: %+v", sum)
+	}
+	return nil
+}
+
+// sharedIndex is sharedMet's index, loaded once per test process.
+var sharedIndex struct {
+	sync.Mutex
+	ix *Index
+}
+
+// sharedMet is loadMet for tests that neither write to the store nor add
+// to the index (queries may build the cube, the area lists and the hex
+// tables): one store and one index for all of them, loaded once.
+func sharedMet(t testing.TB) (*store.Store, *Index) {
+	t.Helper()
+	s := storetest.Shared(t, "met", importMet)
+	sharedIndex.Lock()
+	defer sharedIndex.Unlock()
+	if sharedIndex.ix == nil {
+		ix, err := Load(context.Background(), s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sharedIndex.ix = ix
+	}
+	return s, sharedIndex.ix
 }
 
 // sqlDim is the SQL expression of a dimension that, after fix, gives the
@@ -152,7 +179,7 @@ func sqlCount(t *testing.T, db *sql.DB, q Query) []Row {
 
 // The index answers exactly what SQL answers, over many random filters.
 func TestIndexEqualsSQL(t *testing.T) {
-	s, ix := loadMet(t)
+	s, ix := sharedMet(t)
 	total, _ := s.CountStops(context.Background(), charter.StopFilter{})
 	if ix.Len() != total || total != 211468+3253 {
 		t.Fatalf("index holds %d stops, the store %d", ix.Len(), total)
@@ -236,7 +263,7 @@ func TestIndexGroupsAndErrors(t *testing.T) {
 
 // Hex-grid counts equal counting the cells of the stored locations directly.
 func TestIndexHexCells(t *testing.T) {
-	s, ix := loadMet(t)
+	s, ix := sharedMet(t)
 	want := map[string]int{}
 	located := 0
 	err := s.FindStops(context.Background(), charter.StopFilter{From: charter.NewMonth(2022, 2), To: charter.NewMonth(2022, 4)}, func(st *charter.Stop) error {
@@ -286,14 +313,9 @@ func TestIndexHexCells(t *testing.T) {
 	}
 }
 
-var (
-	benchOnce sync.Once
-	benchBase *Index
-)
-
 // resampled returns an index of n stops drawn at random from the real ones.
 func resampled(b *testing.B, n int) *Index {
-	benchOnce.Do(func() { _, benchBase = loadMet(b) })
+	_, benchBase := sharedMet(b)
 	ix := New()
 	ix.dicts, ix.points, ix.pcode = benchBase.dicts, benchBase.points, benchBase.pcode
 	rng := rand.New(rand.NewPCG(3, 4))

@@ -1,17 +1,24 @@
 package index
 
-import "math/rand/v2"
+import (
+	"maps"
+	"math/rand/v2"
+	"slices"
+)
 
 // Resample returns an index of n stops drawn at random, with replacement,
 // from ix: the benchmarks' way of building 1M- and 10M-stop indexes with the
 // real data's distributions (areas, groups, objects, points). The result
-// shares ix's dictionaries and points, so it is for reading only: do not
-// Apply changes to it.
+// has its own copy of ix's dictionaries and points, so stops added to it
+// leave ix as it was; do not Apply changes of a store to it.
 func (ix *Index) Resample(n int, seed uint64) *Index {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	out := New()
-	out.dicts, out.points, out.pcode = ix.dicts, ix.points, ix.pcode
+	for d, src := range ix.dicts {
+		out.dicts[d] = &dict{codes: maps.Clone(src.codes), values: slices.Clone(src.values)}
+	}
+	out.points, out.pcode = slices.Clone(ix.points), maps.Clone(ix.pcode)
 	if ix.n == 0 {
 		return out
 	}

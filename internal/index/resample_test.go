@@ -8,7 +8,7 @@ import (
 // A resampled index has the size asked for and, within sampling error, the
 // real data's distribution over a dimension.
 func TestResample(t *testing.T) {
-	_, ix := loadMet(t)
+	_, ix := sharedMet(t)
 	const n = 400_000
 	big := ix.Resample(n, 7)
 	if big.Len() != n || big.Bytes() != (2*int(numStored)+4)*n || numStored != 17 {
