@@ -2,20 +2,49 @@ package cli
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path/filepath"
 
 	"github.com/stopsearch/charter/internal/readmodel"
 	"github.com/stopsearch/charter/internal/server"
 	"github.com/stopsearch/charter/internal/store"
 )
 
-// readModel opens the read model of st as the server does: from the file
-// beside a SQLite database when it is current (a report then answers in a
-// moment on any size of data), rebuilt from the store and written back
-// otherwise. The returned close writes the file if it had to be rebuilt.
+// readModel opens the read model of st from its file when that is current
+// (a report then answers in a moment on any size of data), rebuilt from the
+// store and written back otherwise (see readModelPath). The returned close
+// writes the file if it had to be rebuilt.
 func readModel(ctx context.Context, st *store.Store) (*readmodel.Snapshot, func(), error) {
-	m, err := readmodel.Open(ctx, st, readmodel.Options{Path: server.ReadModelPath(st, "")})
+	m, err := readmodel.Open(ctx, st, readmodel.Options{Path: readModelPath(st)})
 	if err != nil {
 		return nil, nil, err
 	}
 	return m.Snapshot(), func() { _ = m.Close() }, nil
+}
+
+// readModelPath is where the command line keeps the read model of st:
+// beside a SQLite database, where the server keeps it too; for a PostgreSQL
+// database, in the user's cache directory, one file per database address.
+// Without it every report on PostgreSQL would read every stop and crime
+// count from the database again (seconds on the bundled data, minutes on
+// millions of stops). The file is used only when it holds the database's
+// current data, so a stale one is never trusted, and deleting it is safe.
+// "" (kept in memory only) when there is no cache directory.
+func readModelPath(st *store.Store) string {
+	if p := server.ReadModelPath(st, ""); p != "" {
+		return p
+	}
+	addr := st.Address()
+	dir, err := os.UserCacheDir()
+	if addr == "" || err != nil {
+		return ""
+	}
+	dir = filepath.Join(dir, "charter")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(addr))
+	return filepath.Join(dir, "readmodel-"+hex.EncodeToString(sum[:8]))
 }

@@ -33,7 +33,15 @@ type site struct {
 }
 
 func TestMain(m *testing.M) {
+	// The command line keeps a PostgreSQL database's read model in the
+	// user's cache directory: here a temporary one.
+	cache, err := os.MkdirTemp("", "charter-cache-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_CACHE_HOME", cache)
 	code := storetest.Main(m)
+	os.RemoveAll(cache)
 	closeChromium()
 	pack.ClosePrinter() // the pack printer's browser and its profile
 	os.Exit(code)

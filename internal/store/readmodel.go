@@ -99,3 +99,15 @@ func (s *Store) Populations(ctx context.Context) ([]AreaPopulation, error) {
 // File is the SQLite database's path, or "" on PostgreSQL: what is kept
 // beside the database (the persisted read model) is named after it.
 func (s *Store) File() string { return s.file }
+
+// Address names a PostgreSQL database by its user, host, port and name
+// (never the password), or is "" on SQLite: what a copy kept elsewhere of
+// something derived from the database (the command line's read model) is
+// named after.
+func (s *Store) Address() string {
+	if s.pool == nil {
+		return ""
+	}
+	c := s.pool.Config().ConnConfig
+	return fmt.Sprintf("%s@%s:%d/%s", c.User, c.Host, c.Port, c.Database)
+}
