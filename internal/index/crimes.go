@@ -36,7 +36,11 @@ type Crimes struct {
 	cCount []int32
 	careas *dict // "level\x00code"
 	ccats  *dict
-	months map[charter.Level][]charter.Month
+	// areaStart holds, by area code, where the area's rows begin: the rows
+	// are kept in order of area (see orderByArea), so a page of one ward
+	// sums its own few hundred rows rather than scanning every row.
+	areaStart []uint32
+	months    map[charter.Level][]charter.Month
 
 	loadedAt int64 // the source's Commits() when loading began, if it counts them
 }
@@ -106,7 +110,29 @@ func LoadCrimes(ctx context.Context, src CrimeSource) (*Crimes, error) {
 	if c.months, err = src.CrimeCountMonths(ctx); err != nil {
 		return nil, err
 	}
+	c.orderByArea()
 	return c, nil
+}
+
+// orderByArea puts the count rows in order of their area, keeping the order
+// within each area (a counting sort), and notes where each area's begin.
+func (c *Crimes) orderByArea() {
+	start := make([]uint32, len(c.careas.values)+1)
+	for _, a := range c.cArea {
+		start[a+1]++
+	}
+	for a := 1; a < len(start); a++ {
+		start[a] += start[a-1]
+	}
+	pos := append([]uint32(nil), start[:len(start)-1]...)
+	n := len(c.cArea)
+	area, month, cat, count := make([]uint16, n), make([]charter.Month, n), make([]uint16, n), make([]int32, n)
+	for i, a := range c.cArea {
+		j := pos[a]
+		pos[a]++
+		area[j], month[j], cat[j], count[j] = a, c.cMonth[i], c.cCat[i], c.cCount[i]
+	}
+	c.cArea, c.cMonth, c.cCat, c.cCount, c.areaStart = area, month, cat, count, start
 }
 
 // CountMonths are the months the counts of a level cover, in order. A month
@@ -157,16 +183,28 @@ func (c *Crimes) Counts(q CountQuery) []AreaMonth {
 		m    charter.Month
 	}
 	sums := map[key]int{}
-	for i, a := range c.cArea {
-		m := c.cMonth[i]
-		if !areaOK[a] || !catOK[c.cCat[i]] || q.From != 0 && m < q.From || q.To != 0 && m > q.To {
-			continue
+	add := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			a, m := c.cArea[i], c.cMonth[i]
+			if !areaOK[a] || !catOK[c.cCat[i]] || q.From != 0 && m < q.From || q.To != 0 && m > q.To {
+				continue
+			}
+			k := key{area: a}
+			if q.ByMonth {
+				k.m = m
+			}
+			sums[k] += int(c.cCount[i])
 		}
-		k := key{area: a}
-		if q.ByMonth {
-			k.m = m
+	}
+	if len(want) == 0 {
+		add(0, len(c.cArea))
+	} else {
+		// Only the rows of the areas asked for (see orderByArea).
+		for a, ok := range areaOK {
+			if ok {
+				add(int(c.areaStart[a]), int(c.areaStart[a+1]))
+			}
 		}
-		sums[k] += int(c.cCount[i])
 	}
 	out := make([]AreaMonth, 0, len(sums))
 	for k, n := range sums {
@@ -331,6 +369,7 @@ func (c *Crimes) Reload(ctx context.Context, src CrimeSource) error {
 	defer c.mu.Unlock()
 	c.street, c.scats = n.street, n.scats
 	c.cArea, c.cMonth, c.cCat, c.cCount, c.careas, c.ccats, c.months = n.cArea, n.cMonth, n.cCat, n.cCount, n.careas, n.ccats, n.months
+	c.areaStart = n.areaStart
 	c.loadedAt = n.loadedAt
 	return nil
 }

@@ -83,6 +83,20 @@ func TestCrimesEqualSQL(t *testing.T) {
 			t.Logf("query %d matched nothing", i)
 		}
 	}
+	// Every ward asked for alone, every category and month, is its part of
+	// the sums over all wards (the rows of one area are read apart).
+	all := map[string][]AreaMonth{}
+	for _, r := range c.Counts(CountQuery{Level: charter.LevelWard, ByMonth: true}) {
+		all[r.Area] = append(all[r.Area], r)
+	}
+	if len(all) < 600 {
+		t.Fatalf("counts for %d wards", len(all))
+	}
+	for code, want := range all {
+		if got := c.Counts(CountQuery{Level: charter.LevelWard, Areas: []string{code}, ByMonth: true}); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("ward %s alone:\n%v\nof all wards:\n%v", code, got, want)
+		}
+	}
 
 	// Street crimes by 250 m cell, against cells computed from the stored
 	// points, and by borough against SQL.

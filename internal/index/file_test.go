@@ -377,6 +377,7 @@ func smallCrimes(t testing.TB) *Crimes {
 	c.street = c.street[:min(len(c.street), 30)]
 	c.cArea, c.cMonth, c.cCat, c.cCount = c.cArea[:30], c.cMonth[:30], c.cCat[:30], c.cCount[:30]
 	c.careas, c.ccats = cutDict(c.careas, c.cArea), cutDict(c.ccats, c.cCat)
+	c.orderByArea()
 	return c
 }
 

@@ -9,6 +9,8 @@
 package readmodel
 
 import (
+	"sync"
+
 	"github.com/stopsearch/charter"
 	"github.com/stopsearch/charter/internal/index"
 	"github.com/stopsearch/charter/internal/store"
@@ -31,6 +33,7 @@ type Snapshot struct {
 	byCode  map[string]int // code → index in areas of AreaByCode's answer
 	pops    map[popKey]*store.AreaPopulation
 	months  []charter.MonthCounts
+	quality func() []charter.MonthQuality // see Quality
 }
 
 type popKey struct {
@@ -50,6 +53,7 @@ type parts struct {
 func newSnapshot(version int64, ix *index.Index, cr *index.Crimes, p parts) *Snapshot {
 	s := &Snapshot{Version: version, Stops: ix, Crimes: cr, areas: p.Areas, current: charter.Current(p.Areas),
 		byCode: make(map[string]int, len(p.Areas)), pops: make(map[popKey]*store.AreaPopulation, len(p.Pops)), months: p.Months}
+	s.quality = sync.OnceValue(func() []charter.MonthQuality { return charter.AssessQuality(p.Months) })
 	for i, a := range p.Areas {
 		// As the store answers: of the areas with a code (one per level),
 		// the one of the lowest level.
@@ -157,6 +161,16 @@ func (s *Snapshot) PopulationSum(level charter.Level, codes []string) (sum map[c
 // MonthCounts are the counted stops of every force and month with the
 // counts the data-quality flags are assessed from. Shared: read only.
 func (s *Snapshot) MonthCounts() []charter.MonthCounts { return s.months }
+
+// Quality is the data-quality assessment of the month counts
+// (charter.AssessQuality), made once per snapshot: every area's page asks
+// for it, and it is the same for all of them. Callers must not change it.
+func (s *Snapshot) Quality() []charter.MonthQuality {
+	if s.quality == nil { // a Snapshot not made by newSnapshot
+		return charter.AssessQuality(s.months)
+	}
+	return s.quality()
+}
 
 // Snapshot returns s itself, so that a fixed snapshot serves wherever the
 // model's current one is asked for (public.Snapshots).

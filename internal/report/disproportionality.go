@@ -510,13 +510,12 @@ func monthFlags(snap *readmodel.Snapshot, where []index.Cond, from, to charter.M
 	if err != nil {
 		return nil, err
 	}
-	counts := snap.MonthCounts()
 	forces := map[string]bool{}
 	for _, p := range present {
 		forces[p.Values[0]] = true
 	}
 	out := []MonthFlags{}
-	for _, m := range charter.AssessQuality(counts) {
+	for _, m := range snap.Quality() {
 		mo, _ := charter.ParseMonth(m.Month)
 		if !forces[m.Force] || len(m.Flags) == 0 || from != 0 && mo < from || to != 0 && mo > to {
 			continue

@@ -370,10 +370,9 @@ func stopPanel(snap *readmodel.Snapshot, m measure, level charter.Level, treated
 			p.add(p.den, a, mo, r.Count)
 		}
 	}
-	counts := snap.MonthCounts()
 	// A month has data when every force counted has records for it.
 	held := map[charter.Month]int{}
-	for _, q := range charter.AssessQuality(counts) {
+	for _, q := range snap.Quality() {
 		if !present[q.Force] {
 			continue
 		}

@@ -15,9 +15,8 @@ import (
 // yearly figures; months flagged only for a field the force does not report
 // (or for located-only sources) are kept, since their volume is sound.
 func DefaultPeriod(snap *readmodel.Snapshot, force string) (from, to charter.Month, ok bool) {
-	counts := snap.MonthCounts()
 	var months []charter.MonthQuality
-	for _, m := range charter.AssessQuality(counts) {
+	for _, m := range snap.Quality() {
 		if m.Force == force {
 			months = append(months, m)
 		}
