@@ -89,9 +89,9 @@ func (s *Site) packsSection(ctx context.Context, code string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The months of the whole trend, not only the page's period: a pack
-	// for any recent month with searches.
-	fl.From = fl.To.Add(-23)
+	// A pack for any recent month with searches: a profile's trend covers
+	// every month whatever its period, so the profile of the default
+	// period, which the unfiltered page has computed already, serves.
 	p, err := s.fig.Profile(ctx, code, fl)
 	if err != nil {
 		return nil, err
