@@ -12,13 +12,16 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stopsearch/charter/data"
 	"github.com/stopsearch/charter/internal/importer"
 	"github.com/stopsearch/charter/internal/pack"
+	"github.com/stopsearch/charter/internal/readmodel"
 	"github.com/stopsearch/charter/internal/server"
 	"github.com/stopsearch/charter/internal/store"
 	"github.com/stopsearch/charter/internal/storetest"
@@ -32,16 +35,20 @@ type site struct {
 	url string // without the trailing slash
 }
 
+// tempDir holds what the package's tests share: the command line's cache
+// directory and the demo fixture's read model.
+var tempDir string
+
 func TestMain(m *testing.M) {
-	// The command line keeps a PostgreSQL database's read model in the
-	// user's cache directory: here a temporary one.
-	cache, err := os.MkdirTemp("", "charter-cache-")
-	if err != nil {
+	var err error
+	if tempDir, err = os.MkdirTemp("", "charter-e2e-"); err != nil {
 		panic(err)
 	}
-	os.Setenv("XDG_CACHE_HOME", cache)
+	// The command line keeps a PostgreSQL database's read model in the
+	// user's cache directory: here a temporary one.
+	os.Setenv("XDG_CACHE_HOME", tempDir)
 	code := storetest.Main(m)
-	os.RemoveAll(cache)
+	os.RemoveAll(tempDir)
 	closeChromium()
 	pack.ClosePrinter() // the pack printer's browser and its profile
 	os.Exit(code)
@@ -67,6 +74,7 @@ func newSite(t *testing.T) *site {
 	t.Helper()
 	ctx := context.Background()
 	dsn := storetest.Fixture(t, "demo", importDemo)
+	model := demoReadModel(t, dsn)
 	st, err := store.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -77,14 +85,67 @@ func newSite(t *testing.T) *site {
 	cfg.Quiet = true
 	cfg.Watch = 100 * time.Millisecond
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg.ReadModel = model
 	srv, err := server.New(ctx, st, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
+	if got := srv.Model.LoadedFrom(); got != "file" {
+		t.Fatalf("the server did not start from the demo fixture's read model: %s", got)
+	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return &site{dsn: dsn, st: st, srv: srv, url: ts.URL}
+}
+
+// demoModel is the read model of the demo fixture, written once per test
+// process.
+var demoModel struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// demoReadModel returns a copy, for one test's server, of the read model
+// of the demo fixture. Every copy of the fixture holds the same data, so
+// the file's data version is each copy's, and a server starts from it as
+// it does at every start but its first, instead of reading every stop and
+// crime count again (a second on SQLite, two on PostgreSQL, at each of the
+// package's tests). The server writes its copy back as it follows the
+// test's writes; the next test starts from the fixture's own again.
+func demoReadModel(t *testing.T, dsn string) string {
+	t.Helper()
+	demoModel.once.Do(func() {
+		ctx := context.Background()
+		st, err := store.Open(ctx, dsn)
+		if err != nil {
+			demoModel.err = err
+			return
+		}
+		defer st.Close()
+		path := filepath.Join(tempDir, "demo.readmodel")
+		m, err := readmodel.Open(ctx, st, readmodel.Options{Path: path})
+		if err != nil {
+			demoModel.err = err
+			return
+		}
+		if demoModel.err = m.Close(); demoModel.err == nil {
+			demoModel.path = path
+		}
+	})
+	if demoModel.err != nil {
+		t.Fatalf("the demo fixture's read model: %v", demoModel.err)
+	}
+	b, err := os.ReadFile(demoModel.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(t.TempDir(), "charter.readmodel")
+	if err := os.WriteFile(dst, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dst
 }
 
 // get fetches a path and returns status, content type and body.
