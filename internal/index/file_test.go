@@ -248,8 +248,8 @@ func FuzzReadIndex(f *testing.F) {
 // crimeStore imports the MPS ward counts (the downloads named) and the
 // first streetMonths months of City of London street crimes, with
 // boroughs and wards, failing on any refusal or reject. The import is done
-// once per test process for each set of files; each caller gets its own
-// copy of the store (storetest.Fixture).
+// once per test process for each set of files, and its callers, which only
+// read, share one copy of the store (storetest.Shared).
 func crimeStore(t testing.TB, streetMonths int, counts ...string) *store.Store {
 	t.Helper()
 	files := []string{lad, wards}
@@ -259,7 +259,7 @@ func crimeStore(t testing.TB, streetMonths int, counts ...string) *store.Store {
 	for m := 1; m <= streetMonths; m++ {
 		files = append(files, fmt.Sprintf("../../data/police-uk/2023-%02d-city-of-london-street.csv.gz", m))
 	}
-	return storetest.OpenFixture(t, "crimes "+strings.Join(files, " "), func(ctx context.Context, s *store.Store) error {
+	return storetest.Shared(t, "crimes "+strings.Join(files, " "), func(ctx context.Context, s *store.Store) error {
 		rs, err := (&importer.Importer{Store: s}).Import(ctx, files...)
 		if err != nil {
 			return err
@@ -367,9 +367,11 @@ func assertSameCrimes(t *testing.T, want, got *Crimes, n int) {
 	}
 }
 
-// smallCrimes is a real crime index cut to a few rows, to seed fuzzing.
+// smallCrimes is a real crime index cut to a few rows, to seed fuzzing (of
+// the store the other crime tests import).
 func smallCrimes(t testing.TB) *Crimes {
-	s := crimeStore(t, 1, "MPS_Ward_Level_Crime_most_recent_24_months_2021-09_to_2023-08.csv.gz")
+	s := crimeStore(t, 12, "MPS_Ward_Level_Crime_most_recent_24_months_2021-09_to_2023-08.csv.gz",
+		"MPS_Ward_Level_Crime_most_recent_24_months_2024-02_to_2026-01.csv.gz")
 	c, err := LoadCrimes(context.Background(), s)
 	if err != nil {
 		t.Fatal(err)
