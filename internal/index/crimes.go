@@ -65,11 +65,23 @@ func (d *dict) codeBytes(v []byte) (uint16, error) {
 
 // LoadCrimes builds the crime index from src.
 func LoadCrimes(ctx context.Context, src CrimeSource) (*Crimes, error) {
-	c := &Crimes{scats: newDict(), careas: newDict(), ccats: newDict()}
+	c := &Crimes{}
 	if cm, ok := src.(committer); ok {
 		c.loadedAt = cm.Commits()
 	}
-	err := src.ScanStreetCrimes(ctx, func(sc *charter.StreetCrime) error {
+	if err := c.loadStreet(ctx, src); err != nil {
+		return nil, err
+	}
+	if err := c.loadCounts(ctx, src); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// loadStreet reads the street-level crimes of src into c.
+func (c *Crimes) loadStreet(ctx context.Context, src CrimeSource) error {
+	c.scats = newDict()
+	return src.ScanStreetCrimes(ctx, func(sc *charter.StreetCrime) error {
 		cat, err := c.scats.code(sc.Category)
 		if err != nil {
 			return err
@@ -82,11 +94,14 @@ func LoadCrimes(ctx context.Context, src CrimeSource) (*Crimes, error) {
 		c.street = append(c.street, r)
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
+}
+
+// loadCounts reads the area-level counts of src, and the months they
+// cover, into c.
+func (c *Crimes) loadCounts(ctx context.Context, src CrimeSource) error {
+	c.careas, c.ccats = newDict(), newDict()
 	var key []byte
-	err = src.ScanCrimeCounts(ctx, func(level, code, major, minor []byte, month, n int64) error {
+	err := src.ScanCrimeCounts(ctx, func(level, code, major, minor []byte, month, n int64) error {
 		key = append(append(append(key[:0], level...), 0), code...)
 		a, err := c.careas.codeBytes(key)
 		if err != nil {
@@ -105,13 +120,13 @@ func LoadCrimes(ctx context.Context, src CrimeSource) (*Crimes, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if c.months, err = src.CrimeCountMonths(ctx); err != nil {
-		return nil, err
+		return err
 	}
 	c.orderByArea()
-	return c, nil
+	return nil
 }
 
 // orderByArea puts the count rows in order of their area, keeping the order
@@ -333,17 +348,13 @@ type FollowedCrimes interface {
 }
 
 // Follow keeps the crime index current with every write st commits from now
-// on: a change of street crimes, crime counts or areas (street crimes
-// re-assigned) reloads the crime index and swaps it in, so queries see the
-// old or the new state, never a half one. Crime files are imported rarely
-// and load in about a second, so a whole reload is simpler than patching
-// and as correct. The returned stop ends following.
+// on (see Apply): each part a change touches is read again whole, which is
+// simpler than patching and as correct, since crime files are few and a
+// part loads in at most a second. The returned stop ends following.
 func (c *Crimes) Follow(ctx context.Context, st FollowedCrimes) (stop func(), err error) {
 	stop = st.OnCommit(func(ch charter.Change) {
-		if ch.StreetCrimes || ch.CrimeCounts || ch.Areas {
-			if err := c.Reload(context.Background(), st); err != nil {
-				slog.Error("crime index could not follow a write", "err", err)
-			}
+		if err := c.Apply(context.Background(), st, ch); err != nil {
+			slog.Error("crime index could not follow a write", "err", err)
 		}
 	})
 	// A write between loading and subscribing would be missed: reload.
@@ -359,17 +370,45 @@ func (c *Crimes) Follow(ctx context.Context, st FollowedCrimes) (stop func(), er
 	return stop, nil
 }
 
-// Reload rebuilds the crime index from src and swaps it in.
-func (c *Crimes) Reload(ctx context.Context, src CrimeSource) error {
-	n, err := LoadCrimes(ctx, src)
-	if err != nil {
-		return err
+// Apply follows a change of src: the part of the index it touches is read
+// again whole and swapped in (street crimes after street crimes or areas
+// changed, since boundaries place them; counts after counts changed), so
+// queries see the old or the new state, never a half one. A street-crime
+// file no longer re-reads every count of every ward, nor a count file every
+// street crime.
+func (c *Crimes) Apply(ctx context.Context, src CrimeSource, ch charter.Change) error {
+	street, counts := ch.StreetCrimes || ch.Areas, ch.CrimeCounts
+	if !street && !counts {
+		return nil
+	}
+	n := &Crimes{}
+	if cm, ok := src.(committer); ok {
+		n.loadedAt = cm.Commits()
+	}
+	if street {
+		if err := n.loadStreet(ctx, src); err != nil {
+			return err
+		}
+	}
+	if counts {
+		if err := n.loadCounts(ctx, src); err != nil {
+			return err
+		}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.street, c.scats = n.street, n.scats
-	c.cArea, c.cMonth, c.cCat, c.cCount, c.careas, c.ccats, c.months = n.cArea, n.cMonth, n.cCat, n.cCount, n.careas, n.ccats, n.months
-	c.areaStart = n.areaStart
+	if street {
+		c.street, c.scats = n.street, n.scats
+	}
+	if counts {
+		c.cArea, c.cMonth, c.cCat, c.cCount, c.careas, c.ccats, c.months = n.cArea, n.cMonth, n.cCat, n.cCount, n.careas, n.ccats, n.months
+		c.areaStart = n.areaStart
+	}
 	c.loadedAt = n.loadedAt
 	return nil
+}
+
+// Reload rebuilds the crime index from src and swaps it in.
+func (c *Crimes) Reload(ctx context.Context, src CrimeSource) error {
+	return c.Apply(ctx, src, charter.Change{StreetCrimes: true, CrimeCounts: true})
 }

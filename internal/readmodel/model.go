@@ -228,9 +228,7 @@ func (m *Model) follow(c charter.Change) {
 		c = charter.Change{Areas: true, StreetCrimes: true, CrimeCounts: true, Population: true, Imports: c.Imports}
 	}
 	err := old.Stops.Apply(ctx, m.st, c)
-	if c.StreetCrimes || c.CrimeCounts || c.Areas {
-		err = errors.Join(err, old.Crimes.Reload(ctx, m.st))
-	}
+	err = errors.Join(err, old.Crimes.Apply(ctx, m.st, c))
 	p, perr := readParts(ctx, m.st, old.parts(), c)
 	if err = errors.Join(err, perr); err != nil {
 		m.stale = err
