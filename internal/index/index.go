@@ -253,8 +253,8 @@ func (ix *Index) Len() int {
 	return ix.n
 }
 
-// Bytes is the memory the columns, the cube and the area lists hold (their capacity), for
-// the budget of 40 bytes per stop.
+// Bytes is the memory the columns, the cube and the area lists hold (their
+// capacity), for the budget of 40 bytes per stop.
 func (ix *Index) Bytes() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
