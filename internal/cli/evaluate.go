@@ -62,7 +62,7 @@ func runEvaluate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	snap, done, err := readModel(ctx, st)
+	snap, done, err := readModel(ctx, e, st)
 	if err != nil {
 		return err
 	}

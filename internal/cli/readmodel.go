@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"log/slog"
 	"os"
 	"path/filepath"
 
@@ -15,9 +16,13 @@ import (
 // readModel opens the read model of st from its file when that is current
 // (a report then answers in a moment on any size of data), rebuilt from the
 // store and written back otherwise (see readModelPath). The returned close
-// writes the file if it had to be rebuilt.
-func readModel(ctx context.Context, st *store.Store) (*readmodel.Snapshot, func(), error) {
-	m, err := readmodel.Open(ctx, st, readmodel.Options{Path: readModelPath(st)})
+// writes the file if it had to be rebuilt. A file found stale or damaged is
+// not worth a warning here, as it is in a server's log: after every import
+// the next report finds it stale and rebuilds it, as it should. Only errors
+// (the file could not be written) reach the command's standard error.
+func readModel(ctx context.Context, e *env, st *store.Store) (*readmodel.Snapshot, func(), error) {
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	m, err := readmodel.Open(ctx, st, readmodel.Options{Path: readModelPath(st), Logger: log})
 	if err != nil {
 		return nil, nil, err
 	}

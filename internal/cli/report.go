@@ -88,7 +88,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if kind == "quality" {
 		return writeQuality(ctx, e, st, fromM, toM, *format)
 	}
-	snap, done, err := readModel(ctx, st)
+	snap, done, err := readModel(ctx, e, st)
 	if err != nil {
 		return err
 	}

@@ -48,7 +48,7 @@ func runReportPack(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	snap, done, err := readModel(ctx, st)
+	snap, done, err := readModel(ctx, e, st)
 	if err != nil {
 		return err
 	}
