@@ -161,20 +161,20 @@ func (ix *Index) listBytes() int {
 // it keeps at most a quarter of them, returns those rows and the other
 // conditions; otherwise nil and all of them. The caller holds mu for
 // reading at least.
-func (ix *Index) selectRows(conds []cond, dims []Dim) ([]uint32, []cond) {
+func (ix *Index) selectRows(conds []cond) ([]uint32, []cond) {
 	best, bestN := -1, ix.n/maxListShare+1
 	for i, c := range conds {
-		if !hasAreaList[dims[i]] {
+		if !hasAreaList[c.dim] {
 			continue
 		}
-		if n := ix.listFor(dims[i]).size(c.ok); n < bestN {
+		if n := ix.listFor(c.dim).size(c.ok); n < bestN {
 			best, bestN = i, n
 		}
 	}
 	if best < 0 {
 		return nil, conds
 	}
-	sel := ix.listFor(dims[best]).rows(conds[best].ok, make([]uint32, 0, bestN))
+	sel := ix.listFor(conds[best].dim).rows(conds[best].ok, make([]uint32, 0, bestN))
 	rest := append(append([]cond(nil), conds[:best]...), conds[best+1:]...)
 	return sel, rest
 }

@@ -336,7 +336,6 @@ func (ix *Index) Count(q Query) ([]Row, error) {
 		return column{tab: t}, err
 	}
 	var conds []cond
-	var condDims []Dim
 	addCond := func(d Dim, keep func(v string) bool) error {
 		c, err := col(d)
 		if err != nil {
@@ -346,7 +345,7 @@ func (ix *Index) Count(q Query) ([]Row, error) {
 		for code, v := range ix.dicts[d].values {
 			ok[code] = keep(v)
 		}
-		conds, condDims = append(conds, cond{c, ok}), append(condDims, d)
+		conds = append(conds, cond{c, ok, d})
 		return nil
 	}
 	if q.From != 0 || q.To != 0 {
@@ -382,7 +381,7 @@ func (ix *Index) Count(q Query) ([]Row, error) {
 	counts := make([]int32, size)
 	var sel []uint32 // the rows of the areas asked for, when few (see arealists.go)
 	if cb == nil {
-		sel, conds = ix.selectRows(conds, condDims)
+		sel, conds = ix.selectRows(conds)
 	}
 	switch {
 	case cb != nil:
@@ -425,7 +424,8 @@ type column struct {
 
 type cond struct {
 	column
-	ok []bool
+	ok  []bool
+	dim Dim
 }
 
 type cond16 struct {
