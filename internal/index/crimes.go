@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sort"
 	"sync"
 
@@ -131,6 +132,8 @@ func (c *Crimes) loadCounts(ctx context.Context, src CrimeSource) error {
 
 // orderByArea puts the count rows in order of their area, keeping the order
 // within each area (a counting sort), and notes where each area's begin.
+// Rows read from a file were written in order: then only the starts are
+// noted.
 func (c *Crimes) orderByArea() {
 	start := make([]uint32, len(c.careas.values)+1)
 	for _, a := range c.cArea {
@@ -138,6 +141,10 @@ func (c *Crimes) orderByArea() {
 	}
 	for a := 1; a < len(start); a++ {
 		start[a] += start[a-1]
+	}
+	c.areaStart = start
+	if slices.IsSorted(c.cArea) {
+		return
 	}
 	pos := append([]uint32(nil), start[:len(start)-1]...)
 	n := len(c.cArea)
@@ -147,7 +154,7 @@ func (c *Crimes) orderByArea() {
 		pos[a]++
 		area[j], month[j], cat[j], count[j] = a, c.cMonth[i], c.cCat[i], c.cCount[i]
 	}
-	c.cArea, c.cMonth, c.cCat, c.cCount, c.areaStart = area, month, cat, count, start
+	c.cArea, c.cMonth, c.cCat, c.cCount = area, month, cat, count
 }
 
 // CountMonths are the months the counts of a level cover, in order. A month

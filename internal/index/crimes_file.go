@@ -127,7 +127,7 @@ func ReadCrimes(r io.Reader) (*Crimes, error) {
 	if err := d.finish(); err != nil {
 		return nil, err
 	}
-	c.orderByArea() // written in order already: this notes where areas begin
+	c.orderByArea() // written in order: this notes where areas begin
 	c.street = make([]streetCrime, n)
 	for i := range c.street {
 		c.street[i] = streetCrime{month: month[i], cat: cat[i], borough: borough[i], ward: ward[i],
