@@ -21,20 +21,7 @@ func TestMain(m *testing.M) {
 	if args := os.Getenv(childArgs); args != "" {
 		os.Exit(Run(context.Background(), strings.Split(args, "\x1f"), os.Stdout, os.Stderr))
 	}
-	os.Exit(withCacheDir(m))
-}
-
-// withCacheDir runs the tests with the user's cache directory (where the
-// command line keeps a PostgreSQL database's read model) in a temporary
-// folder, removed after them.
-func withCacheDir(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "charter-cache-")
-	if err != nil {
-		panic(err)
-	}
-	defer os.RemoveAll(dir)
-	os.Setenv("XDG_CACHE_HOME", dir)
-	return m.Run()
+	os.Exit(storetest.Main(m))
 }
 
 // An import killed with SIGKILL at any moment leaves every file either not

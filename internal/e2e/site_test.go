@@ -35,8 +35,8 @@ type site struct {
 	url string // without the trailing slash
 }
 
-// tempDir holds what the package's tests share: the command line's cache
-// directory and the demo fixture's read model.
+// tempDir holds what the package's tests share: the demo fixture's read
+// model.
 var tempDir string
 
 func TestMain(m *testing.M) {
@@ -44,9 +44,6 @@ func TestMain(m *testing.M) {
 	if tempDir, err = os.MkdirTemp("", "charter-e2e-"); err != nil {
 		panic(err)
 	}
-	// The command line keeps a PostgreSQL database's read model in the
-	// user's cache directory: here a temporary one.
-	os.Setenv("XDG_CACHE_HOME", tempDir)
 	code := storetest.Main(m)
 	os.RemoveAll(tempDir)
 	closeChromium()

@@ -46,8 +46,17 @@ var fixtures struct {
 
 // Main runs a package's tests (call it from TestMain) and then removes the
 // fixtures they built. Fixture refuses to build without it, so that no
-// template database outlives the test process.
+// template database outlives the test process. The command line keeps a
+// PostgreSQL database's read model in the user's cache directory: the tests
+// get a temporary one, removed after them too.
 func Main(m *testing.M) int {
+	cache, err := os.MkdirTemp("", "charter-cache-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "storetest:", err)
+		return 1
+	}
+	defer os.RemoveAll(cache)
+	os.Setenv("XDG_CACHE_HOME", cache)
 	fixtures.Lock()
 	fixtures.main = true
 	fixtures.Unlock()
