@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/paulmach/orb"
 	"github.com/stopsearch/charter"
@@ -50,21 +51,13 @@ func newCoder(ix *Index) *coder {
 func (c *coder) grow(n int) {
 	ix := c.ix
 	for d := range ix.cols {
-		if cap(ix.cols[d])-len(ix.cols[d]) < n {
-			col := make([]uint16, len(ix.cols[d]), len(ix.cols[d])+n)
-			copy(col, ix.cols[d])
-			ix.cols[d] = col
-		}
+		ix.cols[d] = slices.Grow(ix.cols[d], n)
 	}
 	if len(ix.pcode) == 0 {
 		// Archive months hold about one distinct point for every two stops.
 		ix.pcode = make(map[pointKey]uint32, n/2)
 	}
-	if cap(ix.point)-len(ix.point) < n {
-		p := make([]uint32, len(ix.point), len(ix.point)+n)
-		copy(p, ix.point)
-		ix.point = p
-	}
+	ix.point = slices.Grow(ix.point, n)
 }
 
 // add appends one stop, coding its values: its month, force, areas, ethnic
