@@ -217,8 +217,7 @@ var stopColumns = stopColumnsArray[:]
 type StopRow struct {
 	vals  [len(stopColumnsArray)]any
 	key   batchKey
-	ready bool          // false: a label is new to the store and only AddStop can add it
-	stop  *charter.Stop // what was encoded, kept for the announcement (see carry)
+	ready bool // false: a label is new to the store and only AddStopRows can add it
 }
 
 var stopColumnsArray = [...]string{"import_id", "source_row", "force", "month", "active", "occurred_at", "local_minute",
@@ -227,15 +226,11 @@ var stopColumnsArray = [...]string{"import_id", "source_row", "force", "month", 
 	"outcome_linked", "removal",
 	"borough_id", "ward_id", "msoa_id", "lsoa_id"}
 
-// Ready reports whether the row can go to AddStopRow.
-func (r *StopRow) Ready() bool { return r.ready }
-
-// EncodeStop encodes a validated stop (areas assigned) for AddStopRow. It is
-// safe to call concurrently with the transaction's other methods. st must
-// not change until AddStopRow has taken the row, nor its Location ever:
-// the announcement of the commit carries a copy that shares it.
+// EncodeStop encodes a validated stop (areas assigned) for AddStopRows. It
+// is safe to call concurrently with the transaction's other methods. st
+// must not change until AddStopRows has taken the row, nor its Location
+// ever: the announcement of the commit carries it.
 func (x *ImportTx) EncodeStop(st *charter.Stop, row *StopRow) {
-	row.stop = st
 	row.ready = x.encode(st, row, func(field, label, code string) (any, error) {
 		if label == "" {
 			return nil, nil
@@ -248,12 +243,6 @@ func (x *ImportTx) EncodeStop(st *charter.Stop, row *StopRow) {
 }
 
 var errNewLabel = errors.New("new label")
-
-// AddStopRow stores a row made by EncodeStop (which must be Ready).
-func (x *ImportTx) AddStopRow(row *StopRow) error {
-	x.keep(row.stop)
-	return x.addRow(row)
-}
 
 // AddStopRows stores rows made by EncodeStop, row i of stops[i]; rows not
 // Ready are encoded here, adding their new labels. The stops are kept for
@@ -319,11 +308,12 @@ func (x *ImportTx) keep(st *charter.Stop) {
 // any label new to the store. The stop is copied, but its Location must not
 // change afterwards: the announcement of the commit carries it.
 func (x *ImportTx) AddStop(st *charter.Stop) error {
-	row := StopRow{stop: st}
+	var row StopRow
 	if err := x.encode(st, &row, x.vocabID); err != nil {
 		return err
 	}
-	return x.AddStopRow(&row)
+	x.keep(st)
+	return x.addRow(&row)
 }
 
 func (x *ImportTx) encode(st *charter.Stop, row *StopRow, vocabID func(field, label, code string) (any, error)) error {
