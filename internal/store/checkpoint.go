@@ -38,10 +38,10 @@ const (
 // file's reader needed it, leaving the writer waiting for its first rows
 // (about 5 ms a file, 13 files of a 1-second import). Under writing that
 // never pauses it copies every checkpointMaxWait, which bounds the log at
-// what one writer adds in two seconds (about 60 MB at an import's pace). Short transactions (recorded
-// searches, each a few pages) are copied after every 64 without waiting:
-// there a longer log only made each copy, and the writers' slowest
-// answers, longer.
+// what one writer adds in two seconds (about 60 MB at an import's pace).
+// Short transactions (recorded searches, each a few pages) are copied after
+// every 64 without waiting: there a longer log only made each copy, and the
+// writers' slowest answers, longer.
 type checkpointer struct {
 	db      *sql.DB
 	wake    chan struct{}

@@ -183,12 +183,14 @@ func (s *Store) Close() error {
 // OnCommit registers fn to receive every change a write commits, from then
 // on, and returns the function that cancels it. This is how what is derived
 // from the store (the analytic index, the crime index) stays current in the
-// same process. fn runs after the commit, outside any transaction, on the
-// goroutine that committed, before Commit returns: a caller that has
-// committed sees its write followed. So fn must not block for long, and may
-// run concurrently with itself when writers commit concurrently
-// (PostgreSQL); it must not modify the change, which all subscribers share.
-// Rolled-back writes are not announced, nor writes that changed nothing
+// same process. fn runs after the commit, outside any transaction: on the
+// goroutine that committed, before Commit returns, so a caller that has
+// committed sees its write followed; or, for an import committed with
+// ImportTx.CommitAnnouncing, on a goroutine of its own, in commit order,
+// before its announced function has returned. So fn must not block for
+// long, and may run concurrently with itself when writers commit
+// concurrently (PostgreSQL); it must not modify the change, which all
+// subscribers share. Rolled-back writes are not announced, nor writes that changed nothing
 // and committed no import.
 func (s *Store) OnCommit(fn func(charter.Change)) (cancel func()) {
 	s.subMu.Lock()
