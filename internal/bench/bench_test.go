@@ -1,8 +1,10 @@
 package bench
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -225,6 +227,54 @@ func TestStart(t *testing.T) {
 		!regexp.MustCompile(`first start: no file, the model built from the store\s+[0-9.]+ s`).MatchString(s) || !strings.Contains(s, "no peer is measured") {
 		t.Errorf("output lacks the start or the no-peer line:\n%s", s)
 	}
+	if !strings.Contains(s, "budget ≤ 1 s") {
+		t.Errorf("a start on fewer than ten million stops is not held to a second:\n%s", s)
+	}
+}
+
+// The cold-start fill adds up the stops it imports instead of counting the
+// table after each round: its sum must be the store's count, also when a
+// kept folder is filled further (its earlier rounds skipped, not counted
+// twice).
+func TestFillStoreCounts(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	dsn := filepath.Join(dir, "charter.db")
+	counted := func() int {
+		st, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		n, err := st.CountStops(ctx, charter.StopFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	first, err := fillStore(ctx, dsn, dir, few, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := counted()
+	if first != base {
+		t.Fatalf("fill says %d stops, the store holds %d", first, base)
+	}
+	// One round of relabelled months, then a second on the kept store.
+	one, err := fillStore(ctx, dsn, dir, few, base+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := counted(); one != got || one <= base {
+		t.Fatalf("after one round the fill says %d stops, the store holds %d (before: %d)", one, got, base)
+	}
+	two, err := fillStore(ctx, dsn, dir, few, one+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := counted(); two != got || two-one != one-base {
+		t.Fatalf("after a second round on the kept store the fill says %d stops, the store holds %d (a round adds %d)", two, got, one-base)
+	}
 }
 
 // Record submits from two officers and finds nothing lost or doubled.
@@ -235,5 +285,59 @@ func TestRecord(t *testing.T) {
 	}
 	if !regexp.MustCompile(`SQLite\s+[0-9,]+\s+[0-9]+\s+[0-9.]+ ms`).MatchString(out.String()) || !strings.Contains(out.String(), "No peer is measured") {
 		t.Errorf("output:\n%s", out.String())
+	}
+}
+
+// A round of the fill as another force moves each stop's date back whole
+// years and writes the round's seconds, and changes nothing else, so that
+// its file is new to the store (a checksum is of the content) and its stops
+// keep their month, day and minute.
+func TestRelabel(t *testing.T) {
+	zr, err := metArchive()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f *zip.File
+	for _, m := range zr.File {
+		if strings.HasSuffix(m.Name, "2021-08-metropolitan-stop-and-search.csv") {
+			f = m
+		}
+	}
+	if f == nil {
+		t.Fatal("the archive has no 2021-08 month")
+	}
+	rc, err := f.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := relabel(f, t.TempDir(), fillRound{force: "kent", back: 4, second: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Base(p) != "2017-08-kent-stop-and-search.csv" {
+		t.Errorf("relabelled file named %s", filepath.Base(p))
+	}
+	got, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ol, gl := strings.Split(string(orig), "\n"), strings.Split(string(got), "\n")
+	if len(ol) != len(gl) || ol[0] != gl[0] {
+		t.Fatalf("%d lines became %d, or the header changed", len(ol), len(gl))
+	}
+	for i := 1; i < len(ol); i++ {
+		if ol[i] == "" {
+			continue
+		}
+		oc, gc := strings.SplitN(ol[i], ",", 3), strings.SplitN(gl[i], ",", 3)
+		od, gd := oc[1], gc[1] // 2021-07-31T23:01:00+00:00
+		if oc[0] != gc[0] || oc[2] != gc[2] || gd != "2017"+od[4:17]+"07"+od[19:] {
+			t.Fatalf("line %d: %q became %q", i+1, ol[i], gl[i])
+		}
 	}
 }

@@ -24,13 +24,20 @@ import (
 	"github.com/stopsearch/charter/internal/store"
 )
 
-// startBudget is DESIGN.md's budget for `charter serve` to start on a store
-// of a million stops.
-const startBudget = 5 * time.Second
+// startBudget is DESIGN.md's budget for `charter serve` to start (open the
+// store → the dashboard's first answer) on a store of n stops: a second at a
+// million, five at ten million. A first start, which builds the read model
+// from the store once per database, has none.
+func startBudget(n int) time.Duration {
+	if n >= 10_000_000 {
+		return 5 * time.Second
+	}
+	return time.Second
+}
 
 // StartOptions are the settings of the cold-start benchmark.
 type StartOptions struct {
-	Stops int // stops in the store: the demo data, then the archive months again as earlier years until there are this many
+	Stops int // stops in the store: the demo data, then the archive months again as earlier years and other forces until there are this many
 	Runs  int // starts measured; the median is printed
 	// Data are the bundled files imported first (nil: the demo data); the
 	// tests give a few, to start in seconds.
@@ -65,7 +72,7 @@ func Start(ctx context.Context, w io.Writer, o StartOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Cold start of the server on SQLite with %s stops (the demo data and the archive months again as earlier years), median of %d\n\n", charter.Thousands(n), o.Runs)
+	fmt.Fprintf(w, "Cold start of the server on SQLite with %s stops (the demo data and the archive months again as earlier years and other forces), median of %d\n\n", charter.Thousands(n), o.Runs)
 	// The first start of a new store has no persisted read model and builds
 	// it from the store (and writes its file on close); every later start
 	// reads that file. Both are measured: the first is what an operator
@@ -96,10 +103,10 @@ func Start(ctx context.Context, w io.Writer, o StartOptions) error {
 		}
 		fromStore, fromFile = append(fromStore, s), append(fromFile, f)
 	}
-	const budget = time.Second
+	budget := startBudget(n)
 	fmt.Fprintf(w, "%-62s %8.2f s  (budget ≤ %.0f s: %s)\n", "open the store → first answer of /, from the read model's file", medianStart(fromFile).total.Seconds(), budget.Seconds(), verdict(medianStart(fromFile).total <= budget))
 	fmt.Fprintf(w, "%-62s %8.2f s\n", "  of which loading the read model (server.New)", medianStart(fromFile).load.Seconds())
-	fmt.Fprintf(w, "%-62s %8.2f s  (budget ≤ %.0f s: %s)\n", "the same, first start: no file, the model built from the store", medianStart(fromStore).total.Seconds(), startBudget.Seconds(), verdict(medianStart(fromStore).total <= startBudget))
+	fmt.Fprintf(w, "%-62s %8.2f s  (once per database: no budget)\n", "the same, first start: no file, the model built from the store", medianStart(fromStore).total.Seconds())
 	fmt.Fprintf(w, "%-62s %8.2f s\n", "  of which loading the read model (server.New)", medianStart(fromStore).load.Seconds())
 	fmt.Fprintf(w, "%-62s %8s    (no other tool serves these pages: no peer is measured)\n", "  peer", "–")
 	return nil
@@ -117,8 +124,8 @@ func medianStart(ts []startTime) startTime {
 }
 
 // fillStore imports the demo data and then the bundled archive months
-// relabelled as earlier years (the Date column and the file's month moved
-// back whole years) until the store holds at least want stops.
+// relabelled as earlier years and other forces (see fillRounds) until the
+// store holds at least want stops.
 func fillStore(ctx context.Context, dsn, dir string, files []string, want int) (int, error) {
 	st, err := store.Open(ctx, dsn)
 	if err != nil {
@@ -141,34 +148,86 @@ func fillStore(ctx context.Context, dsn, dir string, files []string, want int) (
 	if err != nil {
 		return 0, err
 	}
-	for back := 1; n < want; back++ {
+	for _, r := range fillRounds() {
+		if n >= want {
+			break
+		}
 		var paths []string
 		for _, f := range zr.File {
 			if !strings.HasSuffix(f.Name, "-stop-and-search.csv") {
 				continue
 			}
-			p, err := relabel(f, dir, back)
+			p, err := relabel(f, dir, r)
 			if err != nil {
 				return 0, err
 			}
 			paths = append(paths, p)
 		}
 		rs, err := im.Import(ctx, paths...)
+		for _, p := range paths {
+			os.Remove(p)
+		}
 		if err != nil {
 			return 0, err
 		}
-		if s := importer.Summarise(rs); s.Refused > 0 || s.Imported == 0 {
-			return 0, fmt.Errorf("bench start: relabelled months refused: %+v", s)
+		// The rows are added up from the import's own results: counting
+		// the table again after every round scans all of it, which at
+		// several million stops took longer than the round's import.
+		// Months skipped as already imported (a kept store filled part
+		// way before) were counted at the start.
+		s := importer.Summarise(rs)
+		if s.Refused > 0 || s.Rejects > 0 || s.Imported+s.Skipped < s.Sources {
+			return 0, fmt.Errorf("bench start: the archive months as %s's %d years earlier were not all stored: %+v", r.force, r.back, s)
 		}
-		if n, err = count(); err != nil {
-			return 0, err
-		}
+		n += s.Rows
+	}
+	if n < want {
+		return 0, fmt.Errorf("bench start: the relabelled archive months hold %d stops, fewer than the %d asked", n, want)
 	}
 	return n, nil
 }
 
-// relabel writes one archive month as the same month back years earlier.
-func relabel(f *zip.File, dir string, back int) (string, error) {
+// fillRound is one round of the fill: the archive months as a force's,
+// back whole years.
+type fillRound struct {
+	force string
+	back  int
+	// second is written as the seconds of every stop's time (0 for the
+	// Met, the force's place in the list for others; the archive's times
+	// are whole minutes): a file's checksum is of its content, so without
+	// it another force's round would be skipped as the Met's file already
+	// imported. No minute, day or month changes.
+	second int
+}
+
+// fillRounds are the rounds of the fill in order: the archive moved back
+// 2, 4, … 20 years as the Met's, then as each other force's. The steps are
+// two years because the archive's months span 15: a step of one would give
+// a round three months the round before holds, which the newer import
+// supersedes, so that the stops imported would not be the stops added. It
+// stops at 20 because a stop before 2000 is refused (the archive starts in
+// 2021). A store of ten million stops is a dozen forces' worth, as the
+// police of England and Wales record over a few years.
+func fillRounds() []fillRound {
+	forces := []string{"metropolitan"}
+	for _, f := range charter.Forces {
+		if f.ID != "metropolitan" {
+			forces = append(forces, f.ID)
+		}
+	}
+	var rs []fillRound
+	for i, f := range forces[:min(len(forces), 60)] { // a second each
+		for back := 2; back <= 20; back += 2 {
+			rs = append(rs, fillRound{f, back, i})
+		}
+	}
+	return rs
+}
+
+// relabel writes one archive month as the same month of r.force, r.back
+// years earlier.
+func relabel(f *zip.File, dir string, r fillRound) (string, error) {
+	back := r.back
 	rc, err := f.Open()
 	if err != nil {
 		return "", err
@@ -196,8 +255,12 @@ func relabel(f *zip.File, dir string, back int) (string, error) {
 			continue
 		}
 		copy(line[c+1:c+5], strconv.Itoa(y-back))
+		// 2021-07-31T23:01:00+00:00: the seconds follow the second colon.
+		if r.second > 0 && len(line) >= c+20 && line[c+17] == ':' {
+			line[c+18], line[c+19] = byte('0'+r.second/10), byte('0'+r.second%10)
+		}
 	}
-	out := filepath.Join(dir, strconv.Itoa(year-back)+name[4:])
+	out := filepath.Join(dir, strconv.Itoa(year-back)+strings.Replace(name[4:], "metropolitan", r.force, 1))
 	return out, os.WriteFile(out, bytes.Join(lines, []byte("\n")), 0o644)
 }
 

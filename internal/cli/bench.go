@@ -97,7 +97,7 @@ func runBenchServe(ctx context.Context, e *env, args []string) error {
 
 func runBenchStart(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("bench start", "[--stops 1000000] [--runs 3] [--dir D] [--cpuprofile FILE]")
-	stops := fs.Int("stops", 1_000_000, "stops in the store: the demo data, then the archive months again as earlier years until there are this many")
+	stops := fs.Int("stops", 1_000_000, "stops in the store: the demo data, then the archive months again as earlier years and other forces until there are this many")
 	runs := fs.Int("runs", 3, "starts measured; the median is reported")
 	dir := fs.String("dir", "", "keep the filled store in this folder and use it again when it already holds enough stops (default: a temporary folder, removed after)")
 	prof := fs.String("cpuprofile", "", "write a CPU profile of the last first start (the read model built from the store) to this file")
