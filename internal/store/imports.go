@@ -96,6 +96,10 @@ func (s *Store) BeginImport(ctx context.Context, imp *charter.Import) (*ImportTx
 		t.rollback()
 		return nil, err
 	}
+	if err := t.pageCacheFor(imp.Kind); err != nil {
+		t.rollback()
+		return nil, err
+	}
 	var n int
 	if err := t.queryRow(`SELECT count(*) FROM imports WHERE kind = $1 AND checksum = $2`, string(imp.Kind), imp.Checksum).Scan(&n); err != nil {
 		t.rollback()
@@ -159,6 +163,34 @@ func (s *Store) placementLock(t *tx, kind charter.ImportKind) error {
 		q = fmt.Sprintf(`SELECT pg_advisory_xact_lock_shared(%d)`, placementLockKey)
 	default:
 		return nil
+	}
+	_, err := t.exec(q)
+	return err
+}
+
+// SQLite's writer keeps a page cache of writerCacheKiB, but an import that
+// only appends rows (stops, street crimes) runs with appendCacheKiB. An
+// append touches the table's last pages alone, and with the large cache
+// every page it filled stayed cached, each newly allocated: the 13 archive
+// months ran 10% faster with the small one (the B-tree inserts and the
+// commits took a third less). A crime-count file does the opposite, adding
+// to an index all over: with the small cache the demo import took 13.6 s
+// instead of 12.0.
+const (
+	writerCacheKiB = 64 << 10
+	appendCacheKiB = 8 << 10
+)
+
+// pageCacheFor sizes the writer's page cache for an import of kind (see
+// appendCacheKiB). It is set at every import, not remembered: database/sql
+// may open the writer's connection again, at the size the DSN gives.
+func (t *tx) pageCacheFor(kind charter.ImportKind) error {
+	if t.pgTx != nil {
+		return nil
+	}
+	q := fmt.Sprintf("PRAGMA cache_size = -%d", writerCacheKiB)
+	if kind == charter.KindStops || kind == charter.KindStreetCrime {
+		q = fmt.Sprintf("PRAGMA cache_size = -%d", appendCacheKiB)
 	}
 	_, err := t.exec(q)
 	return err

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -136,7 +137,7 @@ func (s *Store) openSQLite(path string) error {
 	// memory (temp_store): a multi-row insert into a table with constraints
 	// saves the pages it changes, in case it fails part-way, and on disk that
 	// was a write call for each page (a third of a crime-count file's import).
-	q := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(0)&_pragma=mmap_size(2147418112)&_txlock=immediate"
+	q := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=cache_size(-" + strconv.Itoa(writerCacheKiB) + ")&_pragma=wal_autocheckpoint(0)&_pragma=mmap_size(2147418112)&_txlock=immediate"
 	var err error
 	if s.w, err = sql.Open("sqlite", "file:"+path+q+"&_pragma=temp_store(MEMORY)"); err != nil {
 		return fmt.Errorf("open sqlite: %w", err)
