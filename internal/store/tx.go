@@ -323,18 +323,41 @@ func (b *bulk) flush() error {
 	// never fills) are written as literals instead of bound per row: in the
 	// SQLite driver every bound value costs a call under the connection
 	// mutex, and this halves them for typical police files.
+	// A bound column with one value in every row (the import's id, an
+	// archive file's month) is bound once, in the first row, and the
+	// others name that parameter (?N): two values fewer per row to bind.
 	w := len(b.cols)
 	if b.lits == nil {
 		b.lits = make([]string, w)
 	}
 	lits := b.lits
 	for c := 0; c < w; c++ {
-		if b.bound == nil || !b.bound[c] {
+		if b.bound != nil && b.bound[c] {
+			lits[c] = ""
+			if sameInBatch(b.buf, c, w, b.n) {
+				lits[c] = "?"
+			}
+		} else {
 			lits[c] = literal(b.buf, c, w, b.n)
 		}
 	}
+	param := 0 // the first row's parameters, numbered as SQLite numbers them
+	for c := 0; c < w; c++ {
+		switch {
+		case lits[c] == "":
+			param++
+		case lits[c][0] == '?':
+			param++
+			lits[c] = "?" + strconv.Itoa(param)
+		}
+	}
 	args := b.args[:0]
-	for r := 0; r < b.n; r++ {
+	for c := 0; c < w; c++ {
+		if lits[c] == "" || lits[c][0] == '?' {
+			args = append(args, b.buf[c])
+		}
+	}
+	for r := 1; r < b.n; r++ {
 		for c := 0; c < w; c++ {
 			if lits[c] == "" {
 				args = append(args, b.buf[r*w+c])
@@ -362,16 +385,25 @@ func (b *bulk) exec(q string, keep bool, args ...any) error {
 	return nil
 }
 
-// literal returns the SQL literal of column c if every row of the batch has
-// the same simple value there, or "" if the column must be bound.
-func literal(buf []any, c, w, n int) string {
+// sameInBatch reports whether every row of the batch has the same value in
+// column c.
+func sameInBatch(buf []any, c, w, n int) bool {
 	v0 := buf[c]
 	for r := 1; r < n; r++ {
 		if buf[r*w+c] != v0 {
-			return ""
+			return false
 		}
 	}
-	switch v := v0.(type) {
+	return true
+}
+
+// literal returns the SQL literal of column c if every row of the batch has
+// the same simple value there, or "" if the column must be bound.
+func literal(buf []any, c, w, n int) string {
+	if !sameInBatch(buf, c, w, n) {
+		return ""
+	}
+	switch v := buf[c].(type) {
 	case nil:
 		return "NULL"
 	case int64:
@@ -396,28 +428,33 @@ func isPlain(s string) bool {
 }
 
 // insertSQL is a multi-row INSERT with one placeholder per bound value and
-// the literals of lits (nil: bind everything).
+// the literals of lits (nil: bind everything). A column whose lits entry is
+// a parameter ("?N") is bound once, as the first row's parameter N, which
+// the later rows name: SQLite numbers each "?" one past the largest number
+// given so far, so naming an earlier one leaves the numbering as it was.
 func insertSQL(table string, cols, lits []string, rows int) string {
-	var row strings.Builder
-	row.WriteByte('(')
-	for c := range cols {
-		if c > 0 {
-			row.WriteByte(',')
+	var first, later strings.Builder
+	for _, b := range []*strings.Builder{&first, &later} {
+		b.WriteByte('(')
+		for c := range cols {
+			if c > 0 {
+				b.WriteByte(',')
+			}
+			switch {
+			case lits == nil || lits[c] == "" || b == &first && lits[c][0] == '?':
+				b.WriteByte('?')
+			default:
+				b.WriteString(lits[c])
+			}
 		}
-		if lits != nil && lits[c] != "" {
-			row.WriteString(lits[c])
-		} else {
-			row.WriteByte('?')
-		}
+		b.WriteByte(')')
 	}
-	row.WriteByte(')')
 	var sb strings.Builder
 	sb.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
-	for i := 0; i < rows; i++ {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteString(row.String())
+	sb.WriteString(first.String())
+	for i := 1; i < rows; i++ {
+		sb.WriteByte(',')
+		sb.WriteString(later.String())
 	}
 	return sb.String()
 }
