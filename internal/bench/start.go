@@ -206,8 +206,8 @@ type fillRound struct {
 // a round three months the round before holds, which the newer import
 // supersedes, so that the stops imported would not be the stops added. It
 // stops at 20 because a stop before 2000 is refused (the archive starts in
-// 2021). A store of ten million stops is a dozen forces' worth, as the
-// police of England and Wales record over a few years.
+// 2021). A store of ten million stops is about five forces' worth of
+// rounds: what the police of England and Wales record in a few years.
 func fillRounds() []fillRound {
 	forces := []string{"metropolitan"}
 	for _, f := range charter.Forces {
