@@ -252,7 +252,7 @@ func TestFillStoreCounts(t *testing.T) {
 		}
 		return n
 	}
-	first, err := fillStore(ctx, dsn, dir, few, 2)
+	first, err := fillStore(ctx, dsn, dir, few, 2, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,15 +260,16 @@ func TestFillStoreCounts(t *testing.T) {
 	if first != base {
 		t.Fatalf("fill says %d stops, the store holds %d", first, base)
 	}
-	// One round of relabelled months, then a second on the kept store.
-	one, err := fillStore(ctx, dsn, dir, few, base+1)
+	// One round of relabelled months (two of them), then a second on the
+	// kept store.
+	one, err := fillStore(ctx, dsn, dir, few, base+1, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := counted(); one != got || one <= base {
 		t.Fatalf("after one round the fill says %d stops, the store holds %d (before: %d)", one, got, base)
 	}
-	two, err := fillStore(ctx, dsn, dir, few, one+1)
+	two, err := fillStore(ctx, dsn, dir, few, one+1, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
