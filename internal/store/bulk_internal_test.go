@@ -7,6 +7,21 @@ import (
 	"testing"
 )
 
+// openSQLite opens a new SQLite store in a temporary folder, closed when
+// the test ends: the internal tests of SQLite's writer run on SQLite
+// whatever database the suite is given.
+func openSQLite(tb testing.TB) *Store {
+	s, err := Open(context.Background(), filepath.Join(tb.TempDir(), "charter.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	if s.pool != nil {
+		tb.Fatal("the test's store is not SQLite")
+	}
+	return s
+}
+
 // A bulk insert on SQLite writes constant columns as literals, binds the
 // always-bound columns once per statement when every row shares their
 // value (later rows name the first row's parameter), and binds the rest
@@ -15,14 +30,7 @@ import (
 // full statement, a full one and a remainder split into powers of two).
 func TestBulkShapes(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "charter.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if s.pool != nil {
-		t.Fatal("the test's store is not SQLite")
-	}
+	s := openSQLite(t)
 	type row struct {
 		a, b, c int64
 		d       any
@@ -95,11 +103,7 @@ func TestBulkShapes(t *testing.T) {
 // statements and rolled back. It reports ns per row.
 func BenchmarkBulkStops(b *testing.B) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(b.TempDir(), "charter.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := openSQLite(b)
 	const rows = 16384
 	vals := make([][]any, rows)
 	for i := range vals {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/stopsearch/charter"
@@ -13,11 +12,7 @@ import (
 // whatever the import before it set.
 func TestImportPageCache(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "charter.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openSQLite(t)
 	for i, c := range []struct {
 		kind charter.ImportKind
 		kib  int
