@@ -7,6 +7,8 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stopsearch/charter"
@@ -131,24 +133,42 @@ func TestStreetCrimesPlaced(t *testing.T) {
 	}
 }
 
-// The MPS ward-level downloads, imported newest first: each month keeps the
-// latest download that holds it.
+// The MPS ward-level downloads, given oldest first with a census file among
+// them: they are imported newest first (the census file keeps its place),
+// and each month keeps the latest download that holds it, as when each
+// download is imported on its own, oldest first, replacing the months a
+// later one revises.
 func TestCrimeCountDownloads(t *testing.T) {
 	s := openStore(t)
 	im, rejects := newImporter(t, s)
+	const census = "../../data/census/extractss_census_2021_pop_ests_ltla_ts021_20cat.csv.gz"
 	files := []string{
-		crimeCountDir + "MPS_Ward_Level_Crime_most_recent_24_months_2024-02_to_2026-01.csv.gz",
-		crimeCountDir + "MPS_Ward_Level_Crime_most_recent_24_months_2023-07_to_2025-06.csv.gz",
-		crimeCountDir + "MPS_Ward_Level_Crime_most_recent_24_months_2023-04_to_2025-03.csv.gz",
 		crimeCountDir + "MPS_Ward_Level_Crime_most_recent_24_months_2021-09_to_2023-08.csv.gz",
+		census,
+		crimeCountDir + "MPS_Ward_Level_Crime_most_recent_24_months_2023-04_to_2025-03.csv.gz",
+		crimeCountDir + "MPS_Ward_Level_Crime_most_recent_24_months_2023-07_to_2025-06.csv.gz",
+		crimeCountDir + "MPS_Ward_Level_Crime_most_recent_24_months_2024-02_to_2026-01.csv.gz",
 	}
-	for _, r := range mustImport(t, im, files...) {
-		if r.Err != nil || r.Kind != charter.KindCrimeCounts {
-			t.Fatalf("%+v", r)
+	rs := mustImport(t, im, files...)
+	for i, want := range []string{files[4], census, files[3], files[2], files[0]} {
+		if i >= len(rs) || rs[i].Source != want || rs[i].Err != nil || (want != census) != (rs[i].Kind == charter.KindCrimeCounts) {
+			t.Fatalf("import %d: %+v, want %s imported", i, rs, want)
 		}
 	}
 	if len(*rejects) != 0 {
 		t.Fatalf("rejects: %v", (*rejects)[0])
+	}
+	// Months a later download holds were passed over, not stored and then
+	// replaced: the counts each import stored add up to those the store holds.
+	var stored, imported int
+	s.DB().QueryRow(`SELECT count(*) FROM crime_counts`).Scan(&stored)
+	for _, r := range rs {
+		if r.Kind == charter.KindCrimeCounts {
+			imported += r.Rows
+		}
+	}
+	if stored == 0 || imported != stored {
+		t.Errorf("the imports stored %d counts, the store holds %d", imported, stored)
 	}
 	weapons := func(month int, where string) int {
 		var n int
@@ -175,10 +195,55 @@ func TestCrimeCountDownloads(t *testing.T) {
 		t.Errorf("%d ward months covered, want 53", months)
 	}
 	// Re-importing an older download changes nothing.
-	for _, r := range mustImport(t, im, files[3]) {
+	for _, r := range mustImport(t, im, files[0]) {
 		if !r.Skipped {
 			t.Errorf("re-import: %+v", r)
 		}
+	}
+
+	// The two oldest downloads (their first 3,000 rows), given together and
+	// each imported on its own, oldest first: on its own, the 2023-04
+	// download replaces five months of the 2021-09 one. Both stores hold
+	// the same counts and take each month from the same download.
+	dir := t.TempDir()
+	var cut []string
+	for _, f := range []string{files[0], files[2]} {
+		lines := bytes.SplitAfter(gunzipTable(t, f), []byte("\n"))
+		p := filepath.Join(dir, strings.TrimSuffix(filepath.Base(f), ".gz"))
+		writeFile(t, p, bytes.Join(lines[:3001], nil))
+		cut = append(cut, p)
+	}
+	together, apart := openStore(t), openStore(t)
+	imTogether, _ := newImporter(t, together)
+	imApart, _ := newImporter(t, apart)
+	mustImport(t, imTogether, cut...)
+	mustImport(t, imApart, cut[0])
+	mustImport(t, imApart, cut[1])
+	held := func(s *store.Store) map[string]int64 {
+		t.Helper()
+		out := map[string]int64{}
+		for _, q := range []string{`SELECT area_code, unit, major, minor, month, count FROM crime_counts`,
+			`SELECT level, '', '', '', month, vintage FROM crime_count_months`} {
+			rows, err := s.DB().Query(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var a, b, c, d string
+				var month, n int64
+				if err := rows.Scan(&a, &b, &c, &d, &month, &n); err != nil {
+					t.Fatal(err)
+				}
+				out[a+"|"+b+"|"+c+"|"+d+"|"+strconv.FormatInt(month, 10)] += n
+			}
+			if err := rows.Close(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return out
+	}
+	if got, want := held(together), held(apart); len(want) < 10000 || !maps.Equal(got, want) {
+		t.Errorf("%d counts and months given together, %d each on its own; they differ", len(got), len(want))
 	}
 }
 

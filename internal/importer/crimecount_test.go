@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -379,4 +380,33 @@ func FuzzReadCrimeCounts(f *testing.F) {
 			t.Fatalf("count for %v outside the file's months %v", last, file.Months)
 		}
 	})
+}
+
+// Crime-count downloads are put newest first within each level, in the
+// places crime-count files held; anything else keeps its place, including
+// a file that cannot be read (its import reports why).
+func TestNewestCountsFirst(t *testing.T) {
+	file := func(name, text string) source {
+		return source{name: name, open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(text)), nil }}
+	}
+	const ward, borough = "WardName,WardCode,LookUp_BoroughName,MajorText,MinorText,", "MajorText,MinorText,LookUp_BoroughName,"
+	srcs := []source{
+		file("a.csv", ward+"202306,202307,202308\n"),
+		file("b.csv", borough+"202108,202109\n"),
+		{name: "gone.csv", open: func() (io.ReadCloser, error) { return nil, errors.New("no such file") }},
+		file("c.csv", borough+"202401\n"),
+		file("stops.json", "[]"),
+		file("d.csv", ward+"202512,202601\n"),
+		file("e.csv", ward+"202402,202403\n"),
+	}
+	var got []string
+	for _, s := range newestCountsFirst(srcs) {
+		got = append(got, s.name)
+	}
+	if want := []string{"d.csv", "c.csv", "gone.csv", "b.csv", "stops.json", "e.csv", "a.csv"}; !slices.Equal(got, want) {
+		t.Errorf("order %v, want %v", got, want)
+	}
+	if srcs[0].name != "a.csv" {
+		t.Error("the caller's slice was reordered")
+	}
 }

@@ -103,7 +103,8 @@ type source struct {
 	open func() (io.ReadCloser, error)
 }
 
-// Import imports files, folders (recursively, in name order) and zip archives.
+// Import imports files, folders (recursively, in name order) and zip archives;
+// MPS crime-count downloads come newest first (see newestCountsFirst).
 // It carries on past a refused file, so one bad file does not block the rest;
 // each file's fate is in its Result. The error is only for a failure of the
 // store or a cancelled context.
@@ -159,7 +160,10 @@ func (im *Importer) ImportFS(ctx context.Context, fsys fs.FS, names []string) ([
 	return append(results, rs...), err
 }
 
+// importSources imports srcs in order, the crime-count downloads among them
+// newest first, and returns each one's Result in the order imported.
 func (im *Importer) importSources(ctx context.Context, srcs []source) ([]Result, error) {
+	srcs = newestCountsFirst(srcs)
 	// The checksum pass of the next source runs while this one imports, on
 	// the core the store's writer leaves free: once this source's rows have
 	// all been read (read returns; the writer still has rows to insert and
