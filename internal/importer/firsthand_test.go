@@ -1,8 +1,11 @@
 package importer
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,5 +97,70 @@ func TestPublishFirstHand(t *testing.T) {
 	if len(rec) != 1 || rec[0].Month != "2024-09" || rec[0].FirstHand.Searches != 4 || rec[0].FirstHand.Arrests != 4 ||
 		!rec[0].FirstHand.Counted || len(rec[0].Published) != 1 || rec[0].Published[0].Counted || rec[0].Published[0].Searches < 1000 {
 		t.Fatalf("reconciliation %+v", rec)
+	}
+}
+
+// The street points first-hand records snap to, over a month of the Met's
+// searches and a month of City of London street crimes (four points are
+// published for both): every published point once, a point of both a
+// search and a crime as the search's (with its street id), in order.
+func TestStreetPoints(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.Open(t)
+	im := &Importer{Store: st}
+	mustImport(t, im, "../../data/police-uk/stops-force-metropolitan-2024-09.json.gz", "../../data/police-uk/2023-01-city-of-london-street.csv.gz")
+	pts, err := st.StreetPoints(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type at [2]float64
+	searches, crimes := map[at]bool{}, map[at]bool{}
+	for _, q := range []struct {
+		sql  string
+		into map[at]bool
+	}{
+		{`SELECT latitude, longitude FROM stops WHERE latitude IS NOT NULL AND street_id IS NOT NULL`, searches},
+		{`SELECT latitude, longitude FROM street_crimes WHERE latitude IS NOT NULL`, crimes},
+	} {
+		rows, err := st.DB().Query(q.sql)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var p at
+			if err := rows.Scan(&p[0], &p[1]); err != nil {
+				t.Fatal(err)
+			}
+			q.into[p] = true
+		}
+		rows.Close()
+	}
+	both := 0
+	for p := range crimes {
+		if searches[p] {
+			both++
+		}
+	}
+	if both == 0 {
+		t.Fatal("no point is published for both a search and a crime: the data no longer tests the rule")
+	}
+	got := map[at]bool{}
+	for i, p := range pts {
+		k := at{p.Lat, p.Lng}
+		if p.ID == 0 && searches[k] {
+			t.Errorf("%+v: a crime's point where a search's is published", p)
+		}
+		if i > 0 && !slices.IsSortedFunc(pts[i-1:i+1], func(a, b geo.StreetPoint) int {
+			return cmp.Or(cmp.Compare(a.Lat, b.Lat), cmp.Compare(a.Lng, b.Lng), cmp.Compare(a.ID, b.ID), strings.Compare(a.Name, b.Name))
+		}) || i > 0 && pts[i-1] == p {
+			t.Fatalf("points %d and %d out of order or repeated: %+v, %+v", i-1, i, pts[i-1], p)
+		}
+		got[k] = true
+	}
+	for p := range searches {
+		crimes[p] = true
+	}
+	if len(got) != len(crimes) {
+		t.Errorf("%d distinct places among the points, %d published", len(got), len(crimes))
 	}
 }
