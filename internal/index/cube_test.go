@@ -24,6 +24,16 @@ func plainCount(ix *Index, q Query) []Row {
 		t, _ := ix.derived(d)
 		return ix.dicts[d].values[t[ix.point[i]]]
 	}
+	// Each condition's values as a set: areas lists hold hundreds of codes,
+	// and comparing every row's with each of them was most of the time the
+	// tests spent here.
+	wanted := make([]map[string]bool, len(q.Where))
+	for j, c := range q.Where {
+		wanted[j] = map[string]bool{}
+		for _, v := range c.Values {
+			wanted[j][v] = true
+		}
+	}
 	counts := map[string]int{}
 rows:
 	for i := 0; i < ix.n; i++ {
@@ -33,13 +43,8 @@ rows:
 				continue
 			}
 		}
-		for _, c := range q.Where {
-			v := value(c.Dim, i)
-			found := false
-			for _, want := range c.Values {
-				found = found || want == v
-			}
-			if !found {
+		for j, c := range q.Where {
+			if !wanted[j][value(c.Dim, i)] {
 				continue rows
 			}
 		}
