@@ -150,6 +150,9 @@ func TestCrimeCountDownloads(t *testing.T) {
 		crimeCountDir + "MPS_Ward_Level_Crime_most_recent_24_months_2024-02_to_2026-01.csv.gz",
 	}
 	rs := mustImport(t, im, files...)
+	if len(rs) != len(files) {
+		t.Fatalf("%d results for %d files", len(rs), len(files))
+	}
 	for i, want := range []string{files[4], census, files[3], files[2], files[0]} {
 		if i >= len(rs) || rs[i].Source != want || rs[i].Err != nil || (want != census) != (rs[i].Kind == charter.KindCrimeCounts) {
 			t.Fatalf("import %d: %+v, want %s imported", i, rs, want)

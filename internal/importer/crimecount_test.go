@@ -383,8 +383,10 @@ func FuzzReadCrimeCounts(f *testing.F) {
 }
 
 // Crime-count downloads are put newest first within each level, in the
-// places crime-count files held; anything else keeps its place, including
-// a file that cannot be read (its import reports why).
+// places crime-count files held, their headers read as their import reads
+// them (whatever the name, case or blank lines before); anything else keeps
+// its place, including a file that cannot be read or whose header is
+// refused (its import reports why).
 func TestNewestCountsFirst(t *testing.T) {
 	file := func(name, text string) source {
 		return source{name: name, open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(text)), nil }}
@@ -398,12 +400,14 @@ func TestNewestCountsFirst(t *testing.T) {
 		file("stops.json", "[]"),
 		file("d.csv", ward+"202512,202601\n"),
 		file("e.csv", ward+"202402,202403\n"),
+		file("g.csv", ward+"202302,202301\n"), // refused: months must rise
+		file("f.txt", "\n"+strings.ToLower(ward)+"202201\n"),
 	}
 	var got []string
 	for _, s := range newestCountsFirst(srcs) {
 		got = append(got, s.name)
 	}
-	if want := []string{"d.csv", "c.csv", "gone.csv", "b.csv", "stops.json", "e.csv", "a.csv"}; !slices.Equal(got, want) {
+	if want := []string{"d.csv", "c.csv", "gone.csv", "b.csv", "stops.json", "e.csv", "a.csv", "g.csv", "f.txt"}; !slices.Equal(got, want) {
 		t.Errorf("order %v, want %v", got, want)
 	}
 	if srcs[0].name != "a.csv" {

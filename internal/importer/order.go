@@ -1,11 +1,9 @@
 package importer
 
 import (
-	"bytes"
-	"encoding/csv"
-	"io"
+	"bufio"
+	"errors"
 	"sort"
-	"strings"
 
 	"github.com/stopsearch/charter"
 )
@@ -20,8 +18,10 @@ import (
 // folder of them overlaps month for month. In name order (oldest first)
 // every overlapping month was stored, deleted and stored again; newest
 // first, an older download's months that a later one holds are passed over
-// unread. What is stored is the same in either order; the bundled
-// dataset's four ward downloads import in 3.5 s instead of 6.4 s.
+// unread. The counts and the months they cover are the same in either
+// order (an area's name is the first import's that names it: now the
+// newest download's). The bundled dataset's four ward downloads import in
+// 2.5 s instead of 6.4 s.
 //
 // A source that cannot be opened or is not a crime-count file keeps its
 // place, and the import reports it as it would have.
@@ -57,44 +57,27 @@ func newestCountsFirst(srcs []source) []source {
 }
 
 // crimeCountVintage reads the header of a source and, when it is an MPS
-// crime-count file, returns its level and its last month column. Only CSV
-// files are opened (the other formats are never crime counts), and only
-// their first bytes are read.
+// crime-count file, returns its level and its last month column: read by
+// ReadCrimeCounts itself, which stops after the header, so that a file is
+// ordered by what its import will make of it.
 func crimeCountVintage(s source) (charter.Level, charter.Month, bool) {
-	name := strings.TrimSuffix(strings.ToLower(s.name), ".gz")
-	if !strings.HasSuffix(name, ".csv") {
-		return 0, 0, false
-	}
 	o, err := s.reader(nil)
 	if err != nil {
 		return 0, 0, false
 	}
 	defer o.Close()
-	head := make([]byte, 8192)
-	n, _ := io.ReadFull(o, head)
-	head = head[:n]
+	r := bufio.NewReaderSize(o, 8192)
+	head, _ := r.Peek(8192)
 	if f, err := detect(s.name, head); err != nil || f != fmtCrimeCounts {
 		return 0, 0, false
 	}
-	line := bytes.TrimPrefix(head, []byte("\ufeff"))
-	i := bytes.IndexAny(line, "\r\n")
-	if i < 0 {
-		return 0, 0, false // a header longer than the head: left where it is
+	var file CrimeCountFile
+	_, _, err = ReadCrimeCounts(r, s.name, func(f CrimeCountFile) error { file = f; return errHeaderRead }, nil)
+	if err != errHeaderRead {
+		return 0, 0, false // refused: its import will say why, in its place
 	}
-	header, err := csv.NewReader(bytes.NewReader(line[:i])).Read()
-	if err != nil {
-		return 0, 0, false
-	}
-	level, last := charter.LevelBorough, charter.Month(0)
-	for _, h := range header {
-		switch h = strings.TrimSpace(h); h {
-		case mpsWard, mpsCode:
-			level = charter.LevelWard
-		default:
-			if m, err := charter.ParseMonth(h); err == nil && len(h) == 6 && m > last {
-				last = m
-			}
-		}
-	}
-	return level, last, last != 0
+	return file.Level, file.Months[len(file.Months)-1], true
 }
+
+// errHeaderRead stops ReadCrimeCounts once crimeCountVintage has the header.
+var errHeaderRead = errors.New("header read")

@@ -19,16 +19,22 @@ import (
 // of latitude, longitude, street id and name. A point published for both
 // a search and a crime is one point: the search's, with its street id.
 //
-// The rows are made distinct here, not by SQL's UNION: SQLite sorted every
-// located record to do it, most of a second at each first receipt of the
-// bundled data.
+// The rows are made distinct here: SQLite makes a UNION distinct by
+// sorting every located record (most of a second at each first receipt of
+// the bundled data), so it returns them all (UNION ALL) and a map drops the
+// repeats. PostgreSQL hashes them, faster than handing every row over, so
+// it keeps UNION.
 func (s *Store) StreetPoints(ctx context.Context) ([]geo.StreetPoint, error) {
-	rows, err := s.db.QueryContext(ctx, `
+	q := `
 		SELECT latitude, longitude, COALESCE(street_id, 0), COALESCE(street_name, '') FROM stops
 		WHERE latitude IS NOT NULL AND street_id IS NOT NULL
 		  AND import_id NOT IN (SELECT id FROM imports WHERE coverage = $1)
 		UNION ALL
-		SELECT latitude, longitude, 0, location FROM street_crimes WHERE latitude IS NOT NULL`, string(charter.CoverFirstHand))
+		SELECT latitude, longitude, 0, location FROM street_crimes WHERE latitude IS NOT NULL`
+	if s.dialect == Postgres {
+		q = strings.Replace(q, "UNION ALL", "UNION", 1)
+	}
+	rows, err := s.db.QueryContext(ctx, q, string(charter.CoverFirstHand))
 	if err != nil {
 		return nil, err
 	}
