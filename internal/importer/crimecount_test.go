@@ -404,7 +404,8 @@ func TestNewestCountsFirst(t *testing.T) {
 		file("f.txt", "\n"+strings.ToLower(ward)+"202201\n"),
 	}
 	var got []string
-	for _, s := range newestCountsFirst(srcs) {
+	sorted, _ := newestCountsFirst(srcs, lookAll(srcs))
+	for _, s := range sorted {
 		got = append(got, s.name)
 	}
 	if want := []string{"d.csv", "c.csv", "gone.csv", "b.csv", "stops.json", "e.csv", "a.csv", "g.csv", "f.txt"}; !slices.Equal(got, want) {

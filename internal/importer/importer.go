@@ -163,7 +163,7 @@ func (im *Importer) ImportFS(ctx context.Context, fsys fs.FS, names []string) ([
 // importSources imports srcs in order, the crime-count downloads among them
 // newest first, and returns each one's Result in the order imported.
 func (im *Importer) importSources(ctx context.Context, srcs []source) ([]Result, error) {
-	srcs = newestCountsFirst(srcs)
+	srcs, looks := newestCountsFirst(srcs, lookAll(srcs))
 	// The checksum pass of the next source runs while this one imports, on
 	// the core the store's writer leaves free: once this source's rows have
 	// all been read (read returns; the writer still has rows to insert and
@@ -192,7 +192,7 @@ func (im *Importer) importSources(ctx context.Context, srcs []source) ([]Result,
 		}
 	}()
 	if im.Meter != nil {
-		im.Meter.begin(plan(srcs))
+		im.Meter.begin(plan(srcs, looks))
 	}
 	// The read model follows each committed source while the next is read;
 	// the run is done when it has followed the last (announcements keep

@@ -2,8 +2,9 @@ package importer
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
-	"sort"
+	"slices"
 
 	"github.com/stopsearch/charter"
 )
@@ -24,60 +25,86 @@ import (
 // 2.5 s instead of 6.4 s.
 //
 // A source that cannot be opened or is not a crime-count file keeps its
-// place, and the import reports it as it would have.
-func newestCountsFirst(srcs []source) []source {
+// place, and the import reports it as it would have. looks are srcs' (see
+// lookAll), and come back in the same new order.
+func newestCountsFirst(srcs []source, looks []look) ([]source, []look) {
 	type counted struct {
 		at      int
 		vintage charter.Month
 	}
 	byLevel := map[charter.Level][]counted{}
-	for i, s := range srcs {
-		if level, vintage, ok := crimeCountVintage(s); ok {
-			byLevel[level] = append(byLevel[level], counted{i, vintage})
+	for i, l := range looks {
+		if l.vintage != 0 {
+			byLevel[l.level] = append(byLevel[l.level], counted{i, l.vintage})
 		}
 	}
 	var out []source
+	var outLooks []look
 	for _, cs := range byLevel {
 		if len(cs) < 2 {
 			continue
 		}
 		if out == nil {
-			out = append([]source(nil), srcs...)
+			out, outLooks = slices.Clone(srcs), slices.Clone(looks)
 		}
-		newest := append([]counted(nil), cs...)
-		sort.SliceStable(newest, func(i, j int) bool { return newest[i].vintage > newest[j].vintage })
+		newest := slices.Clone(cs)
+		slices.SortStableFunc(newest, func(a, b counted) int { return cmp.Compare(b.vintage, a.vintage) })
 		for k, c := range cs {
-			out[c.at] = srcs[newest[k].at]
+			out[c.at], outLooks[c.at] = srcs[newest[k].at], looks[newest[k].at]
 		}
 	}
 	if out == nil {
-		return srcs
+		return srcs, looks
+	}
+	return out, outLooks
+}
+
+// look is what the first bytes of a source say. They are read once, for
+// every source of a run before its first file: the progress meter weighs
+// each file by its format and size, and crime-count downloads are ordered
+// by their last month.
+type look struct {
+	format format // "" if the source cannot be read or is not recognised
+	size   int64  // bytes, decompressed where a gzip file records its size
+	// level and vintage are a crime-count file's level and last month
+	// column (vintage 0 for any other file, or a header its import refuses),
+	// read by ReadCrimeCounts itself, which stops after the header, so that
+	// a file is ordered by what its import will make of it.
+	level   charter.Level
+	vintage charter.Month
+}
+
+// lookAll looks at the first bytes of every source.
+func lookAll(srcs []source) []look {
+	out := make([]look, len(srcs))
+	for i, s := range srcs {
+		out[i] = lookAt(s)
 	}
 	return out
 }
 
-// crimeCountVintage reads the header of a source and, when it is an MPS
-// crime-count file, returns its level and its last month column: read by
-// ReadCrimeCounts itself, which stops after the header, so that a file is
-// ordered by what its import will make of it.
-func crimeCountVintage(s source) (charter.Level, charter.Month, bool) {
+func lookAt(s source) look {
+	l := look{size: s.size}
 	o, err := s.reader(nil)
 	if err != nil {
-		return 0, 0, false
+		return l
 	}
 	defer o.Close()
+	if o.gzipped {
+		l.size = gzipSize(o.raw, l.size)
+	}
 	r := bufio.NewReaderSize(o, 8192)
 	head, _ := r.Peek(8192)
-	if f, err := detect(s.name, head); err != nil || f != fmtCrimeCounts {
-		return 0, 0, false
+	if l.format, err = detect(s.name, head); err != nil || l.format != fmtCrimeCounts {
+		return l
 	}
 	var file CrimeCountFile
 	_, _, err = ReadCrimeCounts(r, s.name, func(f CrimeCountFile) error { file = f; return errHeaderRead }, nil)
-	if err != errHeaderRead {
-		return 0, 0, false // refused: its import will say why, in its place
+	if err == errHeaderRead { // else refused: its import will say why, in its place
+		l.level, l.vintage = file.Level, file.Months[len(file.Months)-1]
 	}
-	return file.Level, file.Months[len(file.Months)-1], true
+	return l
 }
 
-// errHeaderRead stops ReadCrimeCounts once crimeCountVintage has the header.
+// errHeaderRead stops ReadCrimeCounts once lookAt has the header.
 var errHeaderRead = errors.New("header read")

@@ -175,29 +175,18 @@ func counting[T any](m *Meter, emit func(T) error) func(T) error {
 	}
 }
 
-// plan sizes and weighs every source of a run from its first bytes, before
-// the first is imported, so that the run's estimate covers all of them. A
-// source that cannot be read plans no work: it will be refused at once.
-func plan(srcs []source) []planned {
+// plan sizes and weighs every source of a run from its first bytes (looks,
+// read before the first is imported), so that the run's estimate covers
+// all of them. A source that cannot be read plans no work: it will be
+// refused at once.
+func plan(srcs []source, looks []look) []planned {
 	out := make([]planned, len(srcs))
 	for i, s := range srcs {
-		out[i] = planned{name: s.name, size: s.size}
-		o, err := s.reader(nil)
-		if err != nil {
-			continue
+		out[i] = planned{name: s.name, size: looks[i].size}
+		if f := looks[i].format; f != "" {
+			c := costs[f]
+			out[i].work = c.perFile + c.perByte*float64(out[i].size)
 		}
-		head := make([]byte, 8192)
-		n, _ := io.ReadFull(o, head)
-		f, err := detect(s.name, head[:n])
-		if o.gzipped {
-			out[i].size = gzipSize(o.raw, out[i].size)
-		}
-		o.Close()
-		if err != nil {
-			continue
-		}
-		c := costs[f]
-		out[i].work = c.perFile + c.perByte*float64(out[i].size)
 	}
 	return out
 }
