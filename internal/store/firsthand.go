@@ -25,16 +25,16 @@ import (
 // repeats. PostgreSQL hashes them, faster than handing every row over, so
 // it keeps UNION.
 func (s *Store) StreetPoints(ctx context.Context) ([]geo.StreetPoint, error) {
-	q := `
+	union := "UNION ALL"
+	if s.dialect == Postgres {
+		union = "UNION"
+	}
+	rows, err := s.db.QueryContext(ctx, `
 		SELECT latitude, longitude, COALESCE(street_id, 0), COALESCE(street_name, '') FROM stops
 		WHERE latitude IS NOT NULL AND street_id IS NOT NULL
 		  AND import_id NOT IN (SELECT id FROM imports WHERE coverage = $1)
-		UNION ALL
-		SELECT latitude, longitude, 0, location FROM street_crimes WHERE latitude IS NOT NULL`
-	if s.dialect == Postgres {
-		q = strings.Replace(q, "UNION ALL", "UNION", 1)
-	}
-	rows, err := s.db.QueryContext(ctx, q, string(charter.CoverFirstHand))
+		`+union+`
+		SELECT latitude, longitude, 0, location FROM street_crimes WHERE latitude IS NOT NULL`, string(charter.CoverFirstHand))
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"strings"
 
 	"github.com/stopsearch/charter"
 )
@@ -32,12 +31,12 @@ func (s *Store) PlacedPoints(ctx context.Context) ([]PlacedPoint, error) {
 	var out []PlacedPoint
 	at := map[key]int{}
 	for _, table := range []string{"stops", "street_crimes"} {
-		q := `SELECT longitude, latitude, COALESCE(borough_id, 0), COALESCE(ward_id, 0),
-			COALESCE(msoa_id, 0), COALESCE(lsoa_id, 0), 1 FROM ` + table + ` WHERE latitude IS NOT NULL`
+		records, group := "1", ""
 		if s.dialect == Postgres {
-			q = strings.Replace(q, ", 1 FROM", ", count(*) FROM", 1) + ` GROUP BY longitude, latitude, borough_id, ward_id, msoa_id, lsoa_id`
+			records, group = "count(*)", " GROUP BY longitude, latitude, borough_id, ward_id, msoa_id, lsoa_id"
 		}
-		rows, err := s.db.QueryContext(ctx, q)
+		rows, err := s.db.QueryContext(ctx, `SELECT longitude, latitude, COALESCE(borough_id, 0), COALESCE(ward_id, 0),
+			COALESCE(msoa_id, 0), COALESCE(lsoa_id, 0), `+records+` FROM `+table+` WHERE latitude IS NOT NULL`+group)
 		if err != nil {
 			return nil, err
 		}

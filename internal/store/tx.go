@@ -331,24 +331,20 @@ func (b *bulk) flush() error {
 		b.lits = make([]string, w)
 	}
 	lits := b.lits
-	for c := 0; c < w; c++ {
-		if b.bound != nil && b.bound[c] {
-			lits[c] = ""
-			if sameInBatch(b.buf, c, w, b.n) {
-				lits[c] = "?"
-			}
-		} else {
-			lits[c] = literal(b.buf, c, w, b.n)
-		}
-	}
 	param := 0 // the first row's parameters, numbered as SQLite numbers them
 	for c := 0; c < w; c++ {
 		switch {
-		case lits[c] == "":
-			param++
-		case lits[c][0] == '?':
+		case b.bound == nil || !b.bound[c]:
+			lits[c] = literal(b.buf, c, w, b.n)
+			if lits[c] == "" {
+				param++
+			}
+		case sameInBatch(b.buf, c, w, b.n):
 			param++
 			lits[c] = "?" + strconv.Itoa(param)
+		default:
+			param++
+			lits[c] = ""
 		}
 	}
 	args := b.args[:0]
