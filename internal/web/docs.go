@@ -55,14 +55,13 @@ type docFile struct {
 }
 
 // docFiles are the files the documentation names, by path from the
-// repository's root (domain.md is the project's research notes, outside it).
+// repository's root.
 var docFiles = map[string]docFile{
 	"docs/methodology.md": {methodologyPath, "the methodology"},
 	"docs/api.md":         {"/docs/api", "the API guide"},
 	"docs/operations.md":  {"", "the operator guide"},
 	"README.md":           {"", "the project overview"},
 	"data/README.md":      {"", "the notes on the bundled data"},
-	"domain.md":           {"", "the project's domain reference"},
 }
 
 // lookupFile finds a file the Markdown names, as written from the root

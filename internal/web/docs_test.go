@@ -289,7 +289,7 @@ See [methodology](methodology.md#21-sub), methodology.md §2, §1 and [ops](oper
 		{m, `<h2 id="s1"><span id="1-one"></span>1. One</h2>`},
 		{m, `<h3 id="s2-1"><span id="21-sub"></span>2.1 Sub</h3>`},
 		{m, `<h2 id="2-again">2. Again</h2>`}, // a number used twice keeps goldmark's id
-		{m, `Text with <a href="#s1">sections 1–2</a>, a lone section mark, (the project's domain reference, section 3.1), the project's domain reference, section 1.7;`},
+		{m, `Text with <a href="#s1">sections 1–2</a>, a lone section mark, (the project's domain notes, section 3.1), the project's domain notes, section 1.7;`},
 		{m, `<a href="#s2">section two</a> and <a href="#s2">section 2</a>, <code>charter report x</code>.`},
 		{m, `<td>x (<a href="#s1">section 1</a>)</td>`},
 		{m, `<th class="num" scope="col">n</th>`},
