@@ -22,8 +22,9 @@ func (s *Site) packSources() pack.Sources {
 	return src.With(s.enc.Deployments, s.enc.Complaints, s.enc.Panels)
 }
 
-// pdfSlots bounds the Chromium processes printing packs at once: each is a
-// browser, and a burst of downloads must not start dozens.
+// pdfSlots bounds the packs printed at once: each print is a tab, and a
+// renderer process, of the printing browser, and a burst of downloads must
+// not open dozens. The printer keeps as many tabs between prints.
 var pdfSlots = make(chan struct{}, 2)
 
 // packPage serves /packs/{code}/{YYYY-MM} (the HTML pack) and
