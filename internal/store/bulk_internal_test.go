@@ -138,3 +138,52 @@ func BenchmarkBulkStops(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/row")
 }
+
+// The bulk statements' cache keeps the statements used last: when it is
+// full, a new shape closes the one used longest ago, so that a shape used
+// all along stays prepared (the cache once stopped taking new statements,
+// and the bundled data's commonest stop insert was prepared 162 times).
+func TestRawStatementCache(t *testing.T) {
+	ctx := context.Background()
+	s := openSQLite(t)
+	tx, err := s.begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.rollback()
+	if _, err := tx.exec(`CREATE TEMP TABLE raw_cache (a INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	insert := func(q string) {
+		t.Helper()
+		if _, err := tx.execRaw(q, nil, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const common = `INSERT INTO raw_cache (a) VALUES (-1)`
+	insert(common)
+	first := s.raw.stmts[common]
+	if first == nil {
+		t.Fatal("a statement to keep was not cached")
+	}
+	for i := range 3 * rawCacheSize {
+		insert(fmt.Sprintf(`INSERT INTO raw_cache (a) VALUES (%d)`, i)) // a shape used once
+		insert(common)
+		if n := len(s.raw.stmts); n > rawCacheSize {
+			t.Fatalf("%d statements cached, more than %d", n, rawCacheSize)
+		}
+	}
+	if s.raw.stmts[common] != first {
+		t.Error("the statement used all along was prepared again")
+	}
+	if s.raw.stmts[`INSERT INTO raw_cache (a) VALUES (0)`] != nil {
+		t.Error("the statement used longest ago is still cached")
+	}
+	if e := s.raw.stmts[fmt.Sprintf(`INSERT INTO raw_cache (a) VALUES (%d)`, 3*rawCacheSize-1)]; e == nil {
+		t.Error("the last new statement was not cached")
+	}
+	var n int
+	if err := tx.queryRow(`SELECT COUNT(*) FROM raw_cache`).Scan(&n); err != nil || n != 1+2*3*rawCacheSize {
+		t.Errorf("%d rows inserted (%v), want %d", n, err, 1+2*3*rawCacheSize)
+	}
+}
