@@ -103,50 +103,33 @@ func importCrimeCounts(t *testing.T, s *store.Store, source string, months []cha
 // ScanCrimeCounts does, beside the plain six-column SELECT it replaced, in
 // the same run.
 func BenchmarkScanCrimeCounts(b *testing.B) {
-	dsn := storetest.DSN(b)
 	ctx := context.Background()
-	s, err := store.Open(ctx, dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	x, err := s.BeginImport(ctx, &charter.Import{Kind: charter.KindCrimeCounts, Source: "bench", Checksum: "bench", Format: "test"})
-	if err != nil {
-		b.Fatal(err)
-	}
 	var months []charter.Month
 	for m := charter.NewMonth(2010, 4); len(months) < 134; m++ {
 		months = append(months, m)
 	}
-	if _, err := x.SetCrimeCountFile(charter.LevelWard, months); err != nil {
-		b.Fatal(err)
-	}
 	n := 0
-	for w := range 600 {
-		code, name := fmt.Sprintf("E0501%04d", w), fmt.Sprintf("Ward %d", w)
-		for c := range 10 {
-			minor := fmt.Sprintf("Minor category %d", c)
-			for _, m := range months {
-				cc := charter.CrimeCount{Level: charter.LevelWard, AreaCode: code, AreaName: name, Unit: "Lambeth", Month: m,
-					Major: fmt.Sprintf("Major category %d", c/3), Minor: minor, Count: 1 + (w+c+int(m))%9}
-				if err := x.AddCrimeCount(&cc); err != nil {
-					b.Fatal(err)
-				}
-				n++
+	s := importedStore(b, &charter.Import{Kind: charter.KindCrimeCounts, Source: "bench", Checksum: "bench", Format: "test"},
+		func(x *store.ImportTx) error {
+			if _, err := x.SetCrimeCountFile(charter.LevelWard, months); err != nil {
+				return err
 			}
-		}
-	}
-	if err := x.Commit(); err != nil {
-		b.Fatal(err)
-	}
-	// Reopened, as a server starts on a database imported before: on
-	// SQLite the counts are then in the database file, not its log.
-	if err := s.Close(); err != nil {
-		b.Fatal(err)
-	}
-	if s, err = store.Open(ctx, dsn); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
+			for w := range 600 {
+				code, name := fmt.Sprintf("E0501%04d", w), fmt.Sprintf("Ward %d", w)
+				for c := range 10 {
+					minor := fmt.Sprintf("Minor category %d", c)
+					for _, m := range months {
+						cc := charter.CrimeCount{Level: charter.LevelWard, AreaCode: code, AreaName: name, Unit: "Lambeth", Month: m,
+							Major: fmt.Sprintf("Major category %d", c/3), Minor: minor, Count: 1 + (w+c+int(m))%9}
+						if err := x.AddCrimeCount(&cc); err != nil {
+							return err
+						}
+						n++
+					}
+				}
+			}
+			return nil
+		})
 	b.Run("ScanCrimeCounts", func(b *testing.B) {
 		for b.Loop() {
 			got := 0

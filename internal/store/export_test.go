@@ -30,3 +30,15 @@ var Translate = translate
 func (s *Store) MonthCountsScanned(ctx context.Context, only []charter.ForceMonth) ([]charter.MonthCounts, error) {
 	return s.monthCounts(ctx, only, false)
 }
+
+// ScanAnalyticAs is scanAnalytic read packed or a column each, for tests
+// that the two agree.
+func (s *Store) ScanAnalyticAs(ctx context.Context, packed bool, fn func(*charter.Stop) error) error {
+	return s.scanAnalyticAs(ctx, packed, "", nil, fn)
+}
+
+// IDsPackable is idsPackable, for tests.
+func (s *Store) IDsPackable(ctx context.Context) (bool, error) { return s.idsPackable(ctx) }
+
+// VocabIDLimit is the bound on vocabulary ids packed reading keeps to.
+const VocabIDLimit = vocabIDLimit
