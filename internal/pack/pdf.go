@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -91,7 +92,10 @@ func PDF(ctx context.Context, html []byte) ([]byte, error) {
 	if err := os.WriteFile(file, html, 0o600); err != nil {
 		return nil, err
 	}
-	tab, err := acquireTab()
+	if err := ctx.Err(); err != nil {
+		return nil, err // the caller has gone: no tab taken
+	}
+	tab, err := acquireTab(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -101,11 +105,11 @@ func PDF(ctx context.Context, html []byte) ([]byte, error) {
 	defer cancelT()
 	stop := context.AfterFunc(ctx, cancelT)
 	defer stop()
-	url := "file://" + file
-	if err := chromedp.Do(tctx, chromedp.Navigate(url)); err != nil {
+	// Escaped as Chromium writes it (a temporary folder may hold a space).
+	if err := chromedp.Do(tctx, chromedp.Navigate((&url.URL{Scheme: "file", Path: file}).String())); err != nil {
 		return nil, fmt.Errorf("load the pack in chromium: %w", err)
 	}
-	if err := showing(tctx, url); err != nil {
+	if err := showing(tctx, file); err != nil {
 		return nil, err
 	}
 	pdf, err := chromedp.Run(tctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPrintBackground(),
@@ -119,23 +123,27 @@ func PDF(ctx context.Context, html []byte) ([]byte, error) {
 	return pdf, nil
 }
 
-// showing checks that the tab's page is url, so that a navigation that
-// went wrong without an error can never print another document.
-func showing(ctx context.Context, url string) error {
+// showing checks that the tab's page is the local file at path, so that a
+// navigation that went wrong without an error can never print another
+// document. The page's address is compared unescaped, whatever characters
+// Chromium chose to escape.
+func showing(ctx context.Context, path string) error {
 	h, err := chromedp.Call(ctx, page.GetNavigationHistory, cdp.Empty{})
 	if err != nil {
 		return fmt.Errorf("load the pack in chromium: %w", err)
 	}
-	if h.CurrentIndex < 0 || int(h.CurrentIndex) >= len(h.Entries) || h.Entries[h.CurrentIndex].URL != url {
-		return charter.Errorf(charter.EINTERNAL, "chromium did not load the pack to print it")
+	if h.CurrentIndex >= 0 && int(h.CurrentIndex) < len(h.Entries) {
+		if u, err := url.Parse(h.Entries[h.CurrentIndex].URL); err == nil && u.Scheme == "file" && u.Path == path {
+			return nil
+		}
 	}
-	return nil
+	return charter.Errorf(charter.EINTERNAL, "chromium did not load the pack to print it")
 }
 
 // acquireTab returns a tab of the printer's browser for one print, starting
 // the browser if none runs (or the last one died), and counts a print under
 // way.
-func acquireTab() (*printTab, error) {
+func acquireTab(ctx context.Context) (*printTab, error) {
 	printer.Lock()
 	if printer.idle != nil {
 		printer.idle.Stop()
@@ -162,7 +170,7 @@ func acquireTab() (*printTab, error) {
 	}
 	// A new tab is opened outside the lock, so that prints side by side
 	// open theirs at once.
-	tab, err := openTab(browser)
+	tab, err := openTab(ctx, browser)
 	if err != nil {
 		releaseTab(nil, false)
 		return nil, err
@@ -170,36 +178,35 @@ func acquireTab() (*printTab, error) {
 	return tab, nil
 }
 
-// openTab opens a tab, in a browser context of its own, with scripts off.
-func openTab(browser context.Context) (*printTab, error) {
+// openTab opens a tab, in a browser context of its own, with scripts off,
+// unless the caller (whose context is caller) goes first.
+func openTab(caller, browser context.Context) (*printTab, error) {
 	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 	tab := &printTab{ctx: ctx, close: cancel, browser: browser}
 	// The first run opens the tab and must not carry a deadline (the tab
-	// would close when it passed): a timer closes a tab that hangs.
+	// would close when it passed): a timer closes a tab that hangs, and the
+	// caller's going closes it too.
 	hung := time.AfterFunc(pdfTimeout, cancel)
+	defer context.AfterFunc(caller, cancel)()
 	err := chromedp.Do(ctx, chromedp.Navigate("about:blank"))
 	if err == nil {
 		_, err = chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
 	}
-	if !hung.Stop() || err != nil {
+	if !hung.Stop() || err != nil || caller.Err() != nil {
 		cancel()
-		return nil, fmt.Errorf("open a tab in chromium: %w", cmp.Or(err, context.DeadlineExceeded))
+		return nil, fmt.Errorf("open a tab in chromium: %w", cmp.Or(err, caller.Err(), context.DeadlineExceeded))
 	}
 	return tab, nil
 }
 
 // releaseTab ends a print: its tab is kept for the next when keep is true
-// and the browser it belongs to still runs, and closed otherwise; the last
-// print out schedules the browser's closing.
+// and the browser it belongs to still runs, and closed otherwise (after the
+// lock is let go: closing is a few calls to the browser, which other prints
+// need not wait for); the last print out schedules the browser's closing.
 func releaseTab(tab *printTab, keep bool) {
 	printer.Lock()
-	defer printer.Unlock()
-	if tab != nil {
-		if keep && tab.browser == printer.browser && tab.ctx.Err() == nil && len(printer.tabs) < maxIdleTabs {
-			printer.tabs = append(printer.tabs, tab)
-		} else {
-			tab.close()
-		}
+	if tab != nil && keep && tab.browser == printer.browser && tab.ctx.Err() == nil && len(printer.tabs) < maxIdleTabs {
+		printer.tabs, tab = append(printer.tabs, tab), nil
 	}
 	printer.busy--
 	if printer.busy == 0 && printer.browser != nil {
@@ -210,6 +217,10 @@ func releaseTab(tab *printTab, keep bool) {
 				closePrinterLocked()
 			}
 		})
+	}
+	printer.Unlock()
+	if tab != nil { // not kept
+		tab.close()
 	}
 }
 
@@ -245,11 +256,12 @@ func closePrinterLocked() {
 	if printer.browser == nil {
 		return
 	}
+	// The browser first: its tabs then close without asking it.
+	printer.cancel()
 	for _, t := range printer.tabs {
 		t.close()
 	}
 	printer.tabs = nil
-	printer.cancel()
 	printer.browser, printer.cancel = nil, nil
 }
 

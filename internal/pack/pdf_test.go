@@ -107,28 +107,53 @@ func TestPrinter(t *testing.T) {
 		t.Errorf("the prints did not reuse a kept tab: %d kept before, %d after", len(kept), len(now))
 	}
 
-	// A print whose caller has gone fails, and its tab is closed, not kept.
+	// A print whose caller has gone fails at once and takes no tab; a
+	// print that fails has its tab closed, not kept.
 	gone, cancel := context.WithCancel(context.Background())
 	cancel()
 	before := idleTabs()
 	if _, err := PDF(gone, []byte("<!doctype html><title>t</title><p>never")); err == nil {
 		t.Error("a print for a caller that has gone succeeded")
 	}
-	if after := idleTabs(); len(after) != len(before)-1 {
+	if after := idleTabs(); len(after) != len(before) {
+		t.Errorf("a print for a caller that has gone changed the kept tabs from %d to %d", len(before), len(after))
+	}
+	if _, err := openTab(gone, first); err == nil {
+		t.Error("a tab was opened for a caller that has gone")
+	}
+	failed, err := acquireTab(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	releaseTab(failed, false)
+	if after := idleTabs(); len(after) != len(before)-1 || slices.Contains(after, failed) {
 		t.Errorf("after a failed print %d tabs are kept, want %d (its tab closed)", len(after), len(before)-1)
+	}
+	if failed.ctx.Err() == nil {
+		t.Error("a failed print's tab is still open")
 	}
 	if g := pdfText(t, "after a failed print"); g != "after a failed print" {
 		t.Errorf("after a failed print: %q", g)
 	}
 
 	// A tab that shows anything but the file it was given prints nothing.
-	tab, err := openTab(first)
+	tab, err := openTab(context.Background(), first)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tab.close()
-	if err := showing(tab.ctx, "file:///charter-pack/pack.html"); err == nil {
+	if err := showing(tab.ctx, "/charter-pack/pack.html"); err == nil {
 		t.Error("a blank tab passed as showing the pack")
+	}
+
+	// A temporary folder whose name needs escaping in an address (a
+	// space) prints as well.
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "a folder"))
+	if err := os.MkdirAll(os.Getenv("TMPDIR"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if g := pdfText(t, "from a spaced folder"); g != "from a spaced folder" {
+		t.Errorf("printed from a folder with a space: %q", g)
 	}
 
 	// The browser dies (its process gone): the next print starts another.
