@@ -82,6 +82,9 @@ var printerIdle = time.Minute
 // layout. The document must be self-contained: the browser is given no
 // network to fetch anything from, and runs no script.
 func PDF(ctx context.Context, html []byte) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err // the caller has gone: no file written, no tab taken
+	}
 	// A file, not a data URL: large packs exceed what a URL may hold.
 	dir, err := os.MkdirTemp("", "charter-pack-")
 	if err != nil {
@@ -91,9 +94,6 @@ func PDF(ctx context.Context, html []byte) ([]byte, error) {
 	file := filepath.Join(dir, "pack.html")
 	if err := os.WriteFile(file, html, 0o600); err != nil {
 		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err // the caller has gone: no tab taken
 	}
 	tab, err := acquireTab(ctx)
 	if err != nil {

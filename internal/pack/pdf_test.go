@@ -57,8 +57,8 @@ func idleTabs() []*printTab {
 }
 
 // Prints share one browser, each in a tab of its own, side by side, kept
-// for later prints; a browser that died is replaced at the next print; an idle one closes, and
-// ClosePrinter closes it at once.
+// for later prints; a browser that died is replaced at the next print; an
+// idle one closes, and ClosePrinter closes it at once.
 func TestPrinter(t *testing.T) {
 	if _, err := chromium(); err != nil {
 		t.Fatalf("printing packs needs chromium (apt-get install chromium): %v", err)

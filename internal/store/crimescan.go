@@ -76,11 +76,12 @@ func (s *Store) ScanCrimeCounts(ctx context.Context, fn func(level, areaCode, ma
 // SQLite's driver takes and releases the connection's mutex several times
 // for each column of each row, which was most of the time of reading the
 // 822,443 London counts back: 0.92–1.14 s as six columns, 0.67–0.76 s as
-// three (BenchmarkScanCrimeCounts, and the bundled data). The level and the area code, which never hold the separator (a
-// level is a word, a code a GSS code or nothing), go before the major
-// category's key, which is free text and comes last, so that it may hold
-// anything; the minor category is free text too and keeps its own column.
-// The month and the count travel as one integer (unpackMonthCount).
+// three (BenchmarkScanCrimeCounts, and the bundled data). The level and the
+// area code, which never hold the separator (a level is a word, a code a
+// GSS code or nothing), go before the major category's key, which is free
+// text and comes last, so that it may hold anything; the minor category is
+// free text too and keeps its own column. The month and the count travel
+// as one integer (unpackMonthCount).
 const scanCrimeCountsSQL = "SELECT level || '\x1f' || area_code || '\x1f' || major_key, minor, count * 1048576 + month FROM crime_counts"
 
 // crimeKeySep separates the parts of scanCrimeCountsSQL's first column.

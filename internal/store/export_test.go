@@ -34,7 +34,7 @@ func (s *Store) MonthCountsScanned(ctx context.Context, only []charter.ForceMont
 // ScanAnalyticAs is scanAnalytic read packed or a column each, for tests
 // that the two agree.
 func (s *Store) ScanAnalyticAs(ctx context.Context, packed bool, fn func(*charter.Stop) error) error {
-	return s.scanAnalyticAs(ctx, packed, "", nil, fn)
+	return s.scanAnalytic(ctx, packed, "", nil, fn)
 }
 
 // IDsPackable is idsPackable, for tests.

@@ -42,9 +42,15 @@ func (r *rawStmts) close() {
 	r.conn, r.stmts = nil, nil
 }
 
-// keep caches st as q's statement, first closing the statement used longest
-// ago if the cache is full.
-func (r *rawStmts) keep(q string, st driver.Stmt) *rawStmt {
+// use marks e as used now.
+func (r *rawStmts) use(e *rawStmt) {
+	r.tick++
+	e.used = r.tick
+}
+
+// keep caches st as q's statement, used now, first closing the statement
+// used longest ago if the cache is full.
+func (r *rawStmts) keep(q string, st driver.Stmt) {
 	if len(r.stmts) >= rawCacheSize {
 		oldest := ""
 		for k, e := range r.stmts {
@@ -56,8 +62,8 @@ func (r *rawStmts) keep(q string, st driver.Stmt) *rawStmt {
 		delete(r.stmts, oldest)
 	}
 	e := &rawStmt{st: st}
+	r.use(e)
 	r.stmts[q] = e
-	return e
 }
 
 // execRaw runs q with args on the transaction's connection and returns the
@@ -73,8 +79,7 @@ func (t *tx) execRaw(q string, args []driver.NamedValue, keep bool) (lastID int6
 		var st driver.Stmt
 		if e := c.stmts[q]; e != nil {
 			st = e.st
-			c.tick++
-			e.used = c.tick
+			c.use(e)
 		} else {
 			p, ok := dc.(driver.ConnPrepareContext)
 			if !ok {
@@ -84,8 +89,7 @@ func (t *tx) execRaw(q string, args []driver.NamedValue, keep bool) (lastID int6
 				return err
 			}
 			if keep {
-				c.tick++
-				c.keep(q, st).used = c.tick
+				c.keep(q, st)
 			} else {
 				defer st.Close()
 			}

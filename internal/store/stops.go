@@ -392,8 +392,12 @@ func (s *Store) ScanAnalytic(ctx context.Context, fn func(*charter.Stop) error) 
 	if err := s.db.QueryRowContext(ctx, `SELECT min(id), max(id) FROM stops`).Scan(&lo, &hi); err != nil {
 		return err
 	}
+	packed, err := s.idsPackable(ctx)
+	if err != nil {
+		return err
+	}
 	if !lo.Valid || hi.Int64-lo.Int64 < scanSplitMin {
-		return s.scanAnalytic(ctx, "", nil, fn)
+		return s.scanAnalytic(ctx, packed, "", nil, fn)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -402,7 +406,7 @@ func (s *Store) ScanAnalytic(ctx context.Context, fn func(*charter.Stop) error) 
 	errs := make(chan error, 2)
 	var wg sync.WaitGroup
 	for _, r := range [][2]int64{{lo.Int64, mid}, {mid + 1, hi.Int64}} {
-		wg.Go(func() { errs <- s.scanRange(ctx, r[0], r[1], batches) })
+		wg.Go(func() { errs <- s.scanRange(ctx, packed, r[0], r[1], batches) })
 	}
 	go func() { wg.Wait(); close(batches) }()
 	var ferr error
@@ -432,7 +436,7 @@ const scanSplitMin = 100_000
 // scanRange reads the analytic fields of the counted stops with ids from lo
 // to hi and sends them in batches (the Stops and their Locations are the
 // receiver's).
-func (s *Store) scanRange(ctx context.Context, lo, hi int64, out chan<- []charter.Stop) error {
+func (s *Store) scanRange(ctx context.Context, packed bool, lo, hi int64, out chan<- []charter.Stop) error {
 	const size = 4096
 	b := make([]charter.Stop, 0, size)
 	locs := make([]charter.Location, 0, size)
@@ -445,7 +449,7 @@ func (s *Store) scanRange(ctx context.Context, lo, hi int64, out chan<- []charte
 		b, locs = make([]charter.Stop, 0, size), make([]charter.Location, 0, size)
 		return nil
 	}
-	err := s.scanAnalytic(ctx, ` AND id BETWEEN $1 AND $2`, []any{lo, hi}, func(st *charter.Stop) error {
+	err := s.scanAnalytic(ctx, packed, ` AND id BETWEEN $1 AND $2`, []any{lo, hi}, func(st *charter.Stop) error {
 		c := *st
 		if st.Location != nil {
 			locs = append(locs, *st.Location)
@@ -477,11 +481,15 @@ func (s *Store) ScanAnalyticMonths(ctx context.Context, fms []charter.ForceMonth
 	if err != nil {
 		return err
 	}
+	packed, err := s.idsPackable(ctx)
+	if err != nil {
+		return err
+	}
 	if !ok { // batches stored before their ranges were kept
-		return forMonthChunks(fms, func(and string, args []any) error { return s.scanAnalytic(ctx, and, args, fn) })
+		return forMonthChunks(fms, func(and string, args []any) error { return s.scanAnalytic(ctx, packed, and, args, fn) })
 	}
 	for _, b := range bs {
-		if err := s.scanAnalytic(ctx, b.where(), b.args(), fn); err != nil {
+		if err := s.scanAnalytic(ctx, packed, b.where(), b.args(), fn); err != nil {
 			return err
 		}
 	}
@@ -517,17 +525,6 @@ func (s *Store) rangesOf(ctx context.Context, fms []charter.ForceMonth) ([]idRan
 		return err
 	})
 	return out, ok, err
-}
-
-// scanAnalytic is the one reading of the analytic fields, with more
-// conditions (beginning " AND ") on the counted stops. It reads them packed
-// (analyticPackedSQL) unless an id could be too large to pack.
-func (s *Store) scanAnalytic(ctx context.Context, and string, args []any, fn func(*charter.Stop) error) error {
-	packed, err := s.idsPackable(ctx)
-	if err != nil {
-		return err
-	}
-	return s.scanAnalyticAs(ctx, packed, and, args, fn)
 }
 
 // analyticWideSQL reads the analytic fields a column each.
@@ -580,8 +577,12 @@ func (s *Store) idsPackable(ctx context.Context) (bool, error) {
 	return vocab < vocabIDLimit && areas < areaIDLimit, nil
 }
 
-// scanAnalyticAs reads the analytic fields packed or a column each.
-func (s *Store) scanAnalyticAs(ctx context.Context, packed bool, and string, args []any, fn func(*charter.Stop) error) error {
+// scanAnalytic is the one reading of the analytic fields, with more
+// conditions (beginning " AND ") on the counted stops: packed
+// (analyticPackedSQL) when the caller found every id packable
+// (idsPackable, asked once per scan, not per range or batch), else a
+// column each.
+func (s *Store) scanAnalytic(ctx context.Context, packed bool, and string, args []any, fn func(*charter.Stop) error) error {
 	q := analyticWideSQL
 	if packed {
 		q = analyticPackedSQL
